@@ -1,0 +1,62 @@
+import type { Metadata, Viewport } from "next";
+import Link from "next/link";
+import { env } from "@/lib/env";
+import { SITE_DESCRIPTION, SITE_LANG, SITE_NAME } from "@/lib/site";
+import "./globals.css";
+
+export function generateMetadata(): Metadata {
+  return {
+    metadataBase: new URL(env().SITE_URL + "/"),
+    title: { default: SITE_NAME, template: `%s | ${SITE_NAME}` },
+    description: SITE_DESCRIPTION,
+    alternates: {
+      types: { "application/rss+xml": [{ url: "/feed.xml", title: `${SITE_NAME} RSS` }] },
+    },
+  };
+}
+
+export const viewport: Viewport = {
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#fbfaf7" },
+    { media: "(prefers-color-scheme: dark)", color: "#16171a" },
+  ],
+};
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang={SITE_LANG}>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <div className="container site-header__inner">
+            <Link href="/" className="site-title">
+              {SITE_NAME}
+            </Link>
+            <nav aria-label="Site">
+              <ul className="site-nav">
+                <li>
+                  <Link href="/">Latest</Link>
+                </li>
+                <li>
+                  <a href="/feed.xml">RSS</a>
+                </li>
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <main id="main" className="container">
+          {children}
+        </main>
+        <footer className="site-footer">
+          <div className="container">
+            <p>
+              {SITE_NAME} · {SITE_DESCRIPTION}
+            </p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,218 @@
+/**
+ * The whole data model of the platform. Later features extend these tables
+ * through new migrations (`npm run db:generate`); they do not redo them.
+ *
+ * Times are stored as integer milliseconds since the epoch (UTC).
+ */
+import { sql } from "drizzle-orm";
+import {
+  check,
+  index,
+  integer,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from "drizzle-orm/sqlite-core";
+
+export const USER_ROLES = ["reader", "editor", "moderator", "admin"] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export const ARTICLE_STATUSES = ["draft", "in_review", "published"] as const;
+export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
+
+export const REVIEW_STATUSES = ["draft", "published"] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+export const COMMENT_STATUSES = ["pending", "approved", "spam", "trash"] as const;
+export type CommentStatus = (typeof COMMENT_STATUSES)[number];
+
+/** Whether and how a comment went through the Akismet check. */
+export const SPAM_CHECK_STATES = [
+  "checked", // Akismet answered true or false
+  "not_checked", // Akismet failed (timeout, error, invalid key): to be retried
+  "skipped", // no check needed or possible (trusted role, no key configured, local verdict)
+] as const;
+export type SpamCheckState = (typeof SPAM_CHECK_STATES)[number];
+
+const now = sql`(cast(unixepoch('subsecond') * 1000 as integer))`;
+
+const timestamps = {
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+};
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash"),
+    role: text("role", { enum: USER_ROLES }).notNull().default("reader"),
+    banned: integer("banned", { mode: "boolean" }).notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("users_email_unique").on(sql`lower(${t.email})`),
+    check("users_role_check", sql`${t.role} in ('reader','editor','moderator','admin')`),
+  ],
+);
+
+export const articles = sqliteTable(
+  "articles",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    slug: text("slug").notNull(),
+    title: text("title").notNull(),
+    summary: text("summary").notNull().default(""),
+    /** Markdown source; rendered and sanitized on the way out. */
+    body: text("body").notNull().default(""),
+    heroImageUrl: text("hero_image_url"),
+    heroImageAlt: text("hero_image_alt"),
+    heroImageCaption: text("hero_image_caption"),
+    heroImageCredit: text("hero_image_credit"),
+    source: text("source"),
+    authorId: integer("author_id").references(() => users.id, { onDelete: "set null" }),
+    status: text("status", { enum: ARTICLE_STATUSES }).notNull().default("draft"),
+    commentsOpen: integer("comments_open", { mode: "boolean" }).notNull().default(true),
+    /** Comments close automatically at this time (null: never). */
+    commentsCloseAt: integer("comments_close_at", { mode: "timestamp_ms" }),
+    publishedAt: integer("published_at", { mode: "timestamp_ms" }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("articles_slug_unique").on(t.slug),
+    index("articles_status_published_idx").on(t.status, t.publishedAt),
+    check("articles_status_check", sql`${t.status} in ('draft','in_review','published')`),
+  ],
+);
+
+export const editorReviews = sqliteTable(
+  "editor_reviews",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    articleId: integer("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    reviewerId: integer("reviewer_id").references(() => users.id, { onDelete: "set null" }),
+    /** Overall rating, 1 to 5 stars. */
+    rating: integer("rating").notNull(),
+    headline: text("headline").notNull(),
+    summary: text("summary").notNull().default(""),
+    /** JSON: [{ name, score (1-5), note }] */
+    criteria: text("criteria", { mode: "json" })
+      .$type<{ name: string; score: number; note?: string }[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    status: text("status", { enum: REVIEW_STATUSES }).notNull().default("draft"),
+    publishedAt: integer("published_at", { mode: "timestamp_ms" }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("editor_reviews_article_unique").on(t.articleId),
+    check("editor_reviews_rating_check", sql`${t.rating} between 1 and 5`),
+    check("editor_reviews_status_check", sql`${t.status} in ('draft','published')`),
+  ],
+);
+
+/** What was sent to Akismet and what it answered, kept with each comment. */
+export type SpamCheckRecord = {
+  verdict: "ham" | "spam" | "error";
+  blatant: boolean;
+  guid: string | null;
+  proTip: string | null;
+  error: string | null;
+  debugHelp: string | null;
+  latencyMs: number;
+  checkedAt: string;
+  params: Record<string, string>;
+};
+
+export const comments = sqliteTable(
+  "comments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    articleId: integer("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    parentId: integer("parent_id").references((): AnySQLiteColumn => comments.id, {
+      onDelete: "cascade",
+    }),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    authorName: text("author_name").notNull(),
+    authorEmail: text("author_email").notNull().default(""),
+    authorUrl: text("author_url").notNull().default(""),
+    content: text("content").notNull(),
+    status: text("status", { enum: COMMENT_STATUSES }).notNull().default("pending"),
+    /** Plain-words reason the comment is in its current queue ("Held: 3 links"). */
+    statusReason: text("status_reason"),
+    ip: text("ip").notNull().default(""),
+    userAgent: text("user_agent").notNull().default(""),
+    referrer: text("referrer").notNull().default(""),
+    spamCheckState: text("spam_check_state", { enum: SPAM_CHECK_STATES })
+      .notNull()
+      .default("skipped"),
+    /** Akismet's pro-tip said "discard": blatant spam, short retention, never shown. */
+    blatant: integer("blatant", { mode: "boolean" }).notNull().default(false),
+    spamCheck: text("spam_check", { mode: "json" }).$type<SpamCheckRecord>(),
+    spamCheckAttempts: integer("spam_check_attempts").notNull().default(0),
+    nextSpamCheckAt: integer("next_spam_check_at", { mode: "timestamp_ms" }),
+    ...timestamps,
+  },
+  (t) => [
+    // An article's approved thread, oldest first.
+    index("comments_article_status_created_idx").on(t.articleId, t.status, t.createdAt, t.id),
+    // Moderation queues by status, newest first.
+    index("comments_status_created_idx").on(t.status, t.createdAt, t.id),
+    // Replies of a comment.
+    index("comments_parent_idx").on(t.parentId),
+    // Flood control and duplicate detection.
+    index("comments_ip_created_idx").on(t.ip, t.createdAt),
+    index("comments_email_created_idx").on(t.authorEmail, t.createdAt),
+    // The retry job's work list.
+    index("comments_recheck_idx")
+      .on(t.nextSpamCheckAt)
+      .where(sql`${t.spamCheckState} = 'not_checked'`),
+    check(
+      "comments_status_check",
+      sql`${t.status} in ('pending','approved','spam','trash')`,
+    ),
+  ],
+);
+
+/** Every check, retry and moderator action on a comment, with who and when. */
+export const commentEvents = sqliteTable(
+  "comment_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    commentId: integer("comment_id")
+      .notNull()
+      .references(() => comments.id, { onDelete: "cascade" }),
+    /** e.g. "submitted", "defence", "akismet_check", "akismet_error", "status_change", "akismet_feedback" */
+    type: text("type").notNull(),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    fromStatus: text("from_status", { enum: COMMENT_STATUSES }),
+    toStatus: text("to_status", { enum: COMMENT_STATUSES }),
+    message: text("message").notNull().default(""),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [index("comment_events_comment_idx").on(t.commentId, t.createdAt)],
+);
+
+/** Site, moderation and Akismet settings: one JSON value per key. */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value", { mode: "json" }).$type<unknown>().notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+});
+
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type Article = typeof articles.$inferSelect;
+export type NewArticle = typeof articles.$inferInsert;
+export type EditorReview = typeof editorReviews.$inferSelect;
+export type Comment = typeof comments.$inferSelect;
+export type NewComment = typeof comments.$inferInsert;
+export type CommentEvent = typeof commentEvents.$inferSelect;

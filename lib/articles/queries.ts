@@ -1,0 +1,65 @@
+import "server-only";
+import { and, count, desc, eq, sql } from "drizzle-orm";
+import { articles, comments, editorReviews, type Article, type EditorReview } from "@/db/schema";
+import { getDb } from "@/lib/db";
+
+export type ArticleListItem = Pick<
+  Article,
+  "id" | "slug" | "title" | "summary" | "publishedAt" | "source"
+> & { commentCount: number };
+
+const approvedCount = sql<number>`(
+  select count(*) from ${comments}
+  where ${comments.articleId} = ${articles.id} and ${comments.status} = 'approved'
+)`.mapWith(Number);
+
+/** Published articles, newest first, with their approved comment counts. */
+export function listPublishedArticles({ limit = 50 }: { limit?: number } = {}): ArticleListItem[] {
+  return getDb()
+    .select({
+      id: articles.id,
+      slug: articles.slug,
+      title: articles.title,
+      summary: articles.summary,
+      publishedAt: articles.publishedAt,
+      source: articles.source,
+      commentCount: approvedCount,
+    })
+    .from(articles)
+    .where(eq(articles.status, "published"))
+    .orderBy(desc(articles.publishedAt), desc(articles.id))
+    .limit(limit)
+    .all();
+}
+
+/** A published article by its slug, or null for unknown and unpublished slugs. */
+export function getPublishedArticle(slug: string): Article | null {
+  return (
+    getDb()
+      .select()
+      .from(articles)
+      .where(and(eq(articles.slug, slug), eq(articles.status, "published")))
+      .get() ?? null
+  );
+}
+
+/** The article's editor review, when one is published. */
+export function getPublishedReview(articleId: number): EditorReview | null {
+  return (
+    getDb()
+      .select()
+      .from(editorReviews)
+      .where(and(eq(editorReviews.articleId, articleId), eq(editorReviews.status, "published")))
+      .get() ?? null
+  );
+}
+
+/** Number of approved (publicly visible) comments on an article. */
+export function countApprovedComments(articleId: number): number {
+  const row = getDb()
+    .select({ n: count() })
+    .from(comments)
+    .where(and(eq(comments.articleId, articleId), eq(comments.status, "approved")))
+    .get();
+  return row?.n ?? 0;
+}

@@ -1,0 +1,47 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "@/db/schema";
+import { env } from "@/lib/env";
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/** Where the committed drizzle-kit migrations live (shipped with the build). */
+export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
+
+/**
+ * Opens (creating when missing) a SQLite file with the settings every
+ * connection of this app uses: WAL, foreign keys, a busy timeout.
+ */
+export function openDatabase(file: string): Db {
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  return drizzle(sqlite, { schema }) as Db;
+}
+
+/** Applies every committed migration not yet applied. */
+export function migrateDatabase(db: Db): void {
+  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+}
+
+const globalForDb = globalThis as typeof globalThis & {
+  __newsroomDb?: { file: string; db: Db };
+};
+
+/** The process-wide connection to `DATABASE_PATH`, migrated on first use. */
+export function getDb(): Db {
+  const file = env().DATABASE_PATH;
+  const existing = globalForDb.__newsroomDb;
+  if (existing && existing.file === file) return existing.db;
+  const db = openDatabase(file);
+  migrateDatabase(db);
+  globalForDb.__newsroomDb = { file, db };
+  return db;
+}

@@ -1,0 +1,57 @@
+import "server-only";
+import { z } from "zod";
+
+/** Treats an empty variable (`FOO=`) the same as an unset one. */
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http(s) URL, e.g. http://localhost:3000" })
+  .transform((u) => u.replace(/\/+$/, ""));
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_PATH: optional(z.string().min(1)).transform((v) => v ?? "./data/app.db"),
+  SITE_URL: optional(httpUrl).transform((v) => v ?? "http://localhost:3000"),
+  AKISMET_KEY: optional(
+    z.string().regex(/^[A-Za-z0-9]{1,64}$/, "must be the alphanumeric key from akismet.com"),
+  ),
+  AKISMET_URL: optional(httpUrl).transform((v) => v ?? "https://rest.akismet.com"),
+  NEXTAUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+  NEXTAUTH_URL: optional(httpUrl),
+  PORT: optional(z.coerce.number().int().min(1).max(65535)).transform((v) => v ?? 3000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(public readonly issues: { variable: string; message: string }[]) {
+    super(
+      "Invalid environment configuration:\n" +
+        issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n"),
+    );
+    this.name = "EnvError";
+  }
+}
+
+/** Parses an environment; throws an EnvError that names each bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? "environment"),
+        message: issue.message,
+      })),
+    );
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process, parsed once. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
