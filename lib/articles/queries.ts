@@ -8,9 +8,11 @@ export type ArticleListItem = Pick<
   "id" | "slug" | "title" | "summary" | "publishedAt" | "source"
 > & { commentCount: number };
 
+// Written out with explicit table names: drizzle leaves columns unqualified in
+// a one-table select, which would make `id` inside a subquery mean comments.id.
 const approvedCount = sql<number>`(
-  select count(*) from ${comments}
-  where ${comments.articleId} = ${articles.id} and ${comments.status} = 'approved'
+  select count(*) from comments c
+  where c.article_id = "articles"."id" and c.status = 'approved'
 )`.mapWith(Number);
 
 /** Published articles, newest first, with their approved comment counts. */

@@ -1,0 +1,39 @@
+import { articles, comments, type NewArticle, type NewComment } from "@/db/schema";
+import { getDb } from "@/lib/db";
+
+let counter = 0;
+
+/** Inserts an article (published unless told otherwise) and returns it. */
+export function createArticle(overrides: Partial<NewArticle> = {}) {
+  counter += 1;
+  return getDb()
+    .insert(articles)
+    .values({
+      slug: `test-article-${counter}`,
+      title: `Test article ${counter}`,
+      summary: `Summary ${counter}`,
+      body: `Body of article ${counter}.`,
+      status: "published",
+      publishedAt: new Date(Date.UTC(2024, 0, counter)),
+      ...overrides,
+    })
+    .returning()
+    .get();
+}
+
+/** Inserts a comment (approved unless told otherwise) and returns it. */
+export function createComment(articleId: number, overrides: Partial<NewComment> = {}) {
+  counter += 1;
+  return getDb()
+    .insert(comments)
+    .values({
+      articleId,
+      authorName: `Reader ${counter}`,
+      authorEmail: `reader${counter}@example.com`,
+      content: `Comment ${counter}`,
+      status: "approved",
+      ...overrides,
+    })
+    .returning()
+    .get();
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import type { Article, EditorReview } from "@/db/schema";
+import { newsArticleJsonLd, serializeJsonLd } from "@/lib/articles/structured-data";
+
+const article: Article = {
+  id: 1,
+  slug: "story",
+  title: "A </script><script>alert(1)</script> story",
+  summary: "Summary",
+  body: "",
+  heroImageUrl: "/images/a.svg",
+  heroImageAlt: null,
+  heroImageCaption: null,
+  heroImageCredit: null,
+  source: "Wire",
+  authorId: null,
+  status: "published",
+  commentsOpen: true,
+  commentsCloseAt: null,
+  publishedAt: new Date("2018-07-17T09:00:00Z"),
+  createdAt: new Date("2018-07-17T09:00:00Z"),
+  updatedAt: new Date("2018-07-18T09:00:00Z"),
+};
+
+describe("serializeJsonLd", () => {
+  it("cannot close its script element", () => {
+    const out = serializeJsonLd({ t: "</script><!--" });
+    expect(out).not.toMatch(/<|>/);
+    expect(JSON.parse(out)).toEqual({ t: "</script><!--" });
+  });
+});
+
+describe("newsArticleJsonLd", () => {
+  it("describes a NewsArticle with absolute URLs and dates", () => {
+    const data = JSON.parse(newsArticleJsonLd(article, null));
+    expect(data).toMatchObject({
+      "@type": "NewsArticle",
+      headline: article.title,
+      url: "http://localhost:3000/articles/story",
+      image: ["http://localhost:3000/images/a.svg"],
+      datePublished: "2018-07-17T09:00:00.000Z",
+      dateModified: "2018-07-18T09:00:00.000Z",
+      author: { "@type": "Organization", name: "Wire" },
+    });
+    expect(data.review).toBeUndefined();
+  });
+
+  it("adds the published editor review with its rating", () => {
+    const review = {
+      id: 1,
+      articleId: 1,
+      reviewerId: null,
+      rating: 4,
+      headline: "Well sourced",
+      summary: "Solid.",
+      criteria: [],
+      status: "published",
+      publishedAt: new Date("2018-07-19T00:00:00Z"),
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    } satisfies EditorReview;
+    const data = JSON.parse(newsArticleJsonLd(article, review));
+    expect(data.review).toMatchObject({
+      "@type": "Review",
+      name: "Well sourced",
+      reviewRating: { ratingValue: 4, bestRating: 5, worstRating: 1 },
+    });
+  });
+});
