@@ -126,7 +126,10 @@ export type SpamCheckRecord = {
   debugHelp: string | null;
   latencyMs: number;
   checkedAt: string;
+  /** What was sent (without the API key), resent by retries and feedback. */
   params: Record<string, string>;
+  /** Hold rules that fired locally: a "not spam" answer still leaves these held. */
+  localHolds: string[];
 };
 
 export const comments = sqliteTable(

@@ -2,6 +2,8 @@ import "server-only";
 import { seedIfEmpty } from "@/lib/articles/seed";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
+import { akismetConfigured } from "@/lib/spam/akismet";
+import { startRecheckScheduler } from "@/lib/spam/scheduler";
 
 /** Start-up work of the Node server: env check, migrations, first-run seed. */
 export function startServer(): void {
@@ -12,4 +14,10 @@ export function startServer(): void {
     console.log(`[start] seeded ${seeded.length} article(s): ${seeded.join(", ")}`);
   }
   console.log(`[start] database ready at ${config.DATABASE_PATH}`);
+  if (akismetConfigured()) {
+    console.log(`[start] Akismet: checking comments at ${config.AKISMET_URL}`);
+    startRecheckScheduler();
+  } else {
+    console.warn("[start] Akismet: AKISMET_KEY is not set; guest comments are held for moderation");
+  }
 }

@@ -1,4 +1,4 @@
-import { articles, comments, type NewArticle, type NewComment } from "@/db/schema";
+import { articles, comments, users, type NewArticle, type NewComment, type NewUser } from "@/db/schema";
 import { getDb } from "@/lib/db";
 
 let counter = 0;
@@ -34,6 +34,16 @@ export function createComment(articleId: number, overrides: Partial<NewComment> 
       status: "approved",
       ...overrides,
     })
+    .returning()
+    .get();
+}
+
+/** Inserts a user account (no password) and returns it. */
+export function createUser(overrides: Partial<NewUser> = {}) {
+  counter += 1;
+  return getDb()
+    .insert(users)
+    .values({ email: `user${counter}@example.com`, name: `User ${counter}`, role: "reader", ...overrides })
     .returning()
     .get();
 }

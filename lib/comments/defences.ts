@@ -1,0 +1,138 @@
+import type { Settings } from "@/lib/settings/schema";
+import type { FormTokenCheck } from "./form-token";
+import { countLinks } from "./links";
+import { findListedEmail, findListedIp, findListedWord } from "./matching";
+
+/** One defence that fired, kept in the comment's history. */
+export type DefenceEvent = { rule: DefenceRule; message: string };
+export type DefenceRule =
+  | "honeypot"
+  | "too_fast"
+  | "form_token"
+  | "block_word"
+  | "block_email"
+  | "block_ip"
+  | "links"
+  | "hold_word"
+  | "first_time";
+
+export type RefusalCode = "flood" | "duplicate" | "closed";
+
+export type DefenceResult =
+  | { outcome: "refused"; code: RefusalCode; message: string }
+  | { outcome: "spam"; reason: string; events: DefenceEvent[] }
+  | { outcome: "hold" | "pass"; holds: string[]; events: DefenceEvent[] };
+
+export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
+  flood: "You are posting comments too quickly. Please wait a few seconds and try again.",
+  duplicate: "You have already posted this comment here.",
+  closed: "Comments are closed on this article.",
+};
+
+export type DefenceInput = {
+  now: Date;
+  settings: Settings;
+  article: { id: number; commentsOpen: boolean; commentsCloseAt: Date | null };
+  author: { name: string; email: string; url: string; userId: number | null; trusted: boolean };
+  ip: string;
+  content: string;
+  honeypot: string;
+  formToken: FormTokenCheck;
+  lookups: {
+    /** Another comment from this IP or email since the given time? */
+    recentComment(ip: string, email: string, since: Date): boolean;
+    /** The same text by the same author on this article already? */
+    duplicate(articleId: number, content: string, email: string, userId: number | null): boolean;
+    /** Has this author had a comment approved before? */
+    approvedBefore(email: string, userId: number | null): boolean;
+  };
+};
+
+/** Whether an article takes comments at this moment. */
+export function commentsAreOpen(
+  article: { commentsOpen: boolean; commentsCloseAt: Date | null },
+  now: Date,
+): boolean {
+  return article.commentsOpen && (!article.commentsCloseAt || article.commentsCloseAt > now);
+}
+
+/**
+ * The local defences, in order: honeypot, minimum time, flood, duplicate,
+ * closed article, block lists, hold rules. Refusals store nothing; every other
+ * outcome is stored with the events that fired.
+ */
+export function runDefences(input: DefenceInput): DefenceResult {
+  const { settings, author, lookups } = input;
+  const events: DefenceEvent[] = [];
+  const holds: string[] = [];
+
+  if (input.honeypot.trim() !== "") {
+    const reason = "Honeypot: a hidden field was filled in";
+    return { outcome: "spam", reason, events: [{ rule: "honeypot", message: reason }] };
+  }
+
+  if (!author.trusted) {
+    if (!input.formToken.valid) {
+      const message = `Held: form token ${input.formToken.reason}`;
+      events.push({ rule: "form_token", message });
+      holds.push(message);
+    } else if (input.formToken.ageSeconds < settings.minSubmitSeconds) {
+      const message = `Held: sent ${input.formToken.ageSeconds.toFixed(1)} s after the form was shown (minimum ${settings.minSubmitSeconds} s)`;
+      events.push({ rule: "too_fast", message });
+      holds.push(message);
+    }
+
+    if (settings.floodSeconds > 0) {
+      const since = new Date(input.now.getTime() - settings.floodSeconds * 1000);
+      if (lookups.recentComment(input.ip, author.email, since)) {
+        return { outcome: "refused", code: "flood", message: REFUSAL_MESSAGES.flood };
+      }
+    }
+  }
+
+  if (lookups.duplicate(input.article.id, input.content, author.email, author.userId)) {
+    return { outcome: "refused", code: "duplicate", message: REFUSAL_MESSAGES.duplicate };
+  }
+
+  if (!commentsAreOpen(input.article, input.now)) {
+    return { outcome: "refused", code: "closed", message: REFUSAL_MESSAGES.closed };
+  }
+
+  if (author.trusted) return { outcome: "pass", holds: [], events: [] };
+
+  const word = findListedWord([input.content, author.name, author.url], settings.blockWords);
+  if (word) {
+    const reason = `Block list: word “${word}”`;
+    return { outcome: "spam", reason, events: [...events, { rule: "block_word", message: reason }] };
+  }
+  const email = findListedEmail(author.email, settings.blockEmails);
+  if (email) {
+    const reason = `Block list: email (${email})`;
+    return { outcome: "spam", reason, events: [...events, { rule: "block_email", message: reason }] };
+  }
+  const ip = findListedIp(input.ip, settings.blockIps);
+  if (ip) {
+    const reason = `Block list: IP (${ip})`;
+    return { outcome: "spam", reason, events: [...events, { rule: "block_ip", message: reason }] };
+  }
+
+  const links = countLinks(input.content);
+  if (links > settings.linkLimit) {
+    const message = `Held: ${links} links (more than ${settings.linkLimit})`;
+    events.push({ rule: "links", message });
+    holds.push(message);
+  }
+  const holdWord = findListedWord([input.content, author.name, author.url], settings.holdWords);
+  if (holdWord) {
+    const message = `Held: hold word “${holdWord}”`;
+    events.push({ rule: "hold_word", message });
+    holds.push(message);
+  }
+  if (settings.holdFirstTime && !lookups.approvedBefore(author.email, author.userId)) {
+    const message = "Held: first comment from this author";
+    events.push({ rule: "first_time", message });
+    holds.push(message);
+  }
+
+  return { outcome: holds.length > 0 ? "hold" : "pass", holds, events };
+}

@@ -1,0 +1,27 @@
+import "server-only";
+import { sign, verifySignature } from "@/lib/auth/secret";
+
+const PURPOSE = "comment-form-token";
+
+/** A signed record of when a comment form for an article was rendered. */
+export function issueFormToken(articleId: number, now = Date.now()): string {
+  const message = `${articleId}.${now}`;
+  return `${now}.${sign(PURPOSE, message)}`;
+}
+
+export type FormTokenCheck =
+  | { valid: true; ageSeconds: number }
+  | { valid: false; reason: "missing" | "malformed" | "bad signature" | "from the future" };
+
+/** How long ago the form was rendered, if the token is genuine. */
+export function checkFormToken(token: string, articleId: number, now = Date.now()): FormTokenCheck {
+  if (!token) return { valid: false, reason: "missing" };
+  const match = /^(\d{10,16})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!match) return { valid: false, reason: "malformed" };
+  const issuedAt = Number(match[1]);
+  if (!verifySignature(PURPOSE, `${articleId}.${issuedAt}`, match[2]!)) {
+    return { valid: false, reason: "bad signature" };
+  }
+  if (issuedAt > now + 60_000) return { valid: false, reason: "from the future" };
+  return { valid: true, ageSeconds: Math.max(0, (now - issuedAt) / 1000) };
+}

@@ -1,0 +1,29 @@
+import { LinkifyIt } from "linkify-it";
+
+// Like WordPress's make_clickable: full http(s) URLs and "www." addresses;
+// bare domains ("example.org") stay text.
+const linkify = new LinkifyIt({ fuzzyLink: true, fuzzyEmail: false, fuzzyIP: false });
+
+export type TextSegment = { kind: "text"; text: string } | { kind: "link"; text: string; href: string };
+
+/** Splits plain text into text and http(s) link segments (for auto-linking). */
+export function splitLinks(text: string): TextSegment[] {
+  const matches = linkify.match(text) ?? [];
+  const segments: TextSegment[] = [];
+  let last = 0;
+  for (const m of matches) {
+    const href = m.url;
+    if (!/^https?:\/\//i.test(href)) continue;
+    if (!/^(https?:\/\/|www\.)/i.test(m.raw)) continue;
+    if (m.index > last) segments.push({ kind: "text", text: text.slice(last, m.index) });
+    segments.push({ kind: "link", text: m.raw, href });
+    last = m.lastIndex;
+  }
+  if (last < text.length) segments.push({ kind: "text", text: text.slice(last) });
+  return segments;
+}
+
+/** How many links a text holds (what the "more than N links" hold rule counts). */
+export function countLinks(text: string): number {
+  return splitLinks(text).filter((s) => s.kind === "link").length;
+}

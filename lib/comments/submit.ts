@@ -1,0 +1,286 @@
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import { comments, type CommentStatus, type UserRole } from "@/db/schema";
+import { getPublishedArticle } from "@/lib/articles/queries";
+import { getDb, type Db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { getSettings } from "@/lib/settings";
+import { SITE_LANG } from "@/lib/site";
+import { akismetConfigured, akismetIsTest, callAkismet, toCheckRecord } from "@/lib/spam/akismet";
+import { buildCheckParams } from "@/lib/spam/params";
+import { decideStatus, retryDelayMs, type StatusDecision } from "@/lib/spam/verdict";
+import { runDefences } from "./defences";
+import { checkFormToken } from "./form-token";
+import { addCommentEvent } from "./history";
+import { defenceLookups } from "./lookups";
+import { commentDepth } from "./thread";
+import { validateComment, type FieldErrors } from "./validation";
+
+/** Roles whose comments are approved without checks. */
+export const TRUSTED_ROLES: readonly UserRole[] = ["editor", "moderator", "admin"];
+
+export type CommentAuthorAccount = {
+  id: number;
+  name: string;
+  email: string;
+  role: UserRole;
+};
+
+export type SubmitContext = {
+  ip: string;
+  userAgent: string;
+  referrer: string;
+  /** The signed-in account, or null for a guest. */
+  user: CommentAuthorAccount | null;
+  now?: Date;
+};
+
+export type SubmitResult =
+  | { ok: true; commentId: number; status: CommentStatus; articleSlug: string }
+  | { ok: false; kind: "invalid"; fieldErrors: FieldErrors; message: string }
+  | { ok: false; kind: "refused"; code: "flood" | "duplicate" | "closed"; message: string }
+  | { ok: false; kind: "not_found"; message: string };
+
+const INVALID_MESSAGE = "Please correct the highlighted fields; your comment has been kept.";
+
+/**
+ * The comment pipeline: validate, run the local defences, store, check with
+ * Akismet, store the verdict. The comment is written before Akismet is asked
+ * (so nothing is lost if the call hangs or the process dies) and no
+ * transaction is open during the call.
+ */
+export async function submitComment(
+  articleSlug: string,
+  raw: Record<string, unknown>,
+  ctx: SubmitContext,
+): Promise<SubmitResult> {
+  const now = ctx.now ?? new Date();
+  const guest = ctx.user === null;
+  const validation = validateComment(raw, { guest });
+  if (!validation.ok) {
+    return { ok: false, kind: "invalid", fieldErrors: validation.fieldErrors, message: INVALID_MESSAGE };
+  }
+  const input = validation.data;
+
+  const article = getPublishedArticle(articleSlug);
+  if (!article) return { ok: false, kind: "not_found", message: "This article does not exist." };
+
+  const db = getDb();
+  const settings = getSettings();
+
+  const parentId = input.parentId ?? null;
+  if (parentId !== null) {
+    const parent = db
+      .select({ id: comments.id, articleId: comments.articleId, status: comments.status })
+      .from(comments)
+      .where(eq(comments.id, parentId))
+      .get();
+    if (!parent || parent.articleId !== article.id || parent.status !== "approved") {
+      return {
+        ok: false,
+        kind: "invalid",
+        fieldErrors: { parentId: "The comment you are replying to is no longer available." },
+        message: INVALID_MESSAGE,
+      };
+    }
+    if (commentDepth(db, parentId) + 1 > settings.threadDepth) {
+      return {
+        ok: false,
+        kind: "invalid",
+        fieldErrors: { parentId: `Replies can nest at most ${settings.threadDepth} levels deep.` },
+        message: INVALID_MESSAGE,
+      };
+    }
+  }
+
+  const author = ctx.user
+    ? { name: ctx.user.name, email: ctx.user.email.toLowerCase(), url: "", userId: ctx.user.id }
+    : { name: input.name ?? "", email: (input.email ?? "").toLowerCase(), url: input.url ?? "", userId: null };
+  const trusted = ctx.user !== null && TRUSTED_ROLES.includes(ctx.user.role);
+
+  const defence = runDefences({
+    now,
+    settings,
+    article,
+    author: { ...author, trusted },
+    ip: ctx.ip,
+    content: input.content,
+    honeypot: input.honeypot,
+    formToken: checkFormToken(input.formToken, article.id, now.getTime()),
+    lookups: defenceLookups(db),
+  });
+  if (defence.outcome === "refused") {
+    return { ok: false, kind: "refused", code: defence.code, message: defence.message };
+  }
+
+  const params = buildCheckParams({
+    comment: {
+      content: input.content,
+      authorName: author.name,
+      authorEmail: author.email,
+      authorUrl: author.url,
+      parentId,
+      createdAt: now,
+    },
+    article: { slug: article.slug, modifiedAt: article.updatedAt },
+    request: { ip: ctx.ip, userAgent: ctx.userAgent, referrer: ctx.referrer },
+    userRole: ctx.user?.role ?? null,
+    honeypot: input.honeypot,
+    site: { url: env().SITE_URL, lang: SITE_LANG, charset: "UTF-8" },
+    isTest: akismetIsTest(),
+  });
+  const localHolds = defence.outcome === "spam" ? [] : defence.holds;
+  const needsAkismet = defence.outcome !== "spam" && !trusted && akismetConfigured();
+
+  // Decided without Akismet: local spam, trusted roles, or no key configured.
+  const localDecision = needsAkismet
+    ? null
+    : decideStatus({
+        trusted,
+        local: defence.outcome === "spam" ? { outcome: "spam", reason: defence.reason } : { outcome: defence.outcome, holds: defence.holds },
+        akismet: akismetConfigured() ? "not_needed" : "not_configured",
+        guest,
+      });
+
+  const commentId = db.transaction((tx) => {
+    const row = tx
+      .insert(comments)
+      .values({
+        articleId: article.id,
+        parentId,
+        userId: author.userId,
+        authorName: author.name,
+        authorEmail: author.email,
+        authorUrl: author.url,
+        content: input.content,
+        status: localDecision?.status ?? "pending",
+        statusReason: localDecision?.reason ?? "Not checked yet: waiting for Akismet",
+        ip: ctx.ip,
+        userAgent: ctx.userAgent,
+        referrer: ctx.referrer,
+        spamCheckState: localDecision ? localDecision.spamCheckState : "not_checked",
+        spamCheck: localDecision ? null : { ...pendingRecord(params, localHolds) },
+        // Crash safety: if the check below never completes, the retry job picks it up.
+        nextSpamCheckAt: localDecision ? null : new Date(now.getTime() + retryDelayMs(1, settings.akismetRetryMinutes)),
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: comments.id })
+      .get();
+    addCommentEvent(tx, {
+      commentId: row.id,
+      type: "submitted",
+      message: ctx.user
+        ? `Submitted by ${ctx.user.name} (${ctx.user.role}) from ${ctx.ip || "an unknown IP"}`
+        : `Submitted by guest ${author.name} <${author.email}> from ${ctx.ip || "an unknown IP"}`,
+      at: now,
+    });
+    for (const event of defence.events) {
+      addCommentEvent(tx, { commentId: row.id, type: "defence", message: event.message, detail: { rule: event.rule }, at: now });
+    }
+    if (localDecision) {
+      addCommentEvent(tx, {
+        commentId: row.id,
+        type: "status_change",
+        message: localDecision.reason,
+        toStatus: localDecision.status,
+        at: now,
+      });
+    }
+    return row.id;
+  });
+
+  if (localDecision) return { ok: true, commentId, status: localDecision.status, articleSlug: article.slug };
+
+  // Akismet, outside any transaction.
+  const result = await callAkismet("comment-check", params, { timeoutMs: settings.akismetTimeoutMs });
+  const decision = decideStatus({
+    trusted,
+    local: { outcome: "hold", holds: localHolds },
+    akismet: result.outcome,
+    guest,
+  });
+  applyCheckResult(db, commentId, decision, toCheckRecord(result, params, localHolds), {
+    attempt: 1,
+    retryMinutes: settings.akismetRetryMinutes,
+    now: new Date(),
+  });
+  return { ok: true, commentId, status: decision.status, articleSlug: article.slug };
+}
+
+function pendingRecord(params: Record<string, string>, localHolds: string[]) {
+  return {
+    verdict: "error" as const,
+    blatant: false,
+    guid: null,
+    proTip: null,
+    error: "not checked yet",
+    debugHelp: null,
+    latencyMs: 0,
+    checkedAt: new Date().toISOString(),
+    params,
+    localHolds,
+  };
+}
+
+/**
+ * Stores an Akismet result on a comment that is still pending and not
+ * checked (a moderator's decision in the meantime wins), with its history.
+ * Returns whether the comment was updated.
+ */
+export function applyCheckResult(
+  db: Db,
+  commentId: number,
+  decision: StatusDecision,
+  record: ReturnType<typeof toCheckRecord>,
+  retry: { attempt: number; retryMinutes: number; now: Date; recheck?: boolean },
+): boolean {
+  const failed = decision.spamCheckState === "not_checked";
+  return db.transaction((tx) => {
+    const updated = tx
+      .update(comments)
+      .set({
+        status: decision.status,
+        statusReason: failed && retry.recheck ? `${decision.reason} (retry ${retry.attempt})` : decision.reason,
+        spamCheckState: decision.spamCheckState,
+        blatant: decision.blatant,
+        spamCheck: record,
+        spamCheckAttempts: retry.attempt,
+        nextSpamCheckAt: failed
+          ? new Date(retry.now.getTime() + retryDelayMs(retry.attempt, retry.retryMinutes))
+          : null,
+        updatedAt: retry.now,
+      })
+      .where(
+        and(
+          eq(comments.id, commentId),
+          eq(comments.status, "pending"),
+          eq(comments.spamCheckState, "not_checked"),
+        ),
+      )
+      .run();
+    if (updated.changes === 0) return false;
+    const o = record;
+    addCommentEvent(tx, {
+      commentId,
+      type: failed ? "akismet_error" : "akismet_check",
+      message: failed
+        ? `${retry.recheck ? "Re-check" : "Akismet check"} failed: ${o.error}${o.debugHelp ? ` (${o.debugHelp})` : ""}`
+        : `${retry.recheck ? "Re-check" : "Akismet"}: ${o.verdict === "spam" ? (o.blatant ? "spam (blatant)" : "spam") : "not spam"}`,
+      detail: { guid: o.guid, proTip: o.proTip, latencyMs: o.latencyMs, attempt: retry.attempt },
+      at: retry.now,
+    });
+    if (!(failed && retry.recheck)) {
+      addCommentEvent(tx, {
+        commentId,
+        type: "status_change",
+        message: decision.reason,
+        fromStatus: "pending",
+        toStatus: decision.status,
+        at: retry.now,
+      });
+    }
+    return true;
+  });
+}
+

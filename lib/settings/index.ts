@@ -1,0 +1,42 @@
+import "server-only";
+import { settings as settingsTable } from "@/db/schema";
+import { getDb } from "@/lib/db";
+import { DEFAULT_SETTINGS, settingsSchema, type SettingKey, type Settings } from "./schema";
+
+export { DEFAULT_SETTINGS, type SettingKey, type Settings } from "./schema";
+
+/** All settings: stored values over the defaults (an invalid stored value is ignored). */
+export function getSettings(): Settings {
+  const rows = getDb().select().from(settingsTable).all();
+  const result: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  const shape = settingsSchema.shape;
+  for (const row of rows) {
+    if (!(row.key in shape)) continue;
+    const parsed = shape[row.key as SettingKey].safeParse(row.value);
+    if (parsed.success) result[row.key] = parsed.data;
+  }
+  return result as Settings;
+}
+
+/** Stores settings after validating them; answers the errors by key otherwise. */
+export function updateSettings(
+  values: Partial<Settings>,
+): { ok: true } | { ok: false; errors: Partial<Record<SettingKey, string>> } {
+  const parsed = settingsSchema.partial().safeParse(values);
+  if (!parsed.success) {
+    const errors: Partial<Record<SettingKey, string>> = {};
+    for (const issue of parsed.error.issues) errors[issue.path[0] as SettingKey] = issue.message;
+    return { ok: false, errors };
+  }
+  const db = getDb();
+  db.transaction((tx) => {
+    for (const [key, value] of Object.entries(parsed.data)) {
+      if (value === undefined) continue;
+      tx.insert(settingsTable)
+        .values({ key, value, updatedAt: new Date() })
+        .onConflictDoUpdate({ target: settingsTable.key, set: { value, updatedAt: new Date() } })
+        .run();
+    }
+  });
+  return { ok: true };
+}

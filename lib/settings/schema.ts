@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+/**
+ * Every setting of the site, with its default. Stored one JSON value per key
+ * in the `settings` table; a missing or invalid stored value falls back to
+ * the default, so adding a setting needs no migration.
+ */
+export const settingsSchema = z.object({
+  /** Deepest reply level shown and accepted (1 = no replies). */
+  threadDepth: z.number().int().min(1).max(10).default(5),
+  /** Top-level comments per page of a thread. */
+  commentsPerPage: z.number().int().min(5).max(500).default(50),
+  /** A form submitted sooner than this after it was rendered is held. */
+  minSubmitSeconds: z.number().min(0).max(600).default(3),
+  /** Another comment from the same IP or email within this window is refused. */
+  floodSeconds: z.number().min(0).max(3600).default(15),
+  /** Block lists: a match sends the comment to spam. */
+  blockWords: z.array(z.string()).default([]),
+  blockEmails: z.array(z.string()).default([]),
+  blockIps: z.array(z.string()).default([]),
+  /** Hold rules: a match holds the comment for moderation. */
+  holdWords: z.array(z.string()).default([]),
+  /** More links than this holds a comment. */
+  linkLimit: z.number().int().min(0).max(100).default(2),
+  /** Hold a guest's first comment (until one of theirs has been approved). */
+  holdFirstTime: z.boolean().default(false),
+  /** Akismet comment-check timeout. */
+  akismetTimeoutMs: z.number().int().min(100).max(60_000).default(3000),
+  /** First retry of a comment Akismet could not check; later retries back off. */
+  akismetRetryMinutes: z.number().min(0).max(1440).default(20),
+  /** Comments older than this are no longer re-checked. */
+  akismetRetryMaxDays: z.number().min(1).max(90).default(15),
+  /** Take the client IP from X-Forwarded-For (only behind a trusted reverse proxy). */
+  trustProxy: z.boolean().default(false),
+  /** Number of trusted proxies in front of the app when trustProxy is on. */
+  trustedProxyCount: z.number().int().min(1).max(10).default(1),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingKey = keyof Settings;
+
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

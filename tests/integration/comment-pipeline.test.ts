@@ -1,0 +1,353 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { submitComment } from "@/lib/comments/submit";
+import { getThreadPage } from "@/lib/comments/thread";
+import { getDb } from "@/lib/db";
+import { updateSettings } from "@/lib/settings";
+import { recheckComments } from "@/lib/spam/recheck";
+import { getAkismetStatus, updateAkismetStatus } from "@/lib/spam/status";
+import { startLocalAkismet, type LocalAkismet } from "../../scripts/akismet-local/server";
+import { countComments, getComment, historyOf, postComment } from "../support/comments";
+import { createArticle, createUser } from "../support/factories";
+
+let akismet: LocalAkismet;
+
+beforeAll(async () => {
+  akismet = await startLocalAkismet({ keys: ["localdevkey"] });
+  process.env.AKISMET_URL = akismet.url;
+  process.env.AKISMET_KEY = "localdevkey";
+});
+afterAll(() => akismet.close());
+beforeEach(() => {
+  akismet.setBehaviour(null);
+  akismet.clearRequests();
+  updateSettings({ akismetTimeoutMs: 400, akismetRetryMinutes: 20, floodSeconds: 15 });
+  // Each test's retry job sees only the comments that test left unchecked.
+  updateAkismetStatus({ pausedUntil: null });
+  getDb().$client
+    .prepare("update comments set spam_check_state = 'skipped', next_spam_check_at = null where spam_check_state = 'not_checked'")
+    .run();
+});
+
+const later = (minutes: number) => new Date(Date.now() + minutes * 60_000);
+
+describe("the Akismet check", () => {
+  it("approves ham and keeps the whole check record", async () => {
+    const article = createArticle();
+    const result = await postComment(article, { content: "Thanks for the careful reporting." });
+    expect(result).toMatchObject({ ok: true, status: "approved" });
+    if (!result.ok) return;
+    const c = getComment(result.commentId);
+    expect(c).toMatchObject({ status: "approved", spamCheckState: "checked", statusReason: "Akismet: not spam", nextSpamCheckAt: null });
+    expect(c.spamCheck).toMatchObject({ verdict: "ham", blatant: false, error: null });
+    expect(c.spamCheck?.guid).toMatch(/^[0-9a-f]{32}$/);
+    expect(c.spamCheck?.params).toMatchObject({ comment_content: "Thanks for the careful reporting.", user_ip: expect.any(String), is_test: "1" });
+    expect(c.spamCheck?.params).not.toHaveProperty("api_key");
+
+    const [request] = akismet.requests();
+    expect(request?.path).toBe("/1.1/comment-check");
+    expect(request?.params).toMatchObject({
+      api_key: "(sent)",
+      blog: "http://localhost:3000/",
+      blog_lang: "en",
+      blog_charset: "UTF-8",
+      user_agent: "Mozilla/5.0 (test)",
+      referrer: `http://localhost:3000/articles/${article.slug}`,
+      permalink: `http://localhost:3000/articles/${article.slug}`,
+      comment_type: "comment",
+      comment_author_email: expect.stringMatching(/@example\.com$/),
+      honeypot_field_name: "fax",
+      is_test: "1",
+    });
+    expect(historyOf(c.id).map((e) => e.type)).toEqual(["submitted", "akismet_check", "status_change"]);
+  });
+
+  it("holds Akismet's spam as spam, and marks discard as blatant", async () => {
+    const article = createArticle();
+    const spam = await postComment(article, { name: "akismet-guaranteed-spam" });
+    expect(spam).toMatchObject({ ok: true, status: "spam" });
+    if (!spam.ok) return;
+    expect(getComment(spam.commentId)).toMatchObject({ status: "spam", blatant: false, statusReason: "Akismet: spam" });
+
+    akismet.setBehaviour({ proTip: "discard" });
+    const blatant = await postComment(article, { email: "akismet-guaranteed-spam@example.com" });
+    if (!blatant.ok) throw new Error("refused");
+    expect(getComment(blatant.commentId)).toMatchObject({ status: "spam", blatant: true, statusReason: "Akismet: spam (blatant)" });
+    expect(getComment(blatant.commentId).spamCheck?.proTip).toBe("discard");
+  });
+
+  it("sends replies as replies with their parent", async () => {
+    const article = createArticle();
+    const parent = await postComment(article);
+    if (!parent.ok) throw new Error("refused");
+    const reply = await postComment(article, { parentId: String(parent.commentId) });
+    expect(reply).toMatchObject({ ok: true, status: "approved" });
+    expect(akismet.requests()[1]?.params).toMatchObject({ comment_type: "reply", comment_parent: String(parent.commentId) });
+  });
+
+  it("approves trusted roles without asking Akismet", async () => {
+    const article = createArticle();
+    const editor = createUser({ role: "editor", name: "Edith Editor" });
+    const r = await postComment(article, { name: undefined, email: undefined }, {
+      user: { id: editor.id, name: editor.name, email: editor.email, role: editor.role },
+    });
+    expect(r).toMatchObject({ ok: true, status: "approved" });
+    expect(akismet.requests()).toHaveLength(0);
+  });
+});
+
+describe("when Akismet fails, nothing is lost and nothing unchecked is published", () => {
+  const failures = [
+    { name: "a timeout", behaviour: { delayMs: 1500 }, reason: /Not checked: Akismet timed out after 400 ms/ },
+    { name: "HTTP 500", behaviour: { status: 500 }, reason: /Not checked: Akismet answered HTTP 500/ },
+    { name: "HTTP 429", behaviour: { status: 429 }, reason: /Not checked: Akismet answered HTTP 429/ },
+    { name: "an invalid key", behaviour: { invalid: true }, reason: /Not checked: Akismet: invalid \(We were unable to parse your key\.\)/, retryAfterMinutes: 6 * 60 + 1 },
+    { name: "X-akismet-error", behaviour: { error: "Your key has been suspended" }, reason: /Not checked: Akismet error: Your key has been suspended/ },
+    { name: "an unexpected body", behaviour: { body: "maybe" }, reason: /Not checked: Akismet gave an unexpected answer: "maybe"/ },
+    { name: "a dropped connection", behaviour: { destroy: true }, reason: /Not checked: Akismet unreachable/ },
+  ];
+
+  for (const failure of failures) {
+    it(`stores the comment as pending, not checked, on ${failure.name}, and the retry job settles it`, async () => {
+      const article = createArticle();
+      const before = countComments();
+      akismet.setBehaviour(failure.behaviour);
+      const result = await postComment(article, { content: `Posted during ${failure.name}.` });
+      expect(result).toMatchObject({ ok: true, status: "pending" });
+      if (!result.ok) return;
+      expect(countComments()).toBe(before + 1);
+      const held = getComment(result.commentId);
+      expect(held).toMatchObject({ status: "pending", spamCheckState: "not_checked", spamCheckAttempts: 1 });
+      expect(held.statusReason).toMatch(failure.reason);
+      expect(held.nextSpamCheckAt!.getTime()).toBeGreaterThan(Date.now() + 19 * 60_000);
+      expect(getThreadPage(getDb(), article.id, { perPage: 50 }).roots).toHaveLength(0);
+
+      // Akismet recovers; the retry job re-checks with recheck_reason=retry.
+      akismet.setBehaviour(null);
+      akismet.clearRequests();
+      const summary = await recheckComments({ now: later(failure.retryAfterMinutes ?? 21) });
+      expect(summary).toMatchObject({ checked: 1, approved: 1, failed: 0 });
+      expect(getComment(result.commentId)).toMatchObject({ status: "approved", spamCheckState: "checked", nextSpamCheckAt: null });
+      expect(akismet.requests()[0]?.params).toMatchObject({ recheck_reason: "retry", comment_content: `Posted during ${failure.name}.` });
+      expect(historyOf(result.commentId).map((e) => e.type)).toEqual([
+        "submitted",
+        "akismet_error",
+        "status_change",
+        "akismet_check",
+        "status_change",
+      ]);
+    });
+  }
+
+  it("backs off between failed retries and moves spam to spam when it finally answers", async () => {
+    const article = createArticle();
+    akismet.setBehaviour({ status: 503 });
+    const r = await postComment(article, { name: "akismet-guaranteed-spam" });
+    if (!r.ok) throw new Error("refused");
+
+    expect(await recheckComments({ now: later(10) })).toMatchObject({ checked: 0 }); // not due yet
+    const first = await recheckComments({ now: later(21) });
+    expect(first).toMatchObject({ checked: 1, failed: 1 });
+    const c = getComment(r.commentId);
+    expect(c).toMatchObject({ status: "pending", spamCheckAttempts: 2 });
+    // The second retry waits twice the base: 40 minutes after the first.
+    expect(Math.round((c.nextSpamCheckAt!.getTime() - Date.now()) / 60_000)).toBe(21 + 40);
+
+    akismet.setBehaviour(null);
+    expect(await recheckComments({ now: later(200) })).toMatchObject({ checked: 1, spam: 1 });
+    expect(getComment(r.commentId)).toMatchObject({ status: "spam", spamCheckState: "checked" });
+  });
+
+  it("pauses retries after an invalid key and reports it on the status panel", async () => {
+    const article = createArticle();
+    akismet.setBehaviour({ invalid: true });
+    const r = await postComment(article);
+    if (!r.ok) throw new Error("refused");
+    const status = getAkismetStatus();
+    expect(status.lastError).toMatch(/invalid/);
+    expect(status.debugHelp).toBe("We were unable to parse your key.");
+    expect(new Date(status.pausedUntil!).getTime()).toBeGreaterThan(Date.now() + 5 * 3_600_000);
+    akismet.setBehaviour(null);
+    expect(await recheckComments({ now: later(30) })).toMatchObject({ skipped: "paused", checked: 0 });
+    expect(await recheckComments({ now: later(7 * 60) })).toMatchObject({ checked: 1 });
+  });
+
+  it("stops retrying comments older than the retry window; they wait for a moderator", async () => {
+    const article = createArticle();
+    akismet.setBehaviour({ status: 500 });
+    const r = await postComment(article);
+    if (!r.ok) throw new Error("refused");
+    akismet.setBehaviour(null);
+    akismet.clearRequests();
+    expect(await recheckComments({ now: later(16 * 24 * 60) })).toMatchObject({ gaveUp: 1, checked: 0 });
+    expect(akismet.requests()).toHaveLength(0);
+    expect(getComment(r.commentId)).toMatchObject({ status: "pending", spamCheckState: "not_checked", nextSpamCheckAt: null });
+    expect(historyOf(r.commentId).at(-1)?.type).toBe("akismet_gave_up");
+  });
+
+  it("keeps a moderator's decision made while a retry was due", async () => {
+    const article = createArticle();
+    akismet.setBehaviour({ status: 500 });
+    const r = await postComment(article);
+    if (!r.ok) throw new Error("refused");
+    getDb().$client.prepare("update comments set status = 'trash' where id = ?").run(r.commentId);
+    akismet.setBehaviour(null);
+    expect(await recheckComments({ now: later(30) })).toMatchObject({ checked: 0 });
+    expect(getComment(r.commentId).status).toBe("trash");
+  });
+
+  it("stores every comment sent while Akismet misbehaves: count in equals count stored", async () => {
+    const article = createArticle();
+    const before = countComments();
+    const behaviours = [{ status: 500 }, { delayMs: 1000 }, { invalid: true }, { destroy: true }, null, { body: "" }];
+    let sent = 0;
+    for (let i = 0; i < 12; i++) {
+      akismet.setBehaviour(behaviours[i % behaviours.length] ?? null);
+      const r = await postComment(article, { content: `Comment ${i} while flaky` });
+      expect(r.ok).toBe(true);
+      sent++;
+    }
+    expect(countComments() - before).toBe(sent);
+    const approvedUnchecked = getDb().$client
+      .prepare("select count(*) as n from comments where status = 'approved' and spam_check_state != 'checked' and user_id is null")
+      .get() as { n: number };
+    expect(approvedUnchecked.n).toBe(0);
+  });
+});
+
+describe("local defences in the pipeline", () => {
+  it("sends a filled honeypot to spam without calling Akismet", async () => {
+    const article = createArticle();
+    const r = await postComment(article, { honeypot: "I am a bot" });
+    expect(r).toMatchObject({ ok: true, status: "spam" });
+    if (!r.ok) return;
+    expect(akismet.requests()).toHaveLength(0);
+    expect(historyOf(r.commentId).map((e) => e.message)).toContain("Honeypot: a hidden field was filled in");
+  });
+
+  it("holds a form sent too fast even when Akismet says ham", async () => {
+    const article = createArticle();
+    const { issueFormToken } = await import("@/lib/comments/form-token");
+    const r = await postComment(article, { formToken: issueFormToken(article.id, Date.now() - 500) });
+    expect(r).toMatchObject({ ok: true, status: "pending" });
+    if (!r.ok) return;
+    expect(getComment(r.commentId).statusReason).toMatch(/^Held: sent 0\.\d s after the form was shown/);
+    expect(getComment(r.commentId).spamCheckState).toBe("checked");
+  });
+
+  it("refuses a flood from one IP and a duplicate, storing nothing", async () => {
+    const article = createArticle();
+    const first = await postComment(article, { content: "Same words" }, { ip: "198.51.100.1" });
+    expect(first.ok).toBe(true);
+    const before = countComments();
+    expect(await postComment(article, { content: "Other words" }, { ip: "198.51.100.1" })).toMatchObject({
+      ok: false,
+      kind: "refused",
+      code: "flood",
+    });
+    updateSettings({ floodSeconds: 0 });
+    const email = first.ok ? getComment(first.commentId).authorEmail : "";
+    expect(await postComment(article, { content: "Same words", email }, { ip: "198.51.100.2" })).toMatchObject({
+      ok: false,
+      code: "duplicate",
+      message: "You have already posted this comment here.",
+    });
+    expect(countComments()).toBe(before);
+  });
+
+  it("refuses comments on a closed article and on unknown articles", async () => {
+    const closed = createArticle({ commentsOpen: false });
+    expect(await postComment(closed)).toMatchObject({ ok: false, code: "closed" });
+    expect(await submitComment("no-such-article", { content: "x", name: "a", email: "a@b.example" }, { ip: "", userAgent: "", referrer: "", user: null })).toMatchObject({
+      ok: false,
+      kind: "not_found",
+    });
+  });
+
+  it("holds a comment with too many links and a block-listed email goes to spam", async () => {
+    const article = createArticle();
+    const links = await postComment(article, { content: "https://a.example/1 https://a.example/2 https://a.example/3" });
+    expect(links).toMatchObject({ ok: true, status: "pending" });
+    if (links.ok) expect(getComment(links.commentId).statusReason).toBe("Held: 3 links (more than 2)");
+
+    updateSettings({ blockEmails: ["blocked.example"] });
+    const blocked = await postComment(article, { email: "someone@blocked.example" });
+    expect(blocked).toMatchObject({ ok: true, status: "spam" });
+    if (blocked.ok) expect(getComment(blocked.commentId).statusReason).toBe("Block list: email (blocked.example)");
+    updateSettings({ blockEmails: [] });
+  });
+
+  it("answers invalid input with field errors and stores nothing", async () => {
+    const article = createArticle();
+    const before = countComments();
+    const r = await postComment(article, { content: "", email: "nope" });
+    expect(r).toMatchObject({
+      ok: false,
+      kind: "invalid",
+      fieldErrors: { content: "Please type your comment.", email: "Please enter a valid email address, like name@example.com." },
+    });
+    expect(countComments()).toBe(before);
+  });
+
+  it("rejects replies to unapproved comments and beyond the thread depth", async () => {
+    const article = createArticle();
+    updateSettings({ threadDepth: 2, floodSeconds: 0 });
+    const top = await postComment(article);
+    if (!top.ok) throw new Error("refused");
+    const reply = await postComment(article, { parentId: top.commentId });
+    if (!reply.ok) throw new Error("refused");
+    expect(await postComment(article, { parentId: reply.commentId })).toMatchObject({
+      ok: false,
+      fieldErrors: { parentId: "Replies can nest at most 2 levels deep." },
+    });
+    const spam = await postComment(article, { name: "akismet-guaranteed-spam" });
+    if (!spam.ok) throw new Error("refused");
+    expect(await postComment(article, { parentId: spam.commentId })).toMatchObject({
+      ok: false,
+      fieldErrors: { parentId: "The comment you are replying to is no longer available." },
+    });
+    updateSettings({ threadDepth: 5 });
+  });
+});
+
+describe("the thread", () => {
+  it("shows approved comments threaded, and held ones only to their author", async () => {
+    updateSettings({ floodSeconds: 0 });
+    const article = createArticle();
+    const a = await postComment(article, { content: "First" });
+    const b = await postComment(article, { content: "Second" });
+    if (!a.ok || !b.ok) throw new Error("refused");
+    const reply = await postComment(article, { content: "Reply to first", parentId: a.commentId });
+    const held = await postComment(article, { content: "Spam reply", parentId: a.commentId, name: "akismet-guaranteed-spam" });
+    if (!reply.ok || !held.ok) throw new Error("refused");
+
+    const forOthers = getThreadPage(getDb(), article.id, { perPage: 50 });
+    expect(forOthers.roots.map((r) => r.content)).toEqual(["First", "Second"]);
+    expect(forOthers.roots[0]?.children.map((r) => [r.content, r.depth])).toEqual([["Reply to first", 2]]);
+
+    const forAuthor = getThreadPage(getDb(), article.id, { perPage: 50, ownIds: [held.commentId] });
+    const children = forAuthor.roots[0]?.children ?? [];
+    expect(children.map((r) => [r.content, r.awaitingModeration])).toEqual([
+      ["Reply to first", false],
+      ["Spam reply", true],
+    ]);
+  });
+
+  it("pages top-level comments and keeps each thread whole", async () => {
+    updateSettings({ floodSeconds: 0 });
+    const article = createArticle();
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await postComment(article, { content: `Top ${i}` });
+      if (!r.ok) throw new Error("refused");
+      ids.push(r.commentId);
+    }
+    await postComment(article, { content: "Reply on page 1", parentId: ids[1] });
+    const page1 = getThreadPage(getDb(), article.id, { perPage: 2, page: 1 });
+    const page3 = getThreadPage(getDb(), article.id, { perPage: 2, page: 3 });
+    expect(page1).toMatchObject({ page: 1, pageCount: 3 });
+    expect(page1.roots.map((r) => r.content)).toEqual(["Top 0", "Top 1"]);
+    expect(page1.roots[1]?.children.map((r) => r.content)).toEqual(["Reply on page 1"]);
+    expect(page3.roots.map((r) => r.content)).toEqual(["Top 4"]);
+    expect(getThreadPage(getDb(), article.id, { perPage: 2, page: 99 }).page).toBe(3);
+  });
+});
