@@ -1,6 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+const AKISMET_PORT = Number(process.env.E2E_AKISMET_PORT ?? 3998);
+export const AKISMET_URL = `http://127.0.0.1:${AKISMET_PORT}`;
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -44,17 +46,30 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: "bash scripts/e2e-server.sh",
-    url: `${BASE_URL}/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      PORT: String(PORT),
-      SITE_URL: BASE_URL,
-      DATABASE_PATH: ".tmp/e2e/app.db",
+  webServer: [
+    {
+      // The local Akismet-compatible server, reached through the real client.
+      command: "npx tsx scripts/akismet-local.ts",
+      url: `${AKISMET_URL}/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { AKISMET_LOCAL_PORT: String(AKISMET_PORT), AKISMET_LOCAL_KEYS: "e2etestkey" },
     },
-  },
+    {
+      command: "bash scripts/e2e-server.sh",
+      url: `${BASE_URL}/`,
+      reuseExistingServer: false,
+      timeout: 90_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        PORT: String(PORT),
+        HOSTNAME: "127.0.0.1",
+        SITE_URL: BASE_URL,
+        DATABASE_PATH: ".tmp/e2e/app.db",
+        AKISMET_URL,
+        AKISMET_KEY: "e2etestkey",
+      },
+    },
+  ],
 });

@@ -36,7 +36,7 @@ export type SubmitContext = {
 };
 
 export type SubmitResult =
-  | { ok: true; commentId: number; status: CommentStatus; articleSlug: string }
+  | { ok: true; commentId: number; status: CommentStatus; articleId: number; articleSlug: string }
   | { ok: false; kind: "invalid"; fieldErrors: FieldErrors; message: string }
   | { ok: false; kind: "refused"; code: "flood" | "duplicate" | "closed"; message: string }
   | { ok: false; kind: "not_found"; message: string };
@@ -190,7 +190,7 @@ export async function submitComment(
     return row.id;
   });
 
-  if (localDecision) return { ok: true, commentId, status: localDecision.status, articleSlug: article.slug };
+  if (localDecision) return { ok: true, commentId, status: localDecision.status, articleId: article.id, articleSlug: article.slug };
 
   // Akismet, outside any transaction.
   const result = await callAkismet("comment-check", params, { timeoutMs: settings.akismetTimeoutMs });
@@ -205,7 +205,7 @@ export async function submitComment(
     retryMinutes: settings.akismetRetryMinutes,
     now: new Date(),
   });
-  return { ok: true, commentId, status: decision.status, articleSlug: article.slug };
+  return { ok: true, commentId, status: decision.status, articleId: article.id, articleSlug: article.slug };
 }
 
 function pendingRecord(params: Record<string, string>, localHolds: string[]) {

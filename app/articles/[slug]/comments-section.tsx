@@ -1,76 +1,71 @@
-import type { PublicComment } from "@/lib/comments/queries";
+import Link from "next/link";
+import type { ReactNode } from "react";
 import { commentCountLabel } from "@/lib/comments/labels";
-import { formatDateTime } from "@/lib/dates";
+import type { ThreadPage } from "@/lib/comments/thread";
+import { CommentThread } from "./comment-thread";
 
-/** Plain text to paragraphs and line breaks; React escapes every character. */
-function CommentText({ text }: { text: string }) {
-  const paragraphs = text.split(/\n{2,}/).filter((p) => p.trim() !== "");
-  return (
-    <div className="comment__body">
-      {paragraphs.map((p, i) => (
-        <p key={i}>
-          {p.split("\n").map((line, j) => (
-            <span key={j}>
-              {j > 0 ? <br /> : null}
-              {line}
-            </span>
-          ))}
-        </p>
-      ))}
-    </div>
-  );
-}
-
-export function CommentsSection({
-  count,
-  comments,
-  commentsOpen,
-}: {
+type Props = {
   count: number;
-  comments: PublicComment[];
+  thread: ThreadPage;
+  maxDepth: number;
   commentsOpen: boolean;
-}) {
+  replyToId: number | null;
+  /** The comment form (a client component), placed under the reply target or at the end. */
+  form: ReactNode;
+  pageHref: (page: number) => string;
+  replyHref: (commentId: number) => string;
+};
+
+export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyToId, form, pageHref, replyHref }: Props) {
+  const hasThread = thread.roots.length > 0;
+  const formInThread = replyToId !== null && commentsOpen;
   return (
-    <section className="panel" id="comments" aria-labelledby="comments-title">
+    <section className="panel comments" id="comments" aria-labelledby="comments-title">
       {count === 0 ? (
         <div className="comments-empty">
           <h2 id="comments-title">No Comments Yet!</h2>
           <p className="muted">You can be first to comment this post!</p>
         </div>
       ) : (
-        <>
-          <h2 id="comments-title">{commentCountLabel(count)}</h2>
-          <ol className="comment-list">
-            {comments.map((c) => (
-              <li key={c.id} id={`comment-${c.id}`} className="comment">
-                <div className="comment__meta">
-                  <span className="comment__author">
-                    {c.authorUrl ? (
-                      <a href={c.authorUrl} rel="nofollow ugc noopener noreferrer">
-                        {c.authorName}
-                      </a>
-                    ) : (
-                      c.authorName
-                    )}
-                  </span>
-                  <a href={`#comment-${c.id}`}>
-                    <time dateTime={c.createdAt.toISOString()}>{formatDateTime(c.createdAt)}</time>
-                  </a>
-                </div>
-                <CommentText text={c.content} />
-              </li>
-            ))}
-          </ol>
-        </>
+        <h2 id="comments-title">{commentCountLabel(count)}</h2>
       )}
-      <div className="respond" id="respond">
-        <h3>Leave a Reply</h3>
-        <p className="muted">
-          {commentsOpen
-            ? "The comment form is on its way: posting is not available yet."
-            : "Comments are closed."}
+      {hasThread ? (
+        <CommentThread
+          nodes={thread.roots}
+          maxDepth={commentsOpen ? maxDepth : 0}
+          replyHref={replyHref}
+          replyToId={formInThread ? replyToId : null}
+          form={form}
+        />
+      ) : null}
+      {thread.pageCount > 1 ? (
+        <nav className="comment-pages" aria-label="Comment pages">
+          {thread.page > 1 ? (
+            <Link href={pageHref(thread.page - 1)} rel="prev">
+              ← Older comments
+            </Link>
+          ) : (
+            <span />
+          )}
+          <span className="muted">
+            Page {thread.page} of {thread.pageCount}
+          </span>
+          {thread.page < thread.pageCount ? (
+            <Link href={pageHref(thread.page + 1)} rel="next">
+              Newer comments →
+            </Link>
+          ) : (
+            <span />
+          )}
+        </nav>
+      ) : null}
+      {commentsOpen ? (
+        formInThread ? null : form
+      ) : (
+        <p className="respond muted" id="respond">
+          Comments are closed on this article.
         </p>
-      </div>
+      )}
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import {
@@ -8,15 +9,39 @@ import {
 } from "@/lib/articles/queries";
 import { renderMarkdown } from "@/lib/articles/markdown";
 import { newsArticleJsonLd } from "@/lib/articles/structured-data";
-import { listApprovedComments } from "@/lib/comments/queries";
+import { commentsAreOpen } from "@/lib/comments/defences";
+import { issueFormToken } from "@/lib/comments/form-token";
+import { OWN_COMMENTS_COOKIE, readOwnCommentIds } from "@/lib/comments/ownership";
+import { REMEMBER_COOKIE, decodeRemembered } from "@/lib/comments/remember";
+import { getThreadPage, type ThreadNode } from "@/lib/comments/thread";
+import { getDb } from "@/lib/db";
+import { getSettings } from "@/lib/settings";
 import { formatDate } from "@/lib/dates";
 import { absoluteUrl, articlePath } from "@/lib/site";
+import { CommentForm } from "./comment-form";
 import { CommentsSection } from "./comments-section";
 import { EditorReviewSection } from "./editor-review";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ slug: string }> };
+type Props = {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
+
+function positiveInt(value: string | string[] | undefined): number | null {
+  const n = Number(Array.isArray(value) ? value[0] : value);
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
+function findNode(nodes: ThreadNode[], id: number): ThreadNode | null {
+  for (const node of nodes) {
+    if (node.id === id) return node;
+    const inChildren = findNode(node.children, id);
+    if (inChildren) return inChildren;
+  }
+  return null;
+}
 
 const loadArticle = cache((slug: string) => getPublishedArticle(slug));
 
@@ -43,14 +68,33 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   };
 }
 
-export default async function ArticlePage({ params }: Props) {
+export default async function ArticlePage({ params, searchParams }: Props) {
   const { slug } = await params;
   const article = loadArticle(slug);
   if (!article) notFound();
+  const query = await searchParams;
+  const jar = await cookies();
+  const settings = getSettings();
+  const now = new Date();
 
   const review = getPublishedReview(article.id);
   const commentCount = countApprovedComments(article.id);
-  const approved = commentCount > 0 ? listApprovedComments(article.id) : [];
+  const thread = getThreadPage(getDb(), article.id, {
+    page: positiveInt(query.cpage) ?? 1,
+    perPage: settings.commentsPerPage,
+    ownIds: readOwnCommentIds(jar.get(OWN_COMMENTS_COOKIE)?.value),
+  });
+  const open = commentsAreOpen(article, now);
+  const replyTarget = (() => {
+    const id = positiveInt(query.replytocom);
+    const node = id ? findNode(thread.roots, id) : null;
+    return node && !node.awaitingModeration && node.depth < settings.threadDepth ? node : null;
+  })();
+  const base = articlePath(article.slug);
+  const pageQuery = thread.page > 1 ? `cpage=${thread.page}` : "";
+  const pageHref = (page: number) => (page > 1 ? `${base}?cpage=${page}#comments` : `${base}#comments`);
+  const replyHref = (id: number) => `${base}?${pageQuery ? `${pageQuery}&` : ""}replytocom=${id}#respond`;
+  const remembered = decodeRemembered(jar.get(REMEMBER_COOKIE)?.value);
   const html = renderMarkdown(article.body);
   const jsonLd = newsArticleJsonLd(article, review);
   const showCredit =
@@ -98,7 +142,31 @@ export default async function ArticlePage({ params }: Props) {
         <div className="prose" dangerouslySetInnerHTML={{ __html: html }} />
       </article>
       <EditorReviewSection review={review} />
-      <CommentsSection count={commentCount} comments={approved} commentsOpen={article.commentsOpen} />
+      <CommentsSection
+        count={commentCount}
+        thread={thread}
+        maxDepth={settings.threadDepth}
+        commentsOpen={open}
+        replyToId={replyTarget?.id ?? null}
+        pageHref={pageHref}
+        replyHref={replyHref}
+        form={
+          <CommentForm
+            key={replyTarget?.id ?? "new"}
+            articleSlug={article.slug}
+            formToken={issueFormToken(article.id, now.getTime())}
+            guest
+            replyTo={replyTarget ? { id: replyTarget.id, name: replyTarget.authorName } : null}
+            cancelReplyHref={`${base}${pageQuery ? `?${pageQuery}` : ""}#respond`}
+            defaults={{
+              name: remembered?.name ?? "",
+              email: remembered?.email ?? "",
+              url: remembered?.url ?? "",
+              remember: remembered !== null,
+            }}
+          />
+        }
+      />
       <script
         type="application/ld+json"
         dangerouslySetInnerHTML={{ __html: jsonLd }}

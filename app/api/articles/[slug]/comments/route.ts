@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { commentsForApi, isSameOrigin } from "@/lib/comments/api";
+import { postCommentFromRequest } from "@/lib/comments/post";
+
+export const dynamic = "force-dynamic";
+
+type Context = { params: Promise<{ slug: string }> };
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  Response.json(body, { status, headers: { "Cache-Control": "no-store", ...headers } });
+
+/** GET: approved comments, threaded, paginated (`?page=N`). */
+export async function GET(request: Request, { params }: Context) {
+  const { slug } = await params;
+  const page = z.coerce.number().int().min(1).catch(1).parse(new URL(request.url).searchParams.get("page") ?? 1);
+  const body = commentsForApi(slug, page);
+  if (!body) return json(404, { error: "This article does not exist." });
+  return json(200, body);
+}
+
+const postBody = z.object({
+  content: z.string().optional(),
+  name: z.string().optional(),
+  email: z.string().optional(),
+  url: z.string().optional(),
+  parentId: z.union([z.number(), z.string()]).optional(),
+  formToken: z.string().optional(),
+  fax: z.string().optional(),
+});
+
+const REFUSAL_STATUS = { flood: 429, duplicate: 409, closed: 403 } as const;
+
+/**
+ * POST: a new comment through the same validation, defences and Akismet
+ * check as the form. Answers `approved` or `pending`, never the spam verdict.
+ */
+export async function POST(request: Request, { params }: Context) {
+  const { slug } = await params;
+  if (!isSameOrigin(request.headers, request.url)) {
+    return json(403, { error: "Comments can only be posted from this site." });
+  }
+  if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) {
+    return json(415, { error: "Send the comment as JSON (Content-Type: application/json)." });
+  }
+  let parsed: z.infer<typeof postBody>;
+  try {
+    const body = postBody.safeParse(await request.json());
+    if (!body.success) return json(400, { error: "The request body must be a JSON object of strings." });
+    parsed = body.data;
+  } catch {
+    return json(400, { error: "The request body is not valid JSON." });
+  }
+
+  const { fax, ...fields } = parsed;
+  const { result, location } = await postCommentFromRequest(slug, { ...fields, honeypot: fax ?? "" });
+  if (result.ok) {
+    const status = result.status === "approved" ? "approved" : "pending";
+    return json(201, {
+      id: result.commentId,
+      status,
+      message: status === "approved" ? "Your comment is published." : "Your comment is awaiting moderation.",
+      location,
+    });
+  }
+  switch (result.kind) {
+    case "invalid":
+      return json(400, { error: result.message, fieldErrors: result.fieldErrors });
+    case "not_found":
+      return json(404, { error: result.message });
+    case "refused":
+      return json(REFUSAL_STATUS[result.code], { error: result.message });
+  }
+}

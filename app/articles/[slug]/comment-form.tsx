@@ -1,0 +1,153 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState } from "react";
+import { INITIAL_COMMENT_FORM_STATE } from "@/lib/comments/form-state";
+import type { CommentFormValues } from "@/lib/comments/validation";
+import { postComment } from "./actions";
+
+type Props = {
+  articleSlug: string;
+  formToken: string;
+  /** Signed-in readers only write; guests give name and email. */
+  guest: boolean;
+  replyTo: { id: number; name: string } | null;
+  cancelReplyHref: string;
+  defaults: Pick<CommentFormValues, "name" | "email" | "url" | "remember">;
+};
+
+function FieldError({ id, message }: { id: string; message?: string }) {
+  return message ? (
+    <p id={id} className="field-error">
+      {message}
+    </p>
+  ) : null;
+}
+
+export function CommentForm({ articleSlug, formToken, guest, replyTo, cancelReplyHref, defaults }: Props) {
+  const [state, formAction, pending] = useActionState(postComment, INITIAL_COMMENT_FORM_STATE);
+  const values = state.values ?? { content: "", parentId: "", ...defaults };
+  const errors = state.fieldErrors;
+  const described = (field: keyof typeof errors) => (errors[field] ? `${field}-error` : undefined);
+
+  return (
+    <div id="respond" className="respond">
+      <h3 id="reply-title" className="respond__title">
+        {replyTo ? `Reply to ${replyTo.name}` : "Leave a Reply"}
+        {replyTo ? (
+          <>
+            {" "}
+            <small>
+              <Link href={cancelReplyHref} scroll={false} className="cancel-reply">
+                Cancel reply
+              </Link>
+            </small>
+          </>
+        ) : null}
+      </h3>
+      <form action={formAction} noValidate className="comment-form" aria-labelledby="reply-title">
+        {state.message ? (
+          <p className="form-message" role="alert">
+            {state.message}
+          </p>
+        ) : null}
+        <FieldError id="parentId-error" message={errors.parentId} />
+        <p className="form-field">
+          <label htmlFor="comment-content">
+            Comment <span aria-hidden="true" className="required">*</span>
+          </label>
+          <textarea
+            id="comment-content"
+            name="content"
+            rows={7}
+            aria-required="true"
+            aria-invalid={errors.content ? true : undefined}
+            aria-describedby={described("content")}
+            defaultValue={values.content}
+          />
+          <FieldError id="content-error" message={errors.content} />
+        </p>
+        {guest ? (
+          <div className="form-row">
+            <p className="form-field">
+              <label htmlFor="comment-name">
+                Name <span aria-hidden="true" className="required">*</span>
+              </label>
+              <input
+                id="comment-name"
+                name="name"
+                type="text"
+                autoComplete="name"
+                aria-required="true"
+                aria-invalid={errors.name ? true : undefined}
+                aria-describedby={described("name")}
+                defaultValue={values.name}
+              />
+              <FieldError id="name-error" message={errors.name} />
+            </p>
+            <p className="form-field">
+              <label htmlFor="comment-email">
+                Email <span aria-hidden="true" className="required">*</span>
+              </label>
+              <input
+                id="comment-email"
+                name="email"
+                type="email"
+                autoComplete="email"
+                aria-required="true"
+                aria-invalid={errors.email ? true : undefined}
+                aria-describedby={described("email") ?? "email-note"}
+                defaultValue={values.email}
+              />
+              <FieldError id="email-error" message={errors.email} />
+              <span id="email-note" className="field-note">
+                Never published.
+              </span>
+            </p>
+            <p className="form-field">
+              <label htmlFor="comment-url">Website</label>
+              <input
+                id="comment-url"
+                name="url"
+                type="url"
+                autoComplete="url"
+                aria-invalid={errors.url ? true : undefined}
+                aria-describedby={described("url")}
+                defaultValue={values.url}
+              />
+              <FieldError id="url-error" message={errors.url} />
+            </p>
+          </div>
+        ) : null}
+        {/* Honeypot: hidden from people (and screen readers); bots fill it in. */}
+        <div className="hp-field" aria-hidden="true">
+          <label htmlFor="comment-fax">Fax</label>
+          <input id="comment-fax" name="fax" type="text" tabIndex={-1} autoComplete="off" defaultValue="" />
+        </div>
+        <input type="hidden" name="articleSlug" value={articleSlug} />
+        <input type="hidden" name="formToken" value={formToken} />
+        <input type="hidden" name="parentId" value={replyTo ? String(replyTo.id) : ""} />
+        {guest ? (
+          <p className="form-check">
+            <input id="comment-remember" name="remember" type="checkbox" defaultChecked={values.remember} />
+            <label htmlFor="comment-remember">
+              Save my name, email, and website in this browser for the next time I comment.
+            </label>
+          </p>
+        ) : null}
+        <p className="form-submit">
+          <button type="submit" disabled={pending} aria-busy={pending}>
+            {pending ? "Posting…" : "Post Comment"}
+          </button>
+        </p>
+      </form>
+      <p className="akismet-notice">
+        This site uses Akismet to reduce spam.{" "}
+        <a href="https://akismet.com/privacy/" target="_blank" rel="noopener noreferrer">
+          Learn how your comment data is processed
+        </a>
+        .
+      </p>
+    </div>
+  );
+}

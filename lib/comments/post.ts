@@ -1,0 +1,49 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { getDb } from "@/lib/db";
+import { env } from "@/lib/env";
+import { getSettings } from "@/lib/settings";
+import { OWN_COMMENTS_COOKIE, OWN_COMMENTS_MAX_AGE, readOwnCommentIds, writeOwnCommentIds } from "./ownership";
+import { REMEMBER_COOKIE, REMEMBER_MAX_AGE, encodeRemembered } from "./remember";
+import { commentRequestContext } from "./request-context";
+import { submitComment, type SubmitResult } from "./submit";
+import { pageOfComment } from "./thread";
+
+/**
+ * Posts a comment for the request being served (form action or JSON API):
+ * runs the pipeline, then remembers the comment in the author's signed
+ * cookie and, when asked, their name, email and website.
+ */
+export async function postCommentFromRequest(
+  articleSlug: string,
+  raw: Record<string, unknown>,
+): Promise<{ result: SubmitResult; location: string | null }> {
+  const ctx = await commentRequestContext();
+  // Accounts arrive with the accounts issue; until then every poster is a guest.
+  const result = await submitComment(articleSlug, raw, { ...ctx, user: null });
+  if (!result.ok) return { result, location: null };
+
+  const jar = await cookies();
+  const secure = env().SITE_URL.startsWith("https://");
+  const own = readOwnCommentIds(jar.get(OWN_COMMENTS_COOKIE)?.value);
+  jar.set(OWN_COMMENTS_COOKIE, writeOwnCommentIds([...own, result.commentId]), {
+    httpOnly: true,
+    sameSite: "lax",
+    secure,
+    path: "/",
+    maxAge: OWN_COMMENTS_MAX_AGE,
+  });
+  if (raw.remember === true || raw.remember === "on") {
+    jar.set(
+      REMEMBER_COOKIE,
+      encodeRemembered({ name: String(raw.name ?? ""), email: String(raw.email ?? ""), url: String(raw.url ?? "") }),
+      { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: REMEMBER_MAX_AGE },
+    );
+  } else if (jar.has(REMEMBER_COOKIE)) {
+    jar.delete(REMEMBER_COOKIE);
+  }
+
+  const page = pageOfComment(getDb(), result.articleId, result.commentId, getSettings().commentsPerPage);
+  const location = `/articles/${result.articleSlug}${page > 1 ? `?cpage=${page}` : ""}#comment-${result.commentId}`;
+  return { result, location };
+}
