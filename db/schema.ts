@@ -164,15 +164,17 @@ export const comments = sqliteTable(
     ...timestamps,
   },
   (t) => [
-    // An article's approved thread, oldest first.
-    index("comments_article_status_created_idx").on(t.articleId, t.status, t.createdAt, t.id),
+    // An article's approved thread: top-level comments oldest first (parent_id
+    // IS NULL), counts by status, and the page a comment is on.
+    index("comments_article_status_parent_created_idx").on(t.articleId, t.status, t.parentId, t.createdAt, t.id),
     // Moderation queues by status, newest first.
     index("comments_status_created_idx").on(t.status, t.createdAt, t.id),
     // Replies of a comment.
     index("comments_parent_idx").on(t.parentId),
-    // Flood control and duplicate detection.
+    // Flood control, duplicate detection and "approved before" (by email or account).
     index("comments_ip_created_idx").on(t.ip, t.createdAt),
     index("comments_email_created_idx").on(t.authorEmail, t.createdAt),
+    index("comments_user_created_idx").on(t.userId, t.createdAt),
     // The retry job's work list.
     index("comments_recheck_idx")
       .on(t.nextSpamCheckAt)

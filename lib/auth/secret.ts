@@ -42,11 +42,18 @@ export function getServerSecret(): string {
   return secret;
 }
 
+const derived = new Map<string, Buffer>();
+
 /** A key for one purpose, derived from the server secret (HKDF-SHA256). */
 export function deriveKey(purpose: string): Buffer {
-  return Buffer.from(
-    crypto.hkdfSync("sha256", getServerSecret(), "newsroom", purpose, 32),
-  );
+  const secret = getServerSecret();
+  const cacheKey = `${purpose}\u0000${secret}`;
+  let key = derived.get(cacheKey);
+  if (!key) {
+    key = Buffer.from(crypto.hkdfSync("sha256", secret, "newsroom", purpose, 32));
+    derived.set(cacheKey, key);
+  }
+  return key;
 }
 
 /** HMAC-SHA256 of a message under a purpose's key, base64url. */

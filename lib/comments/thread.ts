@@ -1,7 +1,7 @@
 import "server-only";
-import { and, asc, count, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { comments, type CommentStatus } from "@/db/schema";
-import type { Db } from "@/lib/db";
+import { statement, type Db } from "@/lib/db";
 
 export type ThreadComment = {
   id: number;
@@ -41,8 +41,8 @@ const columns = {
 
 /** Depth of a comment in its thread: 1 for a top-level comment. */
 export function commentDepth(db: Db, commentId: number): number {
-  const row = db.$client
-    .prepare(
+  const row = statement(
+      db,
       `with recursive up(id, parent_id, depth) as (
          select id, parent_id, 1 from comments where id = ?
          union all
@@ -50,16 +50,15 @@ export function commentDepth(db: Db, commentId: number): number {
          where up.depth < 100
        )
        select max(depth) as depth from up`,
-    )
-    .get(commentId) as { depth: number | null };
+    ).get(commentId) as { depth: number | null };
   return row.depth ?? 0;
 }
 
 /** The top-level comment a comment belongs to. */
 function rootOf(db: Db, commentId: number): { id: number; status: CommentStatus; createdAt: number } | null {
   return (
-    (db.$client
-      .prepare(
+    (statement(
+        db,
         `with recursive up(id, parent_id, status, created_at, depth) as (
            select id, parent_id, status, created_at, 1 from comments where id = ?
            union all
@@ -67,19 +66,16 @@ function rootOf(db: Db, commentId: number): { id: number; status: CommentStatus;
            where up.depth < 100
          )
          select id, status, created_at as createdAt from up where parent_id is null`,
-      )
-      .get(commentId) as { id: number; status: CommentStatus; createdAt: number } | undefined) ?? null
+      ).get(commentId) as { id: number; status: CommentStatus; createdAt: number } | undefined) ?? null
   );
 }
 
 function countTopLevelApproved(db: Db, articleId: number): number {
-  return (
-    db
-      .select({ n: count() })
-      .from(comments)
-      .where(and(eq(comments.articleId, articleId), eq(comments.status, "approved"), isNull(comments.parentId)))
-      .get()?.n ?? 0
-  );
+  const row = statement(
+    db,
+    "select count(*) as n from comments where article_id = ? and status = 'approved' and parent_id is null",
+  ).get(articleId) as { n: number };
+  return row.n;
 }
 
 /** Which page of the thread a comment is on (its top-level comment decides). */
@@ -87,13 +83,12 @@ export function pageOfComment(db: Db, articleId: number, commentId: number, perP
   const root = rootOf(db, commentId);
   const lastPage = Math.max(1, Math.ceil(countTopLevelApproved(db, articleId) / perPage));
   if (!root || root.status !== "approved") return lastPage;
-  const before = db.$client
-    .prepare(
+  const before = statement(
+      db,
       `select count(*) as n from comments
        where article_id = ? and status = 'approved' and parent_id is null
          and (created_at < ? or (created_at = ? and id < ?))`,
-    )
-    .get(articleId, root.createdAt, root.createdAt, root.id) as { n: number };
+    ).get(articleId, root.createdAt, root.createdAt, root.id) as { n: number };
   return Math.floor(before.n / perPage) + 1;
 }
 
@@ -141,8 +136,8 @@ export function getThreadPage(
 
   const replies: ThreadComment[] = [];
   if (roots.length > 0) {
-    const rows = db.$client
-      .prepare(
+    const rows = statement(
+        db,
         `with recursive replies(id) as (
            select c.id from comments c
            where c.parent_id in (select value from json_each(@roots))
@@ -155,8 +150,7 @@ export function getThreadPage(
                 c.author_email as authorEmail, c.content, c.status, c.created_at as createdAt
          from comments c join replies r on r.id = c.id
          order by c.created_at, c.id`,
-      )
-      .all({ roots: JSON.stringify(roots.map((r) => r.id)), own: JSON.stringify(own) }) as (Omit<ThreadComment, "createdAt"> & { createdAt: number })[];
+      ).all({ roots: JSON.stringify(roots.map((r) => r.id)), own: JSON.stringify(own) }) as (Omit<ThreadComment, "createdAt"> & { createdAt: number })[];
     for (const r of rows) replies.push({ ...r, createdAt: new Date(r.createdAt) });
   }
   return { roots: buildTree(roots, replies), page, pageCount, perPage };

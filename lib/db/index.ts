@@ -45,3 +45,23 @@ export function getDb(): Db {
   globalForDb.__newsroomDb = { file, db };
   return db;
 }
+
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement for raw SQL on a connection, prepared once and reused:
+ * for hot paths (the comment pipeline) where preparing per call shows up.
+ */
+export function statement(db: Db, source: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let prepared = cache.get(source);
+  if (!prepared) {
+    prepared = db.$client.prepare(source);
+    cache.set(source, prepared);
+  }
+  return prepared;
+}

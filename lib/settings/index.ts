@@ -1,13 +1,29 @@
 import "server-only";
 import { settings as settingsTable } from "@/db/schema";
-import { getDb } from "@/lib/db";
+import { getDb, type Db } from "@/lib/db";
 import { DEFAULT_SETTINGS, settingsSchema, type SettingKey, type Settings } from "./schema";
 
 export { DEFAULT_SETTINGS, type SettingKey, type Settings } from "./schema";
 
-/** All settings: stored values over the defaults (an invalid stored value is ignored). */
+const cache = new WeakMap<Db, { dataVersion: number; settings: Settings }>();
+
+/**
+ * All settings: stored values over the defaults (an invalid stored value is
+ * ignored). Read once and kept until this process changes them or another
+ * connection writes to the database (SQLite's data_version tells).
+ */
 export function getSettings(): Settings {
-  const rows = getDb().select().from(settingsTable).all();
+  const db = getDb();
+  const dataVersion = db.$client.pragma("data_version", { simple: true }) as number;
+  const hit = cache.get(db);
+  if (hit && hit.dataVersion === dataVersion) return hit.settings;
+  const settings = readSettings(db);
+  cache.set(db, { dataVersion, settings });
+  return settings;
+}
+
+function readSettings(db: Db): Settings {
+  const rows = db.select().from(settingsTable).all();
   const result: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   const shape = settingsSchema.shape;
   for (const row of rows) {
@@ -29,6 +45,7 @@ export function updateSettings(
     return { ok: false, errors };
   }
   const db = getDb();
+  cache.delete(db);
   db.transaction((tx) => {
     for (const [key, value] of Object.entries(parsed.data)) {
       if (value === undefined) continue;

@@ -95,6 +95,23 @@ describe("the Akismet check", () => {
   });
 });
 
+describe("the Akismet call and the database", () => {
+  it("holds no transaction open while Akismet answers, so other writes go on", async () => {
+    const article = createArticle();
+    akismet.setBehaviour({ delayMs: 300 });
+    const pending = postComment(article, { content: "Slow Akismet today." });
+    await new Promise((r) => setTimeout(r, 100));
+    // Mid-call: the comment is already stored, and the database is free.
+    expect(getDb().$client.inTransaction).toBe(false);
+    const stored = getDb().$client.prepare("select status, spam_check_state as state from comments where content = ?").get("Slow Akismet today.");
+    expect(stored).toEqual({ status: "pending", state: "not_checked" });
+    const other = createArticle();
+    expect(other.id).toBeGreaterThan(0);
+    const result = await pending;
+    expect(result).toMatchObject({ ok: true, status: "approved" });
+  });
+});
+
 describe("when Akismet fails, nothing is lost and nothing unchecked is published", () => {
   const failures = [
     { name: "a timeout", behaviour: { delayMs: 1500 }, reason: /Not checked: Akismet timed out after 400 ms/ },

@@ -10,13 +10,35 @@ function plan(sql: string, ...params: unknown[]): string {
 }
 
 describe("hot queries use indexes", () => {
-  it("an article's approved comments in order", () => {
+  it("a page of an article's top-level approved comments, in order, and the counts", () => {
     const p = plan(
-      "select * from comments where article_id = ? and status = 'approved' order by created_at, id limit 50",
+      "select * from comments where article_id = ? and status = 'approved' and parent_id is null order by created_at, id limit 50 offset 100",
       1,
     );
-    expect(p).toContain("USING INDEX comments_article_status_created_idx");
+    expect(p).toContain("USING INDEX comments_article_status_parent_created_idx");
     expect(p).not.toContain("TEMP B-TREE");
+    expect(plan("select count(*) from comments where article_id = ? and status = 'approved'", 1)).toContain(
+      "USING COVERING INDEX comments_article_status_parent_created_idx",
+    );
+    expect(
+      plan("select count(*) from comments where article_id = ? and status = 'approved' and parent_id is null and (created_at < ? or (created_at = ? and id < ?))", 1, 2, 2, 3),
+    ).toContain("USING COVERING INDEX comments_article_status_parent_created_idx");
+  });
+
+  it("replies of a comment", () => {
+    expect(plan("select id from comments where parent_id = ?", 1)).toContain("USING COVERING INDEX comments_parent_idx");
+  });
+
+  it("the flood, duplicate and first-comment lookups of the pipeline", () => {
+    expect(plan("select 1 from comments indexed by comments_ip_created_idx where ip = ? and created_at >= ? limit 1", "x", 1)).toContain(
+      "USING COVERING INDEX comments_ip_created_idx",
+    );
+    expect(
+      plan("select 1 from comments indexed by comments_email_created_idx where author_email = ? and article_id = ? and content = ? and status != 'trash' limit 1", "a", 1, "c"),
+    ).toContain("USING INDEX comments_email_created_idx (author_email=?)");
+    expect(plan("select 1 from comments indexed by comments_user_created_idx where user_id = ? and status = 'approved' limit 1", 1)).toContain(
+      "USING INDEX comments_user_created_idx (user_id=?)",
+    );
   });
 
   it("a moderation queue by status, newest first, and its count", () => {
