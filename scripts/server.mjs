@@ -11,7 +11,7 @@ const app = next({ dev: false, port, hostname });
 const handle = app.getRequestHandler();
 
 await app.prepare();
-http
+const server = http
   .createServer((req, res) => {
     req.headers["x-newsroom-peer-ip"] = req.socket.remoteAddress ?? "";
     handle(req, res);
@@ -19,3 +19,13 @@ http
   .listen(port, hostname, () => {
     console.log(`▲ Ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`);
   });
+
+// Stop taking connections, let requests in flight finish (a comment being
+// checked is stored before its answer goes out), then exit.
+function shutdown() {
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(0), 10_000).unref();
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);

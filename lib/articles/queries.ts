@@ -1,7 +1,7 @@
 import "server-only";
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import { articles, comments, editorReviews, type Article, type EditorReview } from "@/db/schema";
-import { getDb } from "@/lib/db";
+import { getDb, prepared } from "@/lib/db";
 
 export type ArticleListItem = Pick<
   Article,
@@ -36,13 +36,14 @@ export function listPublishedArticles({ limit = 50 }: { limit?: number } = {}): 
 
 /** A published article by its slug, or null for unknown and unpublished slugs. */
 export function getPublishedArticle(slug: string): Article | null {
-  return (
-    getDb()
+  const query = prepared(getDb(), "articles.publishedBySlug", (db) =>
+    db
       .select()
       .from(articles)
-      .where(and(eq(articles.slug, slug), eq(articles.status, "published")))
-      .get() ?? null
+      .where(and(eq(articles.slug, sql.placeholder("slug")), eq(articles.status, "published")))
+      .prepare(),
   );
+  return query.get({ slug }) ?? null;
 }
 
 /** The article's editor review, when one is published. */

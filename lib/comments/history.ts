@@ -1,6 +1,7 @@
 import "server-only";
+import { sql } from "drizzle-orm";
 import { commentEvents, type CommentStatus } from "@/db/schema";
-import type { Db } from "@/lib/db";
+import { prepared, type Db } from "@/lib/db";
 
 export type CommentEventType =
   | "submitted"
@@ -11,9 +12,26 @@ export type CommentEventType =
   | "akismet_gave_up"
   | "status_change";
 
-/** Appends one entry to a comment's history (inside the caller's transaction). */
+const placeholders = {
+  commentId: sql.placeholder("commentId"),
+  type: sql.placeholder("type"),
+  message: sql.placeholder("message"),
+  actorId: sql.placeholder("actorId"),
+  fromStatus: sql.placeholder("fromStatus"),
+  toStatus: sql.placeholder("toStatus"),
+  // Raw, so a null stays SQL NULL: drizzle encodes a placeholder's value with
+  // the column's mapper, which would turn null into the JSON text "null".
+  detail: sql`${sql.placeholder("detail")}`,
+  createdAt: sql.placeholder("createdAt"),
+};
+
+/**
+ * Appends one entry to a comment's history. Call it inside the caller's
+ * `db.transaction(...)` with the same connection: better-sqlite3 runs a
+ * transaction on the connection, so the entry commits or rolls back with it.
+ */
 export function addCommentEvent(
-  db: Pick<Db, "insert">,
+  db: Db,
   event: {
     commentId: number;
     type: CommentEventType;
@@ -25,16 +43,14 @@ export function addCommentEvent(
     at?: Date;
   },
 ): void {
-  db.insert(commentEvents)
-    .values({
-      commentId: event.commentId,
-      type: event.type,
-      message: event.message,
-      actorId: event.actorId ?? null,
-      fromStatus: event.fromStatus ?? null,
-      toStatus: event.toStatus ?? null,
-      detail: event.detail ?? null,
-      createdAt: event.at ?? new Date(),
-    })
-    .run();
+  prepared(db, "commentEvents.insert", (d) => d.insert(commentEvents).values(placeholders).prepare()).run({
+    commentId: event.commentId,
+    type: event.type,
+    message: event.message,
+    actorId: event.actorId ?? null,
+    fromStatus: event.fromStatus ?? null,
+    toStatus: event.toStatus ?? null,
+    detail: event.detail ? JSON.stringify(event.detail) : null,
+    createdAt: event.at ?? new Date(),
+  });
 }

@@ -1,8 +1,8 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { comments, type CommentStatus, type UserRole } from "@/db/schema";
 import { getPublishedArticle } from "@/lib/articles/queries";
-import { getDb, type Db } from "@/lib/db";
+import { getDb, prepared, type Db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { getSettings } from "@/lib/settings";
 import { SITE_LANG } from "@/lib/site";
@@ -70,11 +70,13 @@ export async function submitComment(
 
   const parentId = input.parentId ?? null;
   if (parentId !== null) {
-    const parent = db
-      .select({ id: comments.id, articleId: comments.articleId, status: comments.status })
-      .from(comments)
-      .where(eq(comments.id, parentId))
-      .get();
+    const parent = prepared(db, "comments.parent", (d) =>
+      d
+        .select({ id: comments.id, articleId: comments.articleId, status: comments.status })
+        .from(comments)
+        .where(eq(comments.id, sql.placeholder("id")))
+        .prepare(),
+    ).get({ id: parentId });
     if (!parent || parent.articleId !== article.id || parent.status !== "approved") {
       return {
         ok: false,
@@ -142,32 +144,28 @@ export async function submitComment(
         guest,
       });
 
-  const commentId = db.transaction((tx) => {
-    const row = tx
-      .insert(comments)
-      .values({
-        articleId: article.id,
-        parentId,
-        userId: author.userId,
-        authorName: author.name,
-        authorEmail: author.email,
-        authorUrl: author.url,
-        content: input.content,
-        status: localDecision?.status ?? "pending",
-        statusReason: localDecision?.reason ?? "Not checked yet: waiting for Akismet",
-        ip: ctx.ip,
-        userAgent: ctx.userAgent,
-        referrer: ctx.referrer,
-        spamCheckState: localDecision ? localDecision.spamCheckState : "not_checked",
-        spamCheck: localDecision ? null : { ...pendingRecord(params, localHolds) },
-        // Crash safety: if the check below never completes, the retry job picks it up.
-        nextSpamCheckAt: localDecision ? null : new Date(now.getTime() + retryDelayMs(1, settings.akismetRetryMinutes)),
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning({ id: comments.id })
-      .get();
-    addCommentEvent(tx, {
+  const commentId = db.transaction(() => {
+    const row = insertComment(db).get({
+      articleId: article.id,
+      parentId,
+      userId: author.userId,
+      authorName: author.name,
+      authorEmail: author.email,
+      authorUrl: author.url,
+      content: input.content,
+      status: localDecision?.status ?? "pending",
+      statusReason: localDecision?.reason ?? "Not checked yet: waiting for Akismet",
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      referrer: ctx.referrer,
+      spamCheckState: localDecision ? localDecision.spamCheckState : "not_checked",
+      spamCheck: localDecision ? null : JSON.stringify(pendingRecord(params, localHolds)),
+      // Crash safety: if the check below never completes, the retry job picks it up.
+      nextSpamCheckAt: localDecision ? null : now.getTime() + retryDelayMs(1, settings.akismetRetryMinutes),
+      createdAt: now,
+      updatedAt: now,
+    });
+    addCommentEvent(db, {
       commentId: row.id,
       type: "submitted",
       message: ctx.user
@@ -176,10 +174,10 @@ export async function submitComment(
       at: now,
     });
     for (const event of defence.events) {
-      addCommentEvent(tx, { commentId: row.id, type: "defence", message: event.message, detail: { rule: event.rule }, at: now });
+      addCommentEvent(db, { commentId: row.id, type: "defence", message: event.message, detail: { rule: event.rule }, at: now });
     }
     if (localDecision) {
-      addCommentEvent(tx, {
+      addCommentEvent(db, {
         commentId: row.id,
         type: "status_change",
         message: localDecision.reason,
@@ -207,6 +205,65 @@ export async function submitComment(
   });
   return { ok: true, commentId, status: decision.status, articleId: article.id, articleSlug: article.slug };
 }
+
+// Prepared once per connection (the hot path of every post). Nullable JSON and
+// timestamp columns take raw placeholders with values encoded here: drizzle
+// would run a null through the column's mapper (null -> "null", or a crash).
+const insertComment = (db: Db) =>
+  prepared(db, "comments.insert", (d) =>
+    d
+      .insert(comments)
+      .values({
+        articleId: sql.placeholder("articleId"),
+        parentId: sql.placeholder("parentId"),
+        userId: sql.placeholder("userId"),
+        authorName: sql.placeholder("authorName"),
+        authorEmail: sql.placeholder("authorEmail"),
+        authorUrl: sql.placeholder("authorUrl"),
+        content: sql.placeholder("content"),
+        status: sql.placeholder("status"),
+        statusReason: sql.placeholder("statusReason"),
+        ip: sql.placeholder("ip"),
+        userAgent: sql.placeholder("userAgent"),
+        referrer: sql.placeholder("referrer"),
+        spamCheckState: sql.placeholder("spamCheckState"),
+        spamCheck: sql`${sql.placeholder("spamCheck")}`,
+        nextSpamCheckAt: sql`${sql.placeholder("nextSpamCheckAt")}`,
+        createdAt: sql.placeholder("createdAt"),
+        updatedAt: sql.placeholder("updatedAt"),
+      })
+      .returning({ id: comments.id })
+      .prepare(),
+  );
+
+/**
+ * Only a comment still pending and not checked takes a check result.
+ * (drizzle's `set` types take no placeholders: raw ones, values encoded by the caller.)
+ */
+const updateCheckResult = (db: Db) =>
+  prepared(db, "comments.applyCheckResult", (d) => {
+    const p = (name: string) => sql`${sql.placeholder(name)}`;
+    return d
+      .update(comments)
+      .set({
+        status: p("status"),
+        statusReason: p("statusReason"),
+        spamCheckState: p("spamCheckState"),
+        blatant: p("blatant"),
+        spamCheck: p("spamCheck"),
+        spamCheckAttempts: p("spamCheckAttempts"),
+        nextSpamCheckAt: p("nextSpamCheckAt"),
+        updatedAt: p("updatedAt"),
+      })
+      .where(
+        and(
+          eq(comments.id, sql.placeholder("id")),
+          eq(comments.status, "pending"),
+          eq(comments.spamCheckState, "not_checked"),
+        ),
+      )
+      .prepare();
+  });
 
 function pendingRecord(params: Record<string, string>, localHolds: string[]) {
   return {
@@ -236,32 +293,21 @@ export function applyCheckResult(
   retry: { attempt: number; retryMinutes: number; now: Date; recheck?: boolean },
 ): boolean {
   const failed = decision.spamCheckState === "not_checked";
-  return db.transaction((tx) => {
-    const updated = tx
-      .update(comments)
-      .set({
-        status: decision.status,
-        statusReason: failed && retry.recheck ? `${decision.reason} (retry ${retry.attempt})` : decision.reason,
-        spamCheckState: decision.spamCheckState,
-        blatant: decision.blatant,
-        spamCheck: record,
-        spamCheckAttempts: retry.attempt,
-        nextSpamCheckAt: failed
-          ? new Date(retry.now.getTime() + retryDelayMs(retry.attempt, retry.retryMinutes))
-          : null,
-        updatedAt: retry.now,
-      })
-      .where(
-        and(
-          eq(comments.id, commentId),
-          eq(comments.status, "pending"),
-          eq(comments.spamCheckState, "not_checked"),
-        ),
-      )
-      .run();
+  return db.transaction(() => {
+    const updated = updateCheckResult(db).run({
+      id: commentId,
+      status: decision.status,
+      statusReason: failed && retry.recheck ? `${decision.reason} (retry ${retry.attempt})` : decision.reason,
+      spamCheckState: decision.spamCheckState,
+      blatant: decision.blatant ? 1 : 0,
+      spamCheck: JSON.stringify(record),
+      spamCheckAttempts: retry.attempt,
+      nextSpamCheckAt: failed ? retry.now.getTime() + retryDelayMs(retry.attempt, retry.retryMinutes) : null,
+      updatedAt: retry.now.getTime(),
+    });
     if (updated.changes === 0) return false;
     const o = record;
-    addCommentEvent(tx, {
+    addCommentEvent(db, {
       commentId,
       type: failed ? "akismet_error" : "akismet_check",
       message: failed
@@ -271,7 +317,7 @@ export function applyCheckResult(
       at: retry.now,
     });
     if (!(failed && retry.recheck)) {
-      addCommentEvent(tx, {
+      addCommentEvent(db, {
         commentId,
         type: "status_change",
         message: decision.reason,

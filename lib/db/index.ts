@@ -65,3 +65,24 @@ export function statement(db: Db, source: string): Database.Statement {
   }
   return prepared;
 }
+
+const preparedQueries = new WeakMap<Db, Map<string, unknown>>();
+
+/**
+ * A drizzle query prepared once per connection (with `sql.placeholder`s) and
+ * reused: the SQL is built and handed to SQLite once instead of per call,
+ * while rows and values keep drizzle's types and column mappings.
+ */
+export function prepared<T>(db: Db, key: string, build: (db: Db) => T): T {
+  let cache = preparedQueries.get(db);
+  if (!cache) {
+    cache = new Map();
+    preparedQueries.set(db, cache);
+  }
+  let query = cache.get(key) as T | undefined;
+  if (query === undefined) {
+    query = build(db);
+    cache.set(key, query);
+  }
+  return query;
+}

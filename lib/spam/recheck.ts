@@ -66,7 +66,7 @@ export async function recheckComments({
           })
           .where(eq(comments.id, comment.id))
           .run();
-        addCommentEvent(tx, {
+        addCommentEvent(db, {
           commentId: comment.id,
           type: "akismet_gave_up",
           message: `Stopped re-checking after ${settings.akismetRetryMaxDays} days; it waits for a moderator`,

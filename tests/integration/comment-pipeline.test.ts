@@ -42,6 +42,20 @@ describe("the Akismet check", () => {
     expect(c.spamCheck?.guid).toMatch(/^[0-9a-f]{32}$/);
     expect(c.spamCheck?.params).toMatchObject({ comment_content: "Thanks for the careful reporting.", user_ip: expect.any(String), is_test: "1" });
     expect(c.spamCheck?.params).not.toHaveProperty("api_key");
+    // As stored (the hot path writes through prepared statements): real NULLs,
+    // integer timestamps and flags, JSON only where there is a value.
+    const raw = getDb().$client
+      .prepare("select next_spam_check_at, blatant, typeof(created_at) as created, json_valid(spam_check) as json from comments where id = ?")
+      .get(result.commentId);
+    expect(raw).toEqual({ next_spam_check_at: null, blatant: 0, created: "integer", json: 1 });
+    const events = getDb().$client
+      .prepare("select type, detail is null as noDetail, typeof(created_at) as created from comment_events where comment_id = ? order by id")
+      .all(result.commentId);
+    expect(events).toEqual([
+      { type: "submitted", noDetail: 1, created: "integer" },
+      { type: "akismet_check", noDetail: 0, created: "integer" },
+      { type: "status_change", noDetail: 1, created: "integer" },
+    ]);
 
     const [request] = akismet.requests();
     expect(request?.path).toBe("/1.1/comment-check");
