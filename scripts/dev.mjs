@@ -11,8 +11,9 @@ const env = {
 };
 
 const children = [
-  spawn("npx", ["tsx", "scripts/akismet-local.ts"], { env, stdio: "inherit" }),
-  spawn("npx", ["next", "dev", "--port", process.env.PORT ?? "3000"], { env, stdio: "inherit" }),
+  // Node itself, not npx, so that stopping a child stops the server (npx would leave it running).
+  spawn(process.execPath, ["--import", "tsx", "scripts/akismet-local.ts"], { env, stdio: "inherit" }),
+  spawn(process.execPath, ["node_modules/next/dist/bin/next", "dev", "--port", process.env.PORT ?? "3000"], { env, stdio: "inherit" }),
 ];
 
 const stop = (code = 0) => {

@@ -201,6 +201,7 @@ export async function submitComment(
   applyCheckResult(db, commentId, decision, toCheckRecord(result, params, localHolds), {
     attempt: 1,
     retryMinutes: settings.akismetRetryMinutes,
+    retryAfterSeconds: result.outcome.kind === "error" ? result.outcome.retryAfterSeconds : null,
     now: new Date(),
   });
   return { ok: true, commentId, status: decision.status, articleId: article.id, articleSlug: article.slug };
@@ -290,9 +291,11 @@ export function applyCheckResult(
   commentId: number,
   decision: StatusDecision,
   record: ReturnType<typeof toCheckRecord>,
-  retry: { attempt: number; retryMinutes: number; now: Date; recheck?: boolean },
+  retry: { attempt: number; retryMinutes: number; retryAfterSeconds?: number | null; now: Date; recheck?: boolean },
 ): boolean {
   const failed = decision.spamCheckState === "not_checked";
+  // The backoff, or later when Akismet asked for more time (Retry-After on a 429/503).
+  const retryDelay = Math.max(retryDelayMs(retry.attempt, retry.retryMinutes), (retry.retryAfterSeconds ?? 0) * 1000);
   return db.transaction(() => {
     const updated = updateCheckResult(db).run({
       id: commentId,
@@ -302,7 +305,7 @@ export function applyCheckResult(
       blatant: decision.blatant ? 1 : 0,
       spamCheck: JSON.stringify(record),
       spamCheckAttempts: retry.attempt,
-      nextSpamCheckAt: failed ? retry.now.getTime() + retryDelayMs(retry.attempt, retry.retryMinutes) : null,
+      nextSpamCheckAt: failed ? retry.now.getTime() + retryDelay : null,
       updatedAt: retry.now.getTime(),
     });
     if (updated.changes === 0) return false;

@@ -91,6 +91,7 @@ export async function recheckComments({
     const applied = applyCheckResult(db, comment.id, decision, toCheckRecord(result, params, localHolds), {
       attempt,
       retryMinutes: settings.akismetRetryMinutes,
+      retryAfterSeconds: result.outcome.kind === "error" ? result.outcome.retryAfterSeconds : null,
       now,
       recheck: true,
     });

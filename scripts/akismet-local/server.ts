@@ -20,6 +20,8 @@ export type Behaviour = {
   delayMs?: number;
   /** Answer with this HTTP status (e.g. 500, 503, 429) and a plain error body. */
   status?: number;
+  /** With a 429 status: the Retry-After seconds (default 60). */
+  retryAfter?: number;
   /** Answer `invalid` as for a bad key. */
   invalid?: boolean;
   /** Add `X-akismet-error: <value>` (the body stays a verdict). */
@@ -158,7 +160,7 @@ export async function startLocalAkismet(options: LocalAkismetOptions = {}) {
           req.socket.destroy();
           return;
         }
-        if (b.status) return record(b.status, b.status === 429 ? "Too many requests" : "Internal server error", b.status === 429 ? { "Retry-After": "60" } : {});
+        if (b.status) return record(b.status, b.status === 429 ? "Too many requests" : "Internal server error", b.status === 429 ? { "Retry-After": String(b.retryAfter ?? 60) } : {});
         if (b.invalid) return record(200, "invalid", { "X-akismet-debug-help": "We were unable to parse your key." });
         if (b.body !== undefined) return record(200, b.body);
       }

@@ -188,6 +188,19 @@ describe("when Akismet fails, nothing is lost and nothing unchecked is published
     expect(getComment(r.commentId)).toMatchObject({ status: "spam", spamCheckState: "checked" });
   });
 
+  it("waits as long as Akismet's Retry-After asks when that is longer than the backoff", async () => {
+    const article = createArticle();
+    akismet.setBehaviour({ status: 429, retryAfter: 7200 });
+    const r = await postComment(article);
+    if (!r.ok) throw new Error("refused");
+    const c = getComment(r.commentId);
+    expect(c).toMatchObject({ status: "pending", spamCheckState: "not_checked" });
+    expect(Math.round((c.nextSpamCheckAt!.getTime() - Date.now()) / 60_000)).toBe(120);
+    akismet.setBehaviour(null);
+    expect(await recheckComments({ now: later(60) })).toMatchObject({ checked: 0 });
+    expect(await recheckComments({ now: later(121) })).toMatchObject({ checked: 1, approved: 1 });
+  });
+
   it("pauses retries after an invalid key and reports it on the status panel", async () => {
     const article = createArticle();
     akismet.setBehaviour({ invalid: true });
