@@ -5,6 +5,9 @@ const AKISMET_PORT = Number(process.env.E2E_AKISMET_PORT ?? 3998);
 export const AKISMET_URL = `http://127.0.0.1:${AKISMET_PORT}`;
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Known to the tests so they can mint sessions (e2e/support/accounts.ts); never used outside them. */
+export const E2E_NEXTAUTH_SECRET = "e2e-only-secret-0123456789abcdefghijklmnopqrstuvwxyz";
+export const E2E_DATABASE_PATH = ".tmp/e2e/app.db";
 
 /**
  * End-to-end tests run against the production build (`npm run build` first)
@@ -28,7 +31,15 @@ export default defineConfig({
   },
   projects: [
     {
+      // First run: /setup creates the admin, before any other test makes accounts.
+      name: "first-run",
+      testMatch: /setup\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], launchOptions: { executablePath: CHROMIUM, args: ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage"] } },
+    },
+    {
       name: "chromium",
+      dependencies: ["first-run"],
+      testIgnore: /setup\.spec\.ts/,
       use: {
         ...devices["Desktop Chrome"],
         launchOptions: {
@@ -66,7 +77,8 @@ export default defineConfig({
         PORT: String(PORT),
         HOSTNAME: "127.0.0.1",
         SITE_URL: BASE_URL,
-        DATABASE_PATH: ".tmp/e2e/app.db",
+        DATABASE_PATH: E2E_DATABASE_PATH,
+        NEXTAUTH_SECRET: E2E_NEXTAUTH_SECRET,
         AKISMET_URL,
         AKISMET_KEY: "e2etestkey",
       },

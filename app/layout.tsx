@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { env } from "@/lib/env";
 import { SITE_DESCRIPTION, SITE_LANG, SITE_NAME } from "@/lib/site";
+import { AccountNav } from "./account-nav";
 import "./globals.css";
 
 export function generateMetadata(): Metadata {
@@ -42,6 +43,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
                 <li>
                   <a href="/feed.xml">RSS</a>
                 </li>
+                <AccountNav />
               </ul>
             </nav>
           </div>

@@ -51,6 +51,9 @@ export const users = sqliteTable(
     passwordHash: text("password_hash"),
     role: text("role", { enum: USER_ROLES }).notNull().default("reader"),
     banned: integer("banned", { mode: "boolean" }).notNull().default(false),
+    /** Bumped when a password, role or ban changes: older session tokens stop working. */
+    sessionVersion: integer("session_version").notNull().default(0),
+    lastSignInAt: integer("last_sign_in_at", { mode: "timestamp_ms" }),
     ...timestamps,
   },
   (t) => [

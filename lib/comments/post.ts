@@ -1,5 +1,6 @@
 import "server-only";
 import { cookies } from "next/headers";
+import { getCurrentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { getSettings } from "@/lib/settings";
@@ -19,8 +20,15 @@ export async function postCommentFromRequest(
   raw: Record<string, unknown>,
 ): Promise<{ result: SubmitResult; location: string | null }> {
   const ctx = await commentRequestContext();
-  // Accounts arrive with the accounts issue; until then every poster is a guest.
-  const result = await submitComment(articleSlug, raw, { ...ctx, user: null });
+  const account = await getCurrentUser();
+  if (account?.banned) {
+    return {
+      result: { ok: false, kind: "refused", code: "suspended", message: "Your account has been suspended, so you cannot comment." },
+      location: null,
+    };
+  }
+  const user = account ? { id: account.id, name: account.name, email: account.email, role: account.role } : null;
+  const result = await submitComment(articleSlug, raw, { ...ctx, user });
   if (!result.ok) return { result, location: null };
 
   const jar = await cookies();
@@ -39,7 +47,7 @@ export async function postCommentFromRequest(
       encodeRemembered({ name: String(raw.name ?? ""), email: String(raw.email ?? ""), url: String(raw.url ?? "") }),
       { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: REMEMBER_MAX_AGE },
     );
-  } else if (jar.has(REMEMBER_COOKIE)) {
+  } else if (!user && jar.has(REMEMBER_COOKIE)) {
     jar.delete(REMEMBER_COOKIE);
   }
 

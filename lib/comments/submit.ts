@@ -38,7 +38,7 @@ export type SubmitContext = {
 export type SubmitResult =
   | { ok: true; commentId: number; status: CommentStatus; articleId: number; articleSlug: string }
   | { ok: false; kind: "invalid"; fieldErrors: FieldErrors; message: string }
-  | { ok: false; kind: "refused"; code: "flood" | "duplicate" | "closed"; message: string }
+  | { ok: false; kind: "refused"; code: "flood" | "duplicate" | "closed" | "suspended"; message: string }
   | { ok: false; kind: "not_found"; message: string };
 
 const INVALID_MESSAGE = "Please correct the highlighted fields; your comment has been kept.";

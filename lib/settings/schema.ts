@@ -32,6 +32,10 @@ export const settingsSchema = z.object({
   akismetRetryMaxDays: z.number().min(1).max(90).default(15),
   /** Take the client IP from X-Forwarded-For (only behind a trusted reverse proxy). */
   trustProxy: z.boolean().default(false),
+  /** Failed sign-ins allowed per account, and per IP, within the window below. */
+  signInMaxPerAccount: z.number().int().min(1).max(1000).default(5),
+  signInMaxPerIp: z.number().int().min(1).max(10_000).default(20),
+  signInWindowMinutes: z.number().min(1).max(1440).default(15),
   /** Number of trusted proxies in front of the app when trustProxy is on. */
   trustedProxyCount: z.number().int().min(1).max(10).default(1),
 });

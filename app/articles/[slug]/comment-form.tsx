@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useActionState } from "react";
 import { INITIAL_COMMENT_FORM_STATE } from "@/lib/comments/form-state";
 import type { CommentFormValues } from "@/lib/comments/validation";
+import { signOutAction } from "@/app/auth-actions";
 import { postComment } from "./actions";
 
 type Props = {
@@ -11,6 +12,8 @@ type Props = {
   formToken: string;
   /** Signed-in readers only write; guests give name and email. */
   guest: boolean;
+  /** The signed-in account: "Logged in as …" instead of Name, Email, Website. */
+  account: { name: string; banned: boolean } | null;
   replyTo: { id: number; name: string } | null;
   cancelReplyHref: string;
   defaults: Pick<CommentFormValues, "name" | "email" | "url" | "remember">;
@@ -24,7 +27,7 @@ function FieldError({ id, message }: { id: string; message?: string }) {
   ) : null;
 }
 
-export function CommentForm({ articleSlug, formToken, guest, replyTo, cancelReplyHref, defaults }: Props) {
+export function CommentForm({ articleSlug, formToken, guest, account, replyTo, cancelReplyHref, defaults }: Props) {
   const [state, formAction, pending] = useActionState(postComment, INITIAL_COMMENT_FORM_STATE);
   const values = state.values ?? { content: "", parentId: "", ...defaults };
   const errors = state.fieldErrors;
@@ -45,7 +48,22 @@ export function CommentForm({ articleSlug, formToken, guest, replyTo, cancelRepl
           </>
         ) : null}
       </h3>
-      <form action={formAction} noValidate className="comment-form" aria-labelledby="reply-title">
+      {account?.banned ? (
+        <p className="form-message" role="status">
+          Your account has been suspended, so you cannot comment.
+        </p>
+      ) : null}
+      {/* Sign-out is its own form (forms cannot nest); the button below submits it. */}
+      {account ? <form id="logout-form" action={signOutAction} hidden /> : null}
+      <form action={formAction} noValidate className="comment-form" aria-labelledby="reply-title" hidden={account?.banned}>
+        {account ? (
+          <p className="logged-in-as">
+            Logged in as {account.name}.{" "}
+            <button type="submit" form="logout-form" className="link-button">
+              Log out?
+            </button>
+          </p>
+        ) : null}
         {state.message ? (
           <p className="form-message" role="alert">
             {state.message}

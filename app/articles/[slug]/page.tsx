@@ -18,6 +18,7 @@ import { getDb } from "@/lib/db";
 import { getSettings } from "@/lib/settings";
 import { formatDate } from "@/lib/dates";
 import { absoluteUrl, articlePath } from "@/lib/site";
+import { getCurrentUser } from "@/lib/auth/session";
 import { CommentForm } from "./comment-form";
 import { CommentsSection } from "./comments-section";
 import { EditorReviewSection } from "./editor-review";
@@ -95,6 +96,7 @@ export default async function ArticlePage({ params, searchParams }: Props) {
   const pageHref = (page: number) => (page > 1 ? `${base}?cpage=${page}#comments` : `${base}#comments`);
   const replyHref = (id: number) => `${base}?${pageQuery ? `${pageQuery}&` : ""}replytocom=${id}#respond`;
   const remembered = decodeRemembered(jar.get(REMEMBER_COOKIE)?.value);
+  const user = await getCurrentUser();
   const html = renderMarkdown(article.body);
   const jsonLd = newsArticleJsonLd(article, review);
   const showCredit =
@@ -155,7 +157,8 @@ export default async function ArticlePage({ params, searchParams }: Props) {
             key={replyTarget?.id ?? "new"}
             articleSlug={article.slug}
             formToken={issueFormToken(article.id, now.getTime())}
-            guest
+            guest={!user}
+            account={user ? { name: user.name, banned: user.banned } : null}
             replyTo={replyTarget ? { id: replyTarget.id, name: replyTarget.authorName } : null}
             cancelReplyHref={`${base}${pageQuery ? `?${pageQuery}` : ""}#respond`}
             defaults={{

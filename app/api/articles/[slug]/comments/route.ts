@@ -28,7 +28,7 @@ const postBody = z.object({
   fax: z.string().optional(),
 });
 
-const REFUSAL_STATUS = { flood: 429, duplicate: 409, closed: 403 } as const;
+const REFUSAL_STATUS = { flood: 429, duplicate: 409, closed: 403, suspended: 403 } as const;
 
 /**
  * POST: a new comment through the same validation, defences and Akismet

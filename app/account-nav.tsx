@@ -1,0 +1,38 @@
+import Link from "next/link";
+import { can } from "@/lib/auth/permissions";
+import { getCurrentUser } from "@/lib/auth/session";
+import { signOutAction } from "./auth-actions";
+
+/** The header's account links: sign in / register, or the account's name, its areas and sign out. */
+export async function AccountNav() {
+  const user = await getCurrentUser();
+  if (!user) {
+    return (
+      <>
+        <li>
+          <Link href="/login">Sign in</Link>
+        </li>
+        <li>
+          <Link href="/register">Register</Link>
+        </li>
+      </>
+    );
+  }
+  return (
+    <>
+      {can(user, "settings:manage") ? (
+        <li>
+          <Link href="/admin">Admin</Link>
+        </li>
+      ) : null}
+      <li className="site-nav__user">{user.name}</li>
+      <li>
+        <form action={signOutAction}>
+          <button type="submit" className="link-button">
+            Sign out
+          </button>
+        </form>
+      </li>
+    </>
+  );
+}

@@ -1,0 +1,16 @@
+"use server";
+
+import { notFound, redirect } from "next/navigation";
+import { registerAccount, type AccountFormState } from "@/lib/auth/registration";
+import { adminExists } from "@/lib/auth/users";
+
+/** Creates the first admin; gone (404) once one exists. */
+export async function setupAction(_prev: AccountFormState, formData: FormData): Promise<AccountFormState> {
+  if (adminExists()) notFound();
+  const result = await registerAccount(formData, "admin", { onlyIfNoAdmin: true });
+  if (!result.ok) {
+    if (adminExists()) notFound();
+    return result.state;
+  }
+  redirect(`/login?setup=1&email=${encodeURIComponent(result.email)}&callbackUrl=${encodeURIComponent("/admin")}`);
+}

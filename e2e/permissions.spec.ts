@@ -1,0 +1,174 @@
+/**
+ * The permission matrix: every protected page, server action and API route,
+ * requested over HTTP as each kind of visitor. The allowed succeed; the rest
+ * get 401 (signed out: sent to /login) or 403, and the database is unchanged.
+ */
+import { expect, test, type APIRequestContext, type Locator } from "@playwright/test";
+import { createAccount, e2eDb, SESSION_COOKIE, sessionToken, type TestAccount } from "./support/accounts";
+
+type Visitor = "signed out" | "reader" | "editor" | "moderator" | "admin" | "banned";
+const VISITORS: Visitor[] = ["signed out", "reader", "editor", "moderator", "admin", "banned"];
+
+const accounts = new Map<Visitor, TestAccount>();
+let admin: TestAccount;
+
+test.beforeAll(async () => {
+  for (const v of VISITORS) {
+    if (v === "signed out") continue;
+    accounts.set(v, await createAccount(v === "banned" ? "editor" : v, { banned: v === "banned" }));
+  }
+  admin = accounts.get("admin")!;
+});
+
+async function headersFor(visitor: Visitor, baseURL: string): Promise<Record<string, string>> {
+  const h: Record<string, string> = { origin: baseURL };
+  const account = accounts.get(visitor);
+  if (account) h.cookie = `${SESSION_COOKIE}=${await sessionToken(account)}`;
+  return h;
+}
+
+/** The names and values a form would submit (hidden fields included), read from the admin's page. */
+async function formFields(form: Locator): Promise<Record<string, string>> {
+  return form.evaluate((f: HTMLFormElement) => {
+    const out: Record<string, string> = {};
+    for (const el of Array.from(f.elements) as HTMLInputElement[]) {
+      if (!el.name || ((el.type === "radio" || el.type === "checkbox") && !el.checked)) continue;
+      out[el.name] = el.value;
+    }
+    return out;
+  });
+}
+
+function userRow(id: number) {
+  const db = e2eDb();
+  try {
+    return db.prepare("select id, role, banned, session_version as sv from users where id = ?").get(id) ?? null;
+  } finally {
+    db.close();
+  }
+}
+
+function countComments(): number {
+  const db = e2eDb();
+  try {
+    return (db.prepare("select count(*) as n from comments").get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+async function post(request: APIRequestContext, url: string, visitor: Visitor, baseURL: string, fields: Record<string, string>) {
+  return request.post(url, { headers: await headersFor(visitor, baseURL), multipart: fields, maxRedirects: 0 });
+}
+
+function expectRefused(visitor: Visitor, status: number, location: string | undefined) {
+  if (visitor === "signed out") {
+    expect([303, 307]).toContain(status);
+    expect(location).toMatch(/\/login\?callbackUrl=%2Fadmin/);
+  } else {
+    expect(status).toBe(403);
+  }
+}
+
+for (const path of ["/admin", "/admin/users"]) {
+  test(`page ${path}: admin only`, async ({ request, baseURL }) => {
+    for (const visitor of VISITORS) {
+      const res = await request.get(path, { headers: await headersFor(visitor, baseURL!), maxRedirects: 0 });
+      if (visitor === "admin") expect(res.status(), visitor).toBe(200);
+      else expectRefused(visitor, res.status(), res.headers()["location"]);
+    }
+  });
+}
+
+test.describe("server actions on /admin/users: admin only, nothing changes otherwise", () => {
+  const actions = [
+    {
+      name: "change role",
+      button: "Change role",
+      fields: (f: Record<string, string>) => ({ ...f, role: "moderator" }),
+      changed: (before: unknown, after: { role: string } | null) => after?.role === "moderator",
+    },
+    {
+      name: "ban",
+      button: "Ban",
+      fields: (f: Record<string, string>) => f,
+      changed: (_before: unknown, after: { banned: number } | null) => after?.banned === 1,
+    },
+    {
+      name: "delete",
+      button: "Delete account",
+      fields: (f: Record<string, string>) => ({ ...f, confirm: "yes" }),
+      changed: (_before: unknown, after: unknown) => after === null,
+    },
+  ] as const;
+
+  for (const action of actions) {
+    test(action.name, async ({ browser, request, baseURL }) => {
+      const victim = await createAccount("reader");
+      // The form as the admin's browser has it (without JavaScript: the plain POST).
+      const context = await browser.newContext({ javaScriptEnabled: false });
+      await context.addCookies([{ name: SESSION_COOKIE, value: await sessionToken(admin), url: baseURL! }]);
+      const page = await context.newPage();
+      await page.goto("/admin/users");
+      const row = page.getByRole("row", { name: victim.name });
+      // CSS, not roles: the delete form sits in a closed <details>.
+      const form = row.locator("form").filter({ has: page.locator("button", { hasText: new RegExp(`^${action.button}$`) }) });
+      const fields = action.fields(await formFields(form));
+      await context.close();
+
+      for (const visitor of VISITORS.filter((v) => v !== "admin")) {
+        const before = userRow(victim.id);
+        const res = await post(request, "/admin/users", visitor, baseURL!, fields);
+        expectRefused(visitor, res.status(), res.headers()["location"]);
+        expect(userRow(victim.id), `${visitor}: unchanged`).toEqual(before);
+      }
+      const before = userRow(victim.id);
+      const res = await post(request, "/admin/users", "admin", baseURL!, fields);
+      expect(res.status()).toBe(303);
+      expect(res.headers()["location"]).toMatch(/\/admin\/users\?notice=/);
+      expect(action.changed(before, userRow(victim.id) as never)).toBe(true);
+    });
+  }
+});
+
+test("API POST /api/articles/<slug>/comments: everyone but a banned account", async ({ request, baseURL }) => {
+  const { formToken } = await (await request.get("/api/articles/e2e-permissions/comments")).json();
+  for (const visitor of VISITORS) {
+    const before = countComments();
+    const res = await request.post("/api/articles/e2e-permissions/comments", {
+      headers: { ...(await headersFor(visitor, baseURL!)), "content-type": "application/json" },
+      data: { content: `Matrix comment from ${visitor}.`, name: "Matrix Guest", email: "matrix-guest@example.com", formToken },
+    });
+    if (visitor === "banned") {
+      expect(res.status()).toBe(403);
+      expect(await res.json()).toMatchObject({ error: "Your account has been suspended, so you cannot comment." });
+      expect(countComments()).toBe(before);
+    } else {
+      expect(res.status(), visitor).toBe(201);
+      expect((await res.json()).status).toBe("approved");
+      expect(countComments()).toBe(before + 1);
+    }
+  }
+});
+
+test("comment form action: a banned account's comment is refused and not stored", async ({ browser, baseURL }) => {
+  const banned = accounts.get("banned")!;
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  await context.addCookies([{ name: SESSION_COOKIE, value: await sessionToken(banned), url: baseURL! }]);
+  const page = await context.newPage();
+  await page.goto("/articles/e2e-permissions");
+  await expect(page.getByText("Your account has been suspended, so you cannot comment.")).toBeVisible();
+  // The form is hidden from them; submit it anyway, as a crafted POST would.
+  const form = page.locator("form.comment-form");
+  const fields = await formFields(form);
+  const before = countComments();
+  const res = await context.request.post(`/articles/e2e-permissions`, {
+    headers: { origin: baseURL! },
+    multipart: { ...fields, content: "A banned account tries anyway." },
+    maxRedirects: 0,
+  });
+  expect(res.status()).toBe(200);
+  expect(await res.text()).toContain("Your account has been suspended, so you cannot comment.");
+  expect(countComments()).toBe(before);
+  await context.close();
+});

@@ -1,0 +1,37 @@
+import type { UserRole } from "@/db/schema";
+
+/**
+ * What each role may do: one table, checked on the server by
+ * `requirePermission()` (lib/auth/session.ts). The UI may use `can()` to hide
+ * controls, which is only a convenience.
+ */
+export const CAPABILITIES = [
+  "comment:create",
+  "comment:moderate",
+  "article:edit",
+  "article:publish",
+  "review:write",
+  "user:manage",
+  "settings:manage",
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export const ROLE_CAPABILITIES: Record<UserRole, readonly Capability[]> = {
+  reader: ["comment:create"],
+  editor: ["comment:create", "article:edit", "article:publish", "review:write"],
+  moderator: ["comment:create", "comment:moderate"],
+  admin: CAPABILITIES,
+};
+
+/** Whether an account may do something: a banned account may do nothing. */
+export function can(user: { role: UserRole; banned: boolean } | null | undefined, capability: Capability): boolean {
+  if (!user || user.banned) return false;
+  return ROLE_CAPABILITIES[user.role].includes(capability);
+}
+
+export const ROLE_LABELS: Record<UserRole, string> = {
+  reader: "Reader",
+  editor: "Editor",
+  moderator: "Moderator",
+  admin: "Admin",
+};

@@ -1,0 +1,51 @@
+import "server-only";
+import type { UserRole } from "@/db/schema";
+import { newAccountSchema } from "./rules";
+import { createAccount } from "./users";
+
+export type AccountFormState = {
+  message: string | null;
+  fieldErrors: Partial<Record<"name" | "email" | "password", string>>;
+  /** What was typed (never the password). */
+  values: { name: string; email: string };
+};
+
+export const EMPTY_ACCOUNT_FORM: AccountFormState = { message: null, fieldErrors: {}, values: { name: "", email: "" } };
+
+export type RegistrationResult = { ok: true; id: number; email: string } | { ok: false; state: AccountFormState };
+
+/**
+ * Validates and creates an account from a form: a reader (`/register`) or the
+ * first admin (`/setup`, refused once an admin exists).
+ */
+export async function registerAccount(formData: FormData, role: UserRole, options: { onlyIfNoAdmin?: boolean } = {}): Promise<RegistrationResult> {
+  const raw = {
+    name: String(formData.get("name") ?? ""),
+    email: String(formData.get("email") ?? ""),
+    password: String(formData.get("password") ?? ""),
+  };
+  const values = { name: raw.name.slice(0, 300), email: raw.email.slice(0, 200) };
+  const parsed = newAccountSchema.safeParse(raw);
+  if (!parsed.success) {
+    const fieldErrors: AccountFormState["fieldErrors"] = {};
+    for (const issue of parsed.error.issues) {
+      const key = issue.path[0] as keyof AccountFormState["fieldErrors"];
+      fieldErrors[key] ??= issue.message;
+    }
+    return { ok: false, state: { message: "Please correct the highlighted fields.", fieldErrors, values } };
+  }
+  const created = await createAccount({ ...parsed.data, role, onlyIfNoAdmin: options.onlyIfNoAdmin });
+  if (!created.ok) {
+    return created.reason === "email_taken"
+      ? {
+          ok: false,
+          state: {
+            message: "Please correct the highlighted fields.",
+            fieldErrors: { email: "An account with this email already exists. Sign in instead." },
+            values,
+          },
+        }
+      : { ok: false, state: { message: "An admin account already exists.", fieldErrors: {}, values } };
+  }
+  return { ok: true, id: created.id, email: parsed.data.email };
+}

@@ -1,0 +1,82 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
+import { cache } from "react";
+import { getAuthOptions } from "./options";
+import { can, type Capability } from "./permissions";
+import { safeCallbackUrl } from "./rules";
+import { getAccountById, type AccountSummary } from "./users";
+
+export type CurrentUser = AccountSummary;
+
+type SessionShape = { user?: { id?: string }; sv?: number } | null;
+
+/**
+ * The signed-in account for this request, read from the database (a role or
+ * ban in a token could be stale), or null when signed out, deleted, or when
+ * the token predates a password, role or ban change (session version).
+ * A banned account is returned with `banned: true`: it is signed in but may
+ * do nothing.
+ */
+export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+  const session = (await getServerSession(getAuthOptions())) as SessionShape;
+  const id = Number(session?.user?.id);
+  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  const account = getAccountById(id);
+  if (!account || account.sessionVersion !== (session?.sv ?? 0)) return null;
+  return account;
+});
+
+/** For a server action: the page it was posted from (same-origin Referer), for `callbackUrl`. */
+async function refererPath(fallback: string): Promise<string> {
+  const referer = (await headers()).get("referer");
+  if (!referer) return fallback;
+  try {
+    const url = new URL(referer);
+    return safeCallbackUrl(url.pathname + url.search, fallback);
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * For pages and server actions: the account when it may do `capability`;
+ * otherwise signed-out people are sent to /login (and back afterwards: pages
+ * pass their path as `callbackUrl`) and everyone else gets the 403 page.
+ */
+export async function requirePermission(capability: Capability, options: { callbackUrl?: string } = {}): Promise<CurrentUser> {
+  const user = await getCurrentUser();
+  if (!user) {
+    const back = options.callbackUrl ?? (await refererPath("/"));
+    redirect(`/login?callbackUrl=${encodeURIComponent(back)}`);
+  }
+  if (!can(user, capability)) forbidden();
+  return user;
+}
+
+/**
+ * For server actions: like `requirePermission`, but a wrong role gets null
+ * (the action must then change nothing and return). Next answers a
+ * `forbidden()` thrown inside an action posted without JavaScript with its
+ * 404 page; returning instead lets the page render again, and the page's own
+ * `requirePermission` answers 403.
+ */
+export async function authorizeAction(capability: Capability, options: { callbackUrl?: string } = {}): Promise<CurrentUser | null> {
+  const user = await getCurrentUser();
+  if (!user) {
+    const back = options.callbackUrl ?? (await refererPath("/"));
+    redirect(`/login?callbackUrl=${encodeURIComponent(back)}`);
+  }
+  return can(user, capability) ? user : null;
+}
+
+/** For route handlers: the account, or the status to answer (401 signed out, 403 not allowed). */
+export async function checkPermission(
+  capability: Capability,
+): Promise<{ ok: true; user: CurrentUser } | { ok: false; status: 401 | 403; error: string }> {
+  const user = await getCurrentUser();
+  if (!user) return { ok: false, status: 401, error: "Sign in first." };
+  if (!can(user, capability)) return { ok: false, status: 403, error: "You are not allowed to do this." };
+  return { ok: true, user };
+}
