@@ -1,6 +1,6 @@
 import "server-only";
 import { getServerSession } from "next-auth";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { getAuthOptions } from "./options";
@@ -9,6 +9,9 @@ import { safeCallbackUrl } from "./rules";
 import { getAccountById, type AccountSummary } from "./users";
 
 export type CurrentUser = AccountSummary;
+
+/** next-auth's session cookie, plain or `__Secure-` prefixed, possibly split into chunks. */
+export const SESSION_COOKIE = /^(__Secure-)?next-auth\.session-token(\.\d+)?$/;
 
 type SessionShape = { user?: { id?: string }; sv?: number } | null;
 
@@ -20,6 +23,9 @@ type SessionShape = { user?: { id?: string }; sv?: number } | null;
  * do nothing.
  */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+  // No session cookie, no session: skip next-auth's handler (most requests are readers').
+  const jar = await cookies();
+  if (!jar.getAll().some((c) => SESSION_COOKIE.test(c.name))) return null;
   const session = (await getServerSession(getAuthOptions())) as SessionShape;
   const id = Number(session?.user?.id);
   if (!Number.isSafeInteger(id) || id <= 0) return null;

@@ -1,5 +1,6 @@
 import "server-only";
 import { cookies } from "next/headers";
+import { SESSION_COOKIE } from "./session";
 
 /**
  * Ends the session in this browser: JWT sessions live only in their cookie
@@ -9,6 +10,6 @@ import { cookies } from "next/headers";
 export async function endSession(): Promise<void> {
   const jar = await cookies();
   for (const cookie of jar.getAll()) {
-    if (/^(__Secure-)?next-auth\.session-token(\.\d+)?$/.test(cookie.name)) jar.delete(cookie.name);
+    if (SESSION_COOKIE.test(cookie.name)) jar.delete(cookie.name);
   }
 }
