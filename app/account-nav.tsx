@@ -20,6 +20,11 @@ export async function AccountNav() {
   }
   return (
     <>
+      {can(user, "comment:moderate") ? (
+        <li>
+          <Link href="/moderation">Moderation</Link>
+        </li>
+      ) : null}
       {can(user, "settings:manage") ? (
         <li>
           <Link href="/admin">Admin</Link>

@@ -172,6 +172,8 @@ export const comments = sqliteTable(
     index("comments_article_status_parent_created_idx").on(t.articleId, t.status, t.parentId, t.createdAt, t.id),
     // Moderation queues by status, newest first.
     index("comments_status_created_idx").on(t.status, t.createdAt, t.id),
+    // A moderation queue filtered by article, newest first.
+    index("comments_article_status_created_idx").on(t.articleId, t.status, t.createdAt, t.id),
     // Replies of a comment.
     index("comments_parent_idx").on(t.parentId),
     // Flood control, duplicate detection and "approved before" (by email or account).
@@ -206,7 +208,11 @@ export const commentEvents = sqliteTable(
     detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
   },
-  (t) => [index("comment_events_comment_idx").on(t.commentId, t.createdAt)],
+  (t) => [
+    index("comment_events_comment_idx").on(t.commentId, t.createdAt),
+    // Spam statistics read a month of events by type.
+    index("comment_events_type_created_idx").on(t.type, t.createdAt),
+  ],
 );
 
 /** Site, moderation and Akismet settings: one JSON value per key. */
@@ -224,3 +230,50 @@ export type EditorReview = typeof editorReviews.$inferSelect;
 export type Comment = typeof comments.$inferSelect;
 export type NewComment = typeof comments.$inferInsert;
 export type CommentEvent = typeof commentEvents.$inferSelect;
+
+export const FEEDBACK_KINDS = ["submit-spam", "submit-ham"] as const;
+export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
+
+/**
+ * Durable outbox of Akismet feedback (submit-spam / submit-ham) from
+ * moderator corrections: written in the moderator's transaction, sent in the
+ * background with retries, the result recorded in the comment's history.
+ */
+export const akismetOutbox = sqliteTable(
+  "akismet_outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    commentId: integer("comment_id").references(() => comments.id, { onDelete: "set null" }),
+    kind: text("kind", { enum: FEEDBACK_KINDS }).notNull(),
+    /** The parameters first sent with comment-check (without the key). */
+    params: text("params", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    state: text("state", { enum: ["pending", "sent", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull().default(now),
+    lastError: text("last_error"),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [
+    index("akismet_outbox_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.state} = 'pending'`),
+    index("akismet_outbox_comment_idx").on(t.commentId),
+  ],
+);
+
+/** One row per run of a background job (retention, feedback), with what it did. */
+export const jobRuns = sqliteTable(
+  "job_runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    job: text("job").notNull(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    summary: text("summary", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index("job_runs_job_idx").on(t.job, t.startedAt)],
+);
+
+export type OutboxEntry = typeof akismetOutbox.$inferSelect;

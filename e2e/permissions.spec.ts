@@ -64,21 +64,66 @@ async function post(request: APIRequestContext, url: string, visitor: Visitor, b
 function expectRefused(visitor: Visitor, status: number, location: string | undefined) {
   if (visitor === "signed out") {
     expect([303, 307]).toContain(status);
-    expect(location).toMatch(/\/login\?callbackUrl=%2Fadmin/);
+    expect(location).toMatch(/\/login\?callbackUrl=%2F(admin|moderation)/);
   } else {
     expect(status).toBe(403);
   }
 }
 
-for (const path of ["/admin", "/admin/users"]) {
-  test(`page ${path}: admin only`, async ({ request, baseURL }) => {
+const PAGES: { path: string; allowed: Visitor[] }[] = [
+  { path: "/admin", allowed: ["admin"] },
+  { path: "/admin/users", allowed: ["admin"] },
+  { path: "/moderation", allowed: ["moderator", "admin"] },
+  { path: "/moderation?queue=spam", allowed: ["moderator", "admin"] },
+];
+
+for (const { path, allowed } of PAGES) {
+  test(`page ${path}: ${allowed.join(" and ")} only`, async ({ request, baseURL }) => {
     for (const visitor of VISITORS) {
       const res = await request.get(path, { headers: await headersFor(visitor, baseURL!), maxRedirects: 0 });
-      if (visitor === "admin") expect(res.status(), visitor).toBe(200);
+      if (allowed.includes(visitor)) expect(res.status(), visitor).toBe(200);
       else expectRefused(visitor, res.status(), res.headers()["location"]);
     }
   });
 }
+
+test("server action on /moderation (approve a held comment): moderators and admins only", async ({ browser, request, baseURL }) => {
+  // Held: posted without the form token.
+  const posted = await request.post("/api/articles/e2e-permissions/comments", {
+    headers: { origin: baseURL!, "content-type": "application/json" },
+    data: { content: `Held for the matrix ${Date.now()}.`, name: "Held Guest", email: `held-${Date.now()}@example.com` },
+  });
+  const { id } = (await posted.json()) as { id: number };
+  const status = () => {
+    const db = e2eDb();
+    try {
+      return (db.prepare("select status from comments where id = ?").get(id) as { status: string }).status;
+    } finally {
+      db.close();
+    }
+  };
+  expect(status()).toBe("pending");
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  await context.addCookies([{ name: SESSION_COOKIE, value: await sessionToken(admin), url: baseURL! }]);
+  const page = await context.newPage();
+  await page.goto(`/moderation?queue=pending&q=${encodeURIComponent("Held for the matrix")}`);
+  const fields = await formFields(page.locator("form.queue"));
+  await context.close();
+  const approve = { ...fields, rowAction: `approve:${id}` };
+  for (const visitor of VISITORS.filter((v) => v !== "admin" && v !== "moderator")) {
+    const res = await post(request, "/moderation", visitor, baseURL!, approve);
+    if (visitor === "signed out") {
+      expect([303, 307]).toContain(res.status());
+      expect(res.headers()["location"]).toMatch(/\/login\?callbackUrl=%2Fmoderation/);
+    } else {
+      expect(res.status(), visitor).toBe(403);
+    }
+    expect(status(), visitor).toBe("pending");
+  }
+  const res = await post(request, "/moderation", "moderator", baseURL!, approve);
+  expect(res.status()).toBe(303);
+  expect(status()).toBe("approved");
+});
 
 test.describe("server actions on /admin/users: admin only, nothing changes otherwise", () => {
   const actions = [

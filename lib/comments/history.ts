@@ -10,7 +10,9 @@ export type CommentEventType =
   | "akismet_error"
   | "akismet_retry"
   | "akismet_gave_up"
-  | "status_change";
+  | "status_change"
+  | "moderation"
+  | "akismet_feedback";
 
 const placeholders = {
   commentId: sql.placeholder("commentId"),

@@ -32,6 +32,12 @@ export const settingsSchema = z.object({
   akismetRetryMaxDays: z.number().min(1).max(90).default(15),
   /** Take the client IP from X-Forwarded-For (only behind a trusted reverse proxy). */
   trustProxy: z.boolean().default(false),
+  /** Close comments on an article this many days after it was published (0: never). */
+  commentsAutoCloseDays: z.number().int().min(0).max(3650).default(0),
+  /** Retention: spam is deleted after this many days (blatant spam sooner), trash after its own. */
+  spamRetentionDays: z.number().int().min(1).max(3650).default(15),
+  blatantSpamRetentionDays: z.number().int().min(0).max(3650).default(1),
+  trashRetentionDays: z.number().int().min(1).max(3650).default(30),
   /** Failed sign-ins allowed per account, and per IP, within the window below. */
   signInMaxPerAccount: z.number().int().min(1).max(1000).default(5),
   signInMaxPerIp: z.number().int().min(1).max(10_000).default(20),

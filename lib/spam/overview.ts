@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "@/lib/db";
-import { akismetConfigured } from "./akismet";
-import { getAkismetStatus, type AkismetStatus } from "./status";
+import { akismetConfigured, verifyAkismetKey } from "./akismet";
+import { getAkismetStatus, updateAkismetStatus, type AkismetStatus } from "./status";
 
 export type AkismetOverview = AkismetStatus & {
   configured: boolean;
@@ -23,4 +23,16 @@ export function getAkismetOverview(): AkismetOverview {
     notChecked: row.n,
     nextRetryAt: row.next === null ? null : new Date(row.next),
   };
+}
+
+/** Asks Akismet whether the key is valid (verify-key) and keeps the answer for the panel. */
+export async function verifyAndRecordKey(): Promise<{ valid: boolean; error: string | null }> {
+  const result = await verifyAkismetKey();
+  const at = new Date().toISOString();
+  updateAkismetStatus(
+    result.error
+      ? { keyValid: null, keyVerifiedAt: at, lastError: `Verify key failed: ${result.error}`, lastErrorAt: at }
+      : { keyValid: result.valid, keyVerifiedAt: at, ...(result.valid ? { pausedUntil: null } : {}) },
+  );
+  return result;
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { processOutbox } from "@/lib/moderation/outbox";
 import { recheckComments } from "./recheck";
 
 const INTERVAL_MS = 60_000;
@@ -6,8 +7,10 @@ const INTERVAL_MS = 60_000;
 const state = globalThis as typeof globalThis & { __newsroomRecheckTimer?: NodeJS.Timeout };
 
 /**
- * Starts the in-process retry job with the server: every minute it re-checks
- * the comments whose retry time has come (most minutes it finds none).
+ * Starts the in-process Akismet jobs with the server: every minute it
+ * re-checks the comments whose retry time has come and sends the moderators'
+ * queued reports (submit-spam / submit-ham) that are due; most minutes it
+ * finds nothing to do.
  */
 export function startRecheckScheduler(): void {
   if (state.__newsroomRecheckTimer) return;
@@ -24,6 +27,14 @@ export function startRecheckScheduler(): void {
       }
     } catch (error) {
       console.error("[akismet] re-check job failed:", error);
+    }
+    try {
+      const o = await processOutbox();
+      if (o.sent + o.failed + o.gaveUp > 0) {
+        console.log(`[akismet] feedback: ${o.sent} sent, ${o.failed} failed (will retry), ${o.gaveUp} given up`);
+      }
+    } catch (error) {
+      console.error("[akismet] feedback job failed:", error);
     } finally {
       running = false;
     }

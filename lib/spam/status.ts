@@ -12,6 +12,9 @@ export type AkismetStatus = {
   /** After an `invalid` key, retries pause until this time (like WordPress: 6 hours). */
   pausedUntil: string | null;
   lastSuccessAt: string | null;
+  /** The last verify-key answer and when it came. */
+  keyValid: boolean | null;
+  keyVerifiedAt: string | null;
 };
 
 const KEY = "akismet.status";
@@ -22,6 +25,8 @@ const EMPTY: AkismetStatus = {
   alert: null,
   pausedUntil: null,
   lastSuccessAt: null,
+  keyValid: null,
+  keyVerifiedAt: null,
 };
 
 export function getAkismetStatus(): AkismetStatus {

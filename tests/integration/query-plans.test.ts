@@ -17,8 +17,8 @@ describe("hot queries use indexes", () => {
     );
     expect(p).toContain("USING INDEX comments_article_status_parent_created_idx");
     expect(p).not.toContain("TEMP B-TREE");
-    expect(plan("select count(*) from comments where article_id = ? and status = 'approved'", 1)).toContain(
-      "USING COVERING INDEX comments_article_status_parent_created_idx",
+    expect(plan("select count(*) from comments where article_id = ? and status = 'approved'", 1)).toMatch(
+      /USING COVERING INDEX comments_article_status_(parent_)?created_idx \(article_id=\? AND status=\?\)/,
     );
     expect(
       plan("select count(*) from comments where article_id = ? and status = 'approved' and parent_id is null and (created_at < ? or (created_at = ? and id < ?))", 1, 2, 2, 3),

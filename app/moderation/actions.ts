@@ -1,0 +1,63 @@
+"use server";
+
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { authorizeAction } from "@/lib/auth/session";
+import { applyModeration, parseModerationForm, undoModeration } from "@/lib/moderation/apply";
+import { emptyQueue } from "@/lib/moderation/moderate";
+import { getDb } from "@/lib/db";
+import { verifyAndRecordKey } from "@/lib/spam/overview";
+
+const PAGE = "/moderation";
+
+/** Back to the queue view the form came from (same-origin path only), with a message and an undo token. */
+async function back(params: Record<string, string | null>): Promise<never> {
+  let url = new URL(PAGE, "http://x");
+  const referer = (await headers()).get("referer");
+  if (referer) {
+    try {
+      const r = new URL(referer);
+      if (r.pathname === PAGE || r.pathname === "/admin") url = new URL(r.pathname + r.search, "http://x");
+    } catch {
+      // keep the default
+    }
+  }
+  for (const key of ["done", "undo", "error"]) url.searchParams.delete(key);
+  for (const [key, value] of Object.entries(params)) if (value) url.searchParams.set(key, value);
+  redirect(url.pathname + url.search);
+}
+
+/** Row buttons and bulk actions (one form). */
+export async function moderateAction(formData: FormData): Promise<void> {
+  const actor = await authorizeAction("comment:moderate", { callbackUrl: PAGE });
+  if (!actor) return; // the page, rendered again, answers 403
+  const parsed = parseModerationForm(formData);
+  if (!parsed) await back({ error: "Choose an action and at least one comment." });
+  const outcome = await applyModeration(actor, parsed!.action, parsed!.items);
+  await back({ done: outcome.message, undo: outcome.undoToken });
+}
+
+export async function undoAction(formData: FormData): Promise<void> {
+  const actor = await authorizeAction("comment:moderate", { callbackUrl: PAGE });
+  if (!actor) return;
+  const outcome = await undoModeration(actor, formData.get("token"));
+  await back({ done: outcome.message });
+}
+
+export async function emptyQueueAction(formData: FormData): Promise<void> {
+  const actor = await authorizeAction("comment:moderate", { callbackUrl: PAGE });
+  if (!actor) return;
+  const queue = formData.get("queue");
+  if (queue !== "spam" && queue !== "trash") await back({ error: "Unknown queue." });
+  if (formData.get("confirm") !== "yes") await back({ error: `Tick “I am sure” to empty ${queue === "spam" ? "Spam" : "Trash"}; nothing was deleted.` });
+  const n = emptyQueue(getDb(), queue as "spam" | "trash");
+  console.log(`[moderation] ${actor.name} emptied ${queue}: ${n} comments deleted`);
+  await back({ done: `${queue === "spam" ? "Spam" : "Trash"} emptied: ${n} comment${n === 1 ? "" : "s"} deleted permanently.` });
+}
+
+export async function verifyKeyAction(): Promise<void> {
+  const actor = await authorizeAction("comment:moderate", { callbackUrl: PAGE });
+  if (!actor) return;
+  const result = await verifyAndRecordKey();
+  await back({ done: result.error ? `Could not verify the key: ${result.error}` : result.valid ? "Akismet accepted the key." : "Akismet refused the key." });
+}
