@@ -171,7 +171,9 @@ export const comments = sqliteTable(
     // IS NULL), counts by status, and the page a comment is on.
     index("comments_article_status_parent_created_idx").on(t.articleId, t.status, t.parentId, t.createdAt, t.id),
     // Moderation queues by status, newest first.
-    index("comments_status_created_idx").on(t.status, t.createdAt, t.id),
+    // Queues: newest first per status; the reason rides along so the "why"
+    // filter and the counts never touch the table.
+    index("comments_status_created_idx").on(t.status, t.createdAt, t.id, t.statusReason),
     // A moderation queue filtered by article, newest first.
     index("comments_article_status_created_idx").on(t.articleId, t.status, t.createdAt, t.id),
     // Replies of a comment.

@@ -245,6 +245,7 @@ function QueueItem({ row, actions }: { row: QueueRow; actions: readonly (keyof t
           {row.history.map((e) => (
             <li key={e.id}>
               <time dateTime={e.createdAt.toISOString()}>{formatDateTime(e.createdAt)}</time> — {e.message}
+              {e.toStatus ? ` → ${STATUS_LABELS[e.toStatus]}` : null}
               {e.actorName ? <span className="muted"> (by {e.actorName})</span> : null}
             </li>
           ))}

@@ -84,9 +84,18 @@ export function buildQueueQuery(filter: QueueFilter): { countSql: string; pageSq
   }
   const q = filter.q?.trim();
   if (q) {
-    where.push("(c.content like @like escape '\\' or c.author_name like @like escape '\\' or c.author_email like @like escape '\\' or c.ip = @q)");
-    params.like = `%${escapeLike(q)}%`;
     params.q = q;
+    if ([...q].length >= 3) {
+      // The trigram index (migration 0005) finds substrings of 3+ characters
+      // in the text, name and email; the IP is an exact match on its index.
+      where.push(
+        "c.id in (select rowid from comments_search where comments_search match @match union all select id from comments where ip = @q)",
+      );
+      params.match = `"${q.replace(/"/g, '""')}"`;
+    } else {
+      where.push("(c.content like @like escape '\\' or c.author_name like @like escape '\\' or c.author_email like @like escape '\\' or c.ip = @q)");
+      params.like = `%${escapeLike(q)}%`;
+    }
   }
   if (filter.reason && REASON_FILTERS[filter.reason]) {
     where.push("c.status_reason like @reason escape '\\'");

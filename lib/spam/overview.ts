@@ -17,8 +17,16 @@ export function getAkismetOverview(): AkismetOverview {
        where spam_check_state = 'not_checked' and status = 'pending'`,
     )
     .get() as { n: number; next: number | null };
+  // The newest Akismet answer on record (an index lookup on comment_events' type and time).
+  const lastCheck = getDb().$client
+    .prepare("select max(created_at) as at from comment_events where type = 'akismet_check'")
+    .get() as { at: number | null };
+  const status = getAkismetStatus();
+  const recorded = status.lastSuccessAt ? new Date(status.lastSuccessAt).getTime() : 0;
+  const lastSuccess = Math.max(recorded, lastCheck.at ?? 0);
   return {
-    ...getAkismetStatus(),
+    ...status,
+    lastSuccessAt: lastSuccess > 0 ? new Date(lastSuccess).toISOString() : null,
     configured: akismetConfigured(),
     notChecked: row.n,
     nextRetryAt: row.next === null ? null : new Date(row.next),

@@ -207,6 +207,23 @@ describe("queues", () => {
     expect(queuePage(getDb(), { status: "spam", reason: "block_list" }).rows.map((r) => r.id)).not.toContain(a.id);
   });
 
+  it("searches text, name and email through the trigram index, kept in step with edits and deletions", async () => {
+    const a = await comment({ content: "Zanzibar \"quoted\" marmalade", name: "Quill Pen", email: "quill@inkwell.example" });
+    const find = (q: string) => queuePage(getDb(), { status: "approved", q }).rows.map((r) => r.id);
+    expect(find("zanzibar")).toEqual([a.id]); // case-insensitive substring
+    expect(find("ARMALAD")).toEqual([a.id]);
+    expect(find('"quoted"')).toEqual([a.id]); // quotes in the term are literal
+    expect(find("inkwell.exa")).toEqual([a.id]);
+    expect(find("Quill P")).toEqual([a.id]);
+    expect(find(getComment(a.id).ip)).toContain(a.id); // the IP, exactly
+    expect(find("zz")).toEqual([]); // short terms fall back to LIKE
+    getDb().$client.prepare("update comments set content = 'Plain toast' where id = ?").run(a.id);
+    expect(find("zanzibar")).toEqual([]);
+    expect(find("plain toa")).toEqual([a.id]);
+    getDb().$client.prepare("delete from comments where id = ?").run(a.id);
+    expect(find("plain toa")).toEqual([]);
+  });
+
   it("empties Spam", async () => {
     const { id } = await comment({ name: "akismet-guaranteed-spam" });
     expect(emptyQueue(getDb(), "spam")).toBeGreaterThanOrEqual(1);
@@ -227,6 +244,11 @@ describe("queues", () => {
       expect(p).not.toContain("TEMP B-TREE");
       expect(plan(q.countSql, q.params)).toMatch(/USING (COVERING )?INDEX comments_status_created_idx \(status=\?\)/);
     }
+    const search = buildQueueQuery({ status: "spam", q: "needle" });
+    const sp = plan(search.pageSql, { ...search.params, limit: 50, offset: 0 });
+    expect(sp).toContain("VIRTUAL TABLE INDEX");
+    expect(sp).toContain("USING COVERING INDEX comments_ip_created_idx (ip=?)");
+    expect(plan(search.countSql, search.params)).toContain("USING COVERING INDEX comments_status_created_idx (status=?)");
     const byArticle = buildQueueQuery({ status: "approved", articleId: 1 });
     const p = plan(byArticle.pageSql, { ...byArticle.params, limit: 50, offset: 0 });
     expect(p).toContain("USING INDEX comments_article_status_created_idx (article_id=? AND status=?)");

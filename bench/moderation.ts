@@ -1,0 +1,663 @@
+/**
+ * `npm run bench:moderation`: server time of the moderation queues at
+ * 100,000 comments (BENCH_COMMENTS). A fresh database under
+ * .tmp/bench-moderation is migrated and seeded, then filled with comments
+ * spread over ~20 articles and 90 days with a realistic status mix, reasons,
+ * Akismet records and histories. The app's own `queueCounts` and `queuePage`
+ * are timed in process (p50 / p99 over BENCH_ITERATIONS, default 200); with a
+ * production build (.next/BUILD_ID) and BENCH_HTTP not "0", the /moderation
+ * page is also timed over HTTP as a signed-in moderator.
+ * Exits 1 when a queue read takes 50 ms or more at p99, or when a result is wrong.
+ * Not part of the test suite. Run with `tsx --conditions=react-server`.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import Database from "better-sqlite3";
+import type { QueueFilter, QueuePage } from "@/lib/moderation/queue";
+
+const COMMENTS = Number(process.env.BENCH_COMMENTS ?? 100_000);
+const ITERATIONS = Math.max(200, Number(process.env.BENCH_ITERATIONS ?? 200));
+const WARMUP = 20;
+const HTTP_ITERATIONS = Math.max(100, Number(process.env.BENCH_HTTP_ITERATIONS ?? 100));
+const TARGET_P99_MS = 50;
+const ARTICLES = 20;
+const DAYS = 90;
+const PORT = Number(process.env.BENCH_PORT ?? 3201);
+const BASE = `http://127.0.0.1:${PORT}`;
+const DIR = path.join(process.cwd(), ".tmp", "bench-moderation");
+const DB = path.join(DIR, "app.db");
+/** A fixed test secret (48 characters), only for this benchmark's throwaway server. */
+const SECRET = "bench-moderation-test-secret-not-for-production!";
+const MODERATOR = { name: "Mo", email: "mo@bench.example" };
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ["ignore", "ignore", "inherit"] });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}`))));
+  });
+}
+
+async function waitFor(url: string, timeoutMs: number, alive: () => boolean) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (!alive()) throw new Error("the server exited before answering");
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run builds the same data. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = rng(20240917);
+const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+/** An index in [0, n) skewed towards 0: a few authors and articles get most comments. */
+const skewed = (n: number, power: number) => Math.min(n - 1, Math.floor(n * random() ** power));
+const hex = (len: number) => Array.from({ length: len }, () => Math.floor(random() * 16).toString(16)).join("");
+
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+function summarize(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1]! };
+}
+
+const ms = (v: number) => `${v.toFixed(2)} ms`;
+
+// ---------------------------------------------------------------------------
+// Data
+
+const FIRST = ["Anna", "Ben", "Carla", "David", "Elif", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kemal", "Lena", "Marta", "Nils", "Olga", "Pavel", "Quinn", "Rosa", "Sami", "Tara", "Umar", "Vera", "Wen", "Yusuf", "Zoe", "Amir", "Bea", "Chloe", "Dmitri", "Emma"];
+const LAST = ["Smith", "Okafor", "Müller", "Rossi", "Nguyen", "García", "Kowalski", "Haddad", "Johansson", "Silva", "Tanaka", "O'Brien", "Dubois", "Yilmaz", "Novak", "Papadopoulos", "Jensen", "Costa", "Ivanova", "Mensah"];
+const HAM_DOMAINS = ["gmail.com", "outlook.com", "yahoo.com", "proton.me", "posteo.de", "icloud.com", "gmx.net", "web.de", "fastmail.com", "hotmail.co.uk"];
+const SPAM_WORDS = ["casino", "bonus", "crypto", "loans", "pills", "seo", "replica", "forex", "dating", "slots"];
+const SPAM_DOMAINS = ["bestdeals-online.biz", "seo-booster.net", "mail.ru", "cheap-meds.info", "win-big.casino", "cryptogains.io", "yandex.com", "fastloans.xyz"];
+const USER_AGENTS = [
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+  "Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0",
+  "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36",
+];
+const SPAM_AGENTS = ["python-requests/2.31.0", "Mozilla/5.0 (compatible; MSIE 9.0; Windows NT 6.1)", "curl/8.4.0", USER_AGENTS[0]!];
+const HAM_SENTENCES = [
+  "Thank you for reporting this, it is rarely covered elsewhere.",
+  "I think the article leaves out the role of the neighbouring governments.",
+  "Does anyone know where the full report can be read?",
+  "The numbers quoted here do not match what the ministry published last week.",
+  "My family lived there until 2015 and this matches what they describe.",
+  "Good piece, but the headline is more certain than the evidence.",
+  "Accountability has to start with independent investigations.",
+  "I disagree: the coalition did publish its own figures, however incomplete.",
+  "It is shocking how little attention this gets.",
+  "Could you add a map of the districts mentioned?",
+  "Journalists on the ground deserve more support for this kind of work.",
+  "The comparison with Mosul is apt and worth a follow-up.",
+];
+const SPAM_SENTENCES = [
+  "Great post! Visit my site for the best casino bonus today.",
+  "Earn $5000 a week from home, no experience needed!!!",
+  "Cheap pills without prescription, fast worldwide shipping.",
+  "Best crypto signals, 300% profit guaranteed.",
+  "Nice article, I have bookmarked it. Check out my SEO services.",
+  "Hot singles in your area are waiting for you.",
+  "Instant loans approved in 5 minutes, bad credit OK.",
+];
+
+type Status = "pending" | "approved" | "spam" | "trash";
+type Author = { name: string; email: string; url: string; ip: string; userId: number | null };
+
+function ipv4(a: number, b?: number) {
+  return `${a}.${b ?? Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${1 + Math.floor(random() * 254)}`;
+}
+
+function hamAuthors(count: number): Author[] {
+  return Array.from({ length: count }, (_, i) => {
+    const first = pick(FIRST);
+    const last = pick(LAST);
+    const local = `${first}.${last}`.toLowerCase().replace(/[^a-z.]/g, "") + (i % 7 === 0 ? "" : String(i % 1000));
+    const ip = random() < 0.15 ? `2a02:${hex(4)}:${hex(4)}::${hex(2)}` : ipv4(2 + Math.floor(random() * 220));
+    return { name: `${first} ${last}`, email: `${local}@${pick(HAM_DOMAINS)}`, url: random() < 0.1 ? `https://${local.replace(".", "")}.blog` : "", ip, userId: null };
+  });
+}
+
+function spamAuthors(count: number): Author[] {
+  // Spammers come from a few networks and reuse names and addresses.
+  const networks = Array.from({ length: 40 }, () => [45 + Math.floor(random() * 150), Math.floor(random() * 256)] as const);
+  return Array.from({ length: count }, (_, i) => {
+    const word = pick(SPAM_WORDS);
+    const domain = pick(SPAM_DOMAINS);
+    const [a, b] = pick(networks);
+    return {
+      name: random() < 0.5 ? `${word[0]!.toUpperCase()}${word.slice(1)} ${pick(["Expert", "Deals", "Online", "King", "Pro"])}` : pick(FIRST),
+      email: `${word}.${pick(["best", "top", "max", "mega", "super"])}${i}@${domain}`,
+      url: `https://${word}-${pick(["deals", "win", "shop", "now"])}.${pick(["biz", "xyz", "top", "info"])}/`,
+      ip: ipv4(a, b),
+      userId: null,
+    };
+  });
+}
+
+function hamText(links: number): string {
+  const n = 1 + Math.floor(random() * 5);
+  const parts = Array.from({ length: n }, () => pick(HAM_SENTENCES));
+  for (let i = 0; i < links; i++) parts.push(`See https://www.example.org/report-${hex(6)} for details.`);
+  return parts.join(" ");
+}
+
+function spamText(): string {
+  const parts = Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(SPAM_SENTENCES));
+  const links = 1 + Math.floor(random() * 4);
+  for (let i = 0; i < links; i++) parts.push(`<a href="https://${pick(SPAM_WORDS)}-${hex(4)}.${pick(["biz", "xyz", "top"])}/">${pick(SPAM_WORDS)}</a>`);
+  return parts.join(" ");
+}
+
+type Tally = Record<Status, number> & { events: number; heldPending: number; textSpam: number };
+
+/** Fills the migrated, seeded database; returns what it inserted. */
+async function generate(): Promise<{ tally: Tally; busiestArticle: number; term: string; moderatorId: number; seconds: number }> {
+  const { hash } = await import("@node-rs/argon2");
+  const started = performance.now();
+  const db = new Database(DB);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+
+  const now = Date.now();
+  const DAY = 86_400_000;
+  const start = now - DAYS * DAY;
+  const passwordHash = await hash("bench-moderation-password");
+
+  const hamPool = hamAuthors(Math.max(50, Math.round(COMMENTS * 0.12)));
+  const spamPool = spamAuthors(Math.max(20, Math.round(COMMENTS * 0.015)));
+  // The text search: the most frequent spammer's address, without the domain.
+  const term = spamPool[0]!.email.split("@")[0]!;
+  const tally: Tally = { pending: 0, approved: 0, spam: 0, trash: 0, events: 0, heldPending: 0, textSpam: 0 };
+
+  const insertArticle = db.prepare(
+    `insert into articles (slug, title, summary, body, status, comments_open, published_at, created_at, updated_at)
+     values (?, ?, ?, ?, 'published', 1, ?, ?, ?)`,
+  );
+  const insertUser = db.prepare(
+    `insert into users (email, name, password_hash, role, created_at, updated_at) values (?, ?, ?, ?, ?, ?)`,
+  );
+  const insertComment = db.prepare(
+    `insert into comments (article_id, parent_id, user_id, author_name, author_email, author_url, content, status, status_reason,
+       ip, user_agent, referrer, spam_check_state, blatant, spam_check, spam_check_attempts, next_spam_check_at, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertEvent = db.prepare(
+    `insert into comment_events (comment_id, type, actor_id, from_status, to_status, message, detail, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+
+  // Comment times, oldest first, so ids grow with time as in production.
+  const times = Float64Array.from({ length: COMMENTS }, () => start + random() * DAYS * DAY).sort();
+
+  const result = db.transaction(() => {
+    const moderatorId = Number(insertUser.run(MODERATOR.email, MODERATOR.name, passwordHash, "moderator", start, start).lastInsertRowid);
+    const readers: Author[] = Array.from({ length: 300 }, (_, i) => {
+      const name = `${pick(FIRST)} ${pick(LAST)}`;
+      const email = `reader${i}@${pick(HAM_DOMAINS)}`;
+      const id = Number(insertUser.run(email, name, null, "reader", start, start).lastInsertRowid);
+      return { name, email, url: "", ip: ipv4(80 + (i % 60)), userId: id };
+    });
+
+    const articles = (db.prepare("select id, slug, coalesce(published_at, created_at) as at from articles").all() as { id: number; slug: string; at: number }[]).map(
+      (a) => ({ ...a, modified: a.at }),
+    );
+    for (let i = articles.length; i < ARTICLES; i++) {
+      const slug = `bench-article-${i}`;
+      const at = start - (ARTICLES - i) * 3_600_000;
+      const id = Number(
+        insertArticle.run(slug, `Benchmark article ${i}: ${pick(HAM_SENTENCES)}`, "A summary.", "Body text.\n\n".repeat(20), at, at, at).lastInsertRowid,
+      );
+      articles.push({ id, slug, at, modified: at });
+    }
+    // Recent approved comments per article, for replies.
+    const recent = new Map<number, number[]>(articles.map((a) => [a.id, []]));
+
+    for (let i = 0; i < COMMENTS; i++) {
+      const createdAt = Math.round(times[i]!);
+      const article = articles[skewed(articles.length, 1.6)]!;
+      const r = random();
+      const status: Status = r < 0.55 ? "approved" : r < 0.8 ? "spam" : r < 0.95 ? "pending" : "trash";
+      const s = random(); // sub-kind within the status
+      const spammy = status === "spam" && s < 0.94; // the rest: a moderator's correction of a human's comment
+      const author = spammy ? spamPool[skewed(spamPool.length, 3)]! : random() < 0.05 ? pick(readers) : hamPool[skewed(hamPool.length, 2)]!;
+      const links = spammy ? 0 : status === "pending" && s < 0.4 ? 3 : random() < 0.1 ? 1 : 0;
+      const content = spammy ? spamText() : hamText(links);
+      const siblings = recent.get(article.id)!;
+      const parentId = !spammy && siblings.length > 0 && random() < 0.15 ? pick(siblings) : null;
+      const userAgent = spammy ? pick(SPAM_AGENTS) : pick(USER_AGENTS);
+      const referrer = `https://news.example/articles/${article.slug}`;
+      const params: Record<string, string> = {
+        blog: "https://news.example/",
+        user_ip: author.ip,
+        user_agent: userAgent,
+        referrer,
+        permalink: referrer,
+        comment_type: parentId ? "reply" : "comment",
+        comment_author: author.name,
+        comment_author_email: author.email,
+        comment_author_url: author.url,
+        comment_content: content,
+        comment_date_gmt: new Date(createdAt).toISOString(),
+        comment_post_modified_gmt: new Date(article.modified).toISOString(),
+        blog_lang: "en",
+        blog_charset: "UTF-8",
+        honeypot_field_name: "fax",
+        fax: "",
+      };
+      if (parentId) params.comment_parent = String(parentId);
+      const latencyMs = 40 + Math.floor(random() * 400);
+      const checkedAt = new Date(createdAt + latencyMs).toISOString();
+      const record = (verdict: "ham" | "spam" | "error", extra: { blatant?: boolean; error?: string; localHolds?: string[] } = {}) =>
+        JSON.stringify({
+          verdict,
+          blatant: extra.blatant ?? false,
+          guid: verdict === "error" ? null : `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`,
+          proTip: extra.blatant ? "discard" : null,
+          error: extra.error ?? null,
+          debugHelp: null,
+          latencyMs: verdict === "error" ? 3000 : latencyMs,
+          checkedAt,
+          params,
+          localHolds: extra.localHolds ?? [],
+        });
+
+      let reason: string;
+      let state: "checked" | "not_checked" | "skipped" = "checked";
+      let blatant = false;
+      let spamCheck: string | null;
+      let attempts = 1;
+      let nextCheck: number | null = null;
+      let updatedAt = createdAt + latencyMs;
+      // The history after "submitted": [type, from, to, message, actor, at]
+      const history: [string, Status | null, Status | null, string, number | null, number][] = [];
+      const akismetEvent = (verdict: string) => history.push(["akismet_check", null, null, `Akismet: ${verdict} (${latencyMs} ms)`, null, createdAt + latencyMs]);
+      const moderatorAt = createdAt + Math.floor(random() * 2 * DAY);
+
+      if (status === "approved") {
+        spamCheck = record("ham", s < 0.88 ? {} : { localHolds: ["Held: 3 links (more than 2)"] });
+        akismetEvent("not spam");
+        if (s < 0.88) {
+          reason = "Akismet: not spam";
+          history.push(["status_change", "pending", "approved", reason, null, createdAt + latencyMs]);
+        } else {
+          reason = `Moderator: approved by ${MODERATOR.name}`;
+          history.push(["status_change", "pending", "approved", reason, moderatorId, (updatedAt = moderatorAt)]);
+        }
+      } else if (status === "spam") {
+        if (s < 0.2) {
+          reason = "Akismet: spam (blatant)";
+          blatant = true;
+          spamCheck = record("spam", { blatant: true });
+          akismetEvent("spam (blatant)");
+          history.push(["status_change", "pending", "spam", reason, null, updatedAt]);
+        } else if (s < 0.82) {
+          reason = "Akismet: spam";
+          spamCheck = record("spam");
+          akismetEvent("spam");
+          history.push(["status_change", "pending", "spam", reason, null, updatedAt]);
+        } else if (s < 0.94) {
+          reason = "Block list: word “casino”";
+          state = "skipped";
+          spamCheck = null;
+          attempts = 0;
+          updatedAt = createdAt;
+          history.push(["status_change", null, "spam", reason, null, createdAt]);
+        } else {
+          reason = `Moderator: marked as spam by ${MODERATOR.name}`;
+          spamCheck = record("ham");
+          akismetEvent("not spam");
+          history.push(["status_change", "approved", "spam", reason, moderatorId, (updatedAt = moderatorAt)]);
+        }
+      } else if (status === "pending") {
+        if (s < 0.4) {
+          reason = "Held: 3 links (more than 2)";
+          spamCheck = record("ham", { localHolds: [reason] });
+          akismetEvent("not spam");
+        } else if (s < 0.65) {
+          reason = "Not checked: Akismet timed out after 3000 ms";
+          state = "not_checked";
+          attempts = 1 + Math.floor(random() * 3);
+          nextCheck = createdAt + 2 ** attempts * 5 * 60_000;
+          spamCheck = record("error", { error: "Akismet timed out after 3000 ms" });
+          history.push(["akismet_check", null, null, reason, null, createdAt + 3000]);
+        } else if (s < 0.85) {
+          reason = "Held: first comment from this author";
+          spamCheck = record("ham", { localHolds: [reason] });
+          akismetEvent("not spam");
+        } else {
+          // Held before Akismet was configured: only the submission in its history.
+          reason = "Held: Akismet is not configured, guest comments wait for a moderator";
+          state = "skipped";
+          spamCheck = null;
+          attempts = 0;
+          updatedAt = createdAt;
+        }
+        if (reason.startsWith("Held")) tally.heldPending += 1;
+      } else {
+        reason = `Moderator: moved to trash by ${MODERATOR.name}`;
+        spamCheck = record("ham");
+        akismetEvent("not spam");
+        history.push(["status_change", "approved", "trash", reason, moderatorId, (updatedAt = moderatorAt)]);
+      }
+
+      const id = Number(
+        insertComment.run(
+          article.id,
+          parentId,
+          author.userId,
+          author.name,
+          author.email,
+          author.url,
+          content,
+          status,
+          reason,
+          author.ip,
+          userAgent,
+          referrer,
+          state,
+          blatant ? 1 : 0,
+          spamCheck,
+          attempts,
+          nextCheck,
+          createdAt,
+          updatedAt,
+        ).lastInsertRowid,
+      );
+      insertEvent.run(
+        id,
+        "submitted",
+        null,
+        null,
+        null,
+        author.userId ? `Submitted by ${author.name} (reader) from ${author.ip}` : `Submitted by guest ${author.name} <${author.email}> from ${author.ip}`,
+        null,
+        createdAt,
+      );
+      for (const [type, from, to, message, actor, at] of history) {
+        insertEvent.run(id, type, actor, from, to, message, type === "status_change" && actor ? JSON.stringify({ action: to }) : null, at);
+      }
+      tally[status] += 1;
+      tally.events += 1 + history.length;
+      if (status === "approved") {
+        siblings.push(id);
+        if (siblings.length > 50) siblings.shift();
+      }
+      if (
+        status === "spam" &&
+        (content.toLowerCase().includes(term) || author.name.toLowerCase().includes(term) || author.email.toLowerCase().includes(term) || author.ip === term)
+      ) {
+        tally.textSpam += 1;
+      }
+    }
+    const busiest = db.prepare("select article_id as id from comments group by article_id order by count(*) desc limit 1").get() as { id: number };
+    return { moderatorId, busiestArticle: busiest.id };
+  })();
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  db.close();
+  return { tally, term, ...result, seconds: (performance.now() - started) / 1000 };
+}
+
+// ---------------------------------------------------------------------------
+// Query plans
+
+type PlanRow = { id: number; parent: number; detail: string };
+
+function formatPlan(raw: Database.Database, sql: string, params: Record<string, unknown>): string {
+  const rows = raw.prepare(`explain query plan ${sql}`).all(params) as PlanRow[];
+  const depth = new Map<number, number>([[0, 0]]);
+  return rows
+    .map((r) => {
+      const d = (depth.get(r.parent) ?? 0) + 1;
+      depth.set(r.id, d);
+      return `${"  ".repeat(d)}${r.detail}`;
+    })
+    .join("\n");
+}
+
+// ---------------------------------------------------------------------------
+// HTTP
+
+async function httpBench(moderatorId: number): Promise<boolean> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    PORT: String(PORT),
+    HOSTNAME: "127.0.0.1",
+    DATABASE_PATH: DB,
+    SITE_URL: BASE,
+    NEXTAUTH_SECRET: SECRET,
+  };
+  delete env.AKISMET_KEY;
+  delete env.NEXTAUTH_URL;
+  // Directly with node (not npx), so SIGTERM reaches the server itself.
+  const server = spawn(process.execPath, ["scripts/server.mjs"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  let exited = false;
+  const exitedPromise = new Promise<void>((resolve) =>
+    server.on("exit", () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  try {
+    await waitFor(`${BASE}/`, 60_000, () => !exited);
+    const { encode } = await import("next-auth/jwt");
+    const token = await encode({ token: { sub: String(moderatorId), name: MODERATOR.name, email: MODERATOR.email, sv: 0 }, secret: SECRET });
+    const headers = { cookie: `next-auth.session-token=${token}` };
+    const get = async (p: string) => {
+      const started = performance.now();
+      const res = await fetch(`${BASE}${p}`, { headers, redirect: "manual" });
+      const body = await res.text();
+      return { status: res.status, body, ms: performance.now() - started, location: res.headers.get("location") };
+    };
+
+    const probe = await get("/moderation?queue=pending");
+    if (probe.status === 404) {
+      console.log("\nmoderation page not built yet: HTTP part skipped");
+      return true;
+    }
+    if (probe.status !== 200) {
+      console.error(`\nGET /moderation answered ${probe.status}${probe.location ? ` → ${probe.location}` : ""}: the moderator session was not accepted`);
+      return false;
+    }
+    if (!probe.body.includes("queue-tabs")) {
+      console.error("\nGET /moderation answered 200 without the queue tabs: not the moderation page");
+      return false;
+    }
+
+    console.log(`\nGET /moderation as moderator ${MODERATOR.name} (production build, ${HTTP_ITERATIONS} sequential requests each, full response)`);
+    console.log(`${"page".padEnd(32)}${"p50".padStart(12)}${"p99".padStart(12)}${"KiB".padStart(8)}`);
+    let ok = true;
+    for (const p of ["/moderation?queue=pending", "/moderation?queue=spam"]) {
+      for (let i = 0; i < 5; i++) await get(p);
+      const samples: number[] = [];
+      let size = 0;
+      for (let i = 0; i < HTTP_ITERATIONS; i++) {
+        const r = await get(p);
+        if (r.status !== 200) {
+          console.error(`GET ${p} answered ${r.status}`);
+          ok = false;
+          break;
+        }
+        size = r.body.length;
+        samples.push(r.ms);
+      }
+      if (samples.length === 0) continue;
+      const s = summarize(samples);
+      console.log(`${p.padEnd(32)}${ms(s.p50).padStart(12)}${ms(s.p99).padStart(12)}${(size / 1024).toFixed(0).padStart(8)}`);
+    }
+    return ok;
+  } finally {
+    if (!exited) {
+      server.kill("SIGTERM");
+      const timer = setTimeout(() => server.kill("SIGKILL"), 15_000);
+      await exitedPromise;
+      clearTimeout(timer);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+async function main() {
+  fs.rmSync(DIR, { recursive: true, force: true });
+  fs.mkdirSync(DIR, { recursive: true });
+  process.env.DATABASE_PATH = DB;
+
+  // Migrate and seed exactly as the app's own script does.
+  const seedStarted = performance.now();
+  await run("npx", ["tsx", "--conditions=react-server", "scripts/db-seed.ts"], { ...process.env, DATABASE_PATH: DB });
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+
+  const gen = await generate();
+  const { tally } = gen;
+  const size = fs.statSync(DB).size / 1024 / 1024;
+  console.log(
+    `\nDatabase ${path.relative(process.cwd(), DB)}: migrated and seeded in ${seedSeconds.toFixed(1)} s; ` +
+      `${COMMENTS.toLocaleString("en")} comments and ${tally.events.toLocaleString("en")} events over ${ARTICLES} articles and ${DAYS} days generated in ${gen.seconds.toFixed(1)} s (${size.toFixed(0)} MiB)`,
+  );
+  console.log(`approved ${tally.approved}, spam ${tally.spam}, pending ${tally.pending}, trash ${tally.trash}; no ANALYZE (as in production)`);
+
+  // The app's own code, on a connection with the app's pragmas.
+  const { openDatabase } = await import("@/lib/db");
+  const { queueCounts, queuePage, buildQueueQuery } = await import("@/lib/moderation/queue");
+  const db = openDatabase(DB);
+  const raw = db.$client;
+
+  // Record the SQL the first counts call prepares, for its query plan.
+  const preparedSql: string[] = [];
+  const originalPrepare = raw.prepare.bind(raw);
+  raw.prepare = ((source: string) => {
+    preparedSql.push(source);
+    return originalPrepare(source);
+  }) as typeof raw.prepare;
+  queueCounts(db);
+  raw.prepare = originalPrepare;
+  const countsSql = preparedSql[0]!;
+
+  const plain = (sql: string, ...args: unknown[]) => (raw.prepare(sql).get(...args) as { n: number }).n;
+  const expectedArticleApproved = plain("select count(*) as n from comments where article_id = ? and status = 'approved'", gen.busiestArticle);
+  const seeded = plain("select count(*) as n from comments") - COMMENTS;
+
+  type Case = { name: string; filter?: QueueFilter; expect: { rows: number; total: number; page?: number } };
+  const full = (total: number) => Math.min(50, total);
+  const cases: Case[] = [
+    { name: "counts (4 queues)", expect: { rows: 4, total: COMMENTS + seeded } },
+    { name: "Pending, page 1", filter: { status: "pending" }, expect: { rows: full(tally.pending), total: tally.pending } },
+    { name: "Spam, page 1", filter: { status: "spam" }, expect: { rows: full(tally.spam), total: tally.spam } },
+    { name: "Spam, page 20", filter: { status: "spam", page: 20 }, expect: { rows: 50, total: tally.spam, page: 20 } },
+    {
+      name: `Approved, page 1, article ${gen.busiestArticle}`,
+      filter: { status: "approved", articleId: gen.busiestArticle },
+      expect: { rows: full(expectedArticleApproved), total: expectedArticleApproved },
+    },
+    { name: `Spam, page 1, q="${gen.term}"`, filter: { status: "spam", q: gen.term }, expect: { rows: full(tally.textSpam), total: tally.textSpam } },
+    { name: "Pending, page 1, reason held", filter: { status: "pending", reason: "held" }, expect: { rows: full(tally.heldPending), total: tally.heldPending } },
+  ];
+
+  const problems: string[] = [];
+  const results: { c: Case; p50: number; p99: number; max: number; rows: number; total: number }[] = [];
+  for (const c of cases) {
+    const once = (): { rows: number; total: number; page?: number; result?: QueuePage } => {
+      if (!c.filter) {
+        const counts = queueCounts(db);
+        return { rows: Object.keys(counts).length, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+      }
+      const result = queuePage(db, c.filter);
+      return { rows: result.rows.length, total: result.total, page: result.page, result };
+    };
+    let last = once();
+    for (let i = 1; i < WARMUP; i++) once();
+    const samples: number[] = [];
+    for (let i = 0; i < ITERATIONS; i++) {
+      const t = performance.now();
+      last = once();
+      samples.push(performance.now() - t);
+    }
+    const s = summarize(samples);
+    results.push({ c, ...s, rows: last.rows, total: last.total });
+    if (last.rows !== c.expect.rows || last.total !== c.expect.total || (c.expect.page && last.page !== c.expect.page)) {
+      problems.push(`${c.name}: got ${last.rows} rows of ${last.total} (page ${last.page ?? "-"}), expected ${c.expect.rows} of ${c.expect.total}`);
+    }
+    if (last.result) {
+      const rows = last.result.rows;
+      if (rows.some((r) => r.status !== c.filter!.status)) problems.push(`${c.name}: a row of another status`);
+      if (rows.some((r) => r.history.length === 0)) problems.push(`${c.name}: a row without history`);
+      if (rows.some((r, i) => i > 0 && r.createdAt.getTime() > rows[i - 1]!.createdAt.getTime())) problems.push(`${c.name}: not newest first`);
+    }
+  }
+
+  console.log(`\nModeration queue reads in process (${ITERATIONS} iterations after ${WARMUP} warm-up; target p99 < ${TARGET_P99_MS} ms)`);
+  const header = `${"case".padEnd(44)}${"p50".padStart(11)}${"p99".padStart(11)}${"max".padStart(11)}${"rows".padStart(7)}${"total".padStart(9)}  `;
+  console.log(header);
+  console.log("-".repeat(header.length + 4));
+  const missed: typeof results = [];
+  for (const r of results) {
+    const over = r.p99 >= TARGET_P99_MS;
+    if (over) missed.push(r);
+    console.log(
+      `${r.c.name.padEnd(44)}${ms(r.p50).padStart(11)}${ms(r.p99).padStart(11)}${ms(r.max).padStart(11)}${String(r.rows).padStart(7)}${String(r.total).padStart(9)}  ${over ? "MISSED" : "ok"}`,
+    );
+  }
+
+  const spam = buildQueueQuery({ status: "spam" });
+  console.log("\nQuery plan: counts");
+  console.log(`  ${countsSql.replace(/\s+/g, " ")}`);
+  console.log(formatPlan(raw, countsSql, {}));
+  console.log("\nQuery plan: Spam queue, count");
+  console.log(formatPlan(raw, spam.countSql, spam.params));
+  console.log("\nQuery plan: Spam queue, page");
+  console.log(formatPlan(raw, spam.pageSql, { ...spam.params, limit: 50, offset: 0 }));
+  for (const r of missed) {
+    if (!r.c.filter) continue;
+    const q = buildQueueQuery(r.c.filter);
+    console.log(`\nQuery plan of a case over the target: ${r.c.name}, count`);
+    console.log(formatPlan(raw, q.countSql, q.params));
+    console.log(`Query plan of a case over the target: ${r.c.name}, page`);
+    console.log(formatPlan(raw, q.pageSql, { ...q.params, limit: 50, offset: 0 }));
+  }
+  db.$client.close();
+
+  let httpOk = true;
+  if (process.env.BENCH_HTTP === "0") {
+    console.log("\nHTTP part skipped (BENCH_HTTP=0)");
+  } else if (!fs.existsSync(".next/BUILD_ID")) {
+    console.log("\nHTTP part skipped: no production build (.next/BUILD_ID)");
+  } else {
+    httpOk = await httpBench(gen.moderatorId);
+  }
+
+  for (const p of problems) console.error(`WRONG: ${p}`);
+  if (missed.length > 0) console.error(`\nTarget missed (p99 >= ${TARGET_P99_MS} ms): ${missed.map((r) => r.c.name).join("; ")}`);
+  if (problems.length > 0 || missed.length > 0 || !httpOk) process.exitCode = 1;
+  else console.log(`\nAll queue reads under ${TARGET_P99_MS} ms at p99.`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
