@@ -104,3 +104,28 @@ test("a reader gets 403 on /moderation", async ({ page, context, baseURL }) => {
   expect(res?.status()).toBe(403);
   await expect(page.getByRole("heading", { name: "You are not allowed here" })).toBeVisible();
 });
+
+test("a disallowed word set on the settings page sends a comment to Spam, with the reason", async ({ page, request, baseURL, context }) => {
+  await signInAs(context, moderator, baseURL!);
+  await page.goto("/moderation/settings");
+  await expect(page.getByRole("heading", { name: "Moderation settings" })).toBeVisible();
+  const words = page.getByRole("textbox", { name: "Disallowed words" });
+  await words.fill("zorblax");
+  await page.getByRole("textbox", { name: "Disallowed IP addresses" }).fill("not-an-ip");
+  await page.getByRole("button", { name: /^Save/ }).click();
+  await expect(page.getByText(/not-an-ip/).first()).toBeVisible();
+  await expect(words).toHaveValue("zorblax"); // kept
+  await page.getByRole("textbox", { name: "Disallowed IP addresses" }).fill("");
+  await page.getByRole("button", { name: /^Save/ }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+
+  const { id, status } = await post(request, baseURL!, { content: "Buy Z.O.R.B.L.A.X now", name: "Evader", email: "evader@example.com" });
+  expect(status).toBe("pending"); // the API never says spam
+  await page.goto("/moderation?queue=spam&q=Evader");
+  await expect(page.locator(`#c-${id}`)).toContainText("Block list: word “zorblax”");
+
+  await page.goto("/moderation/settings");
+  await page.getByRole("textbox", { name: "Disallowed words" }).fill("");
+  await page.getByRole("button", { name: /^Save/ }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+});

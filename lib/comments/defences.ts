@@ -32,7 +32,7 @@ export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
 export type DefenceInput = {
   now: Date;
   settings: Settings;
-  article: { id: number; commentsOpen: boolean; commentsCloseAt: Date | null };
+  article: { id: number; commentsOpen: boolean; commentsCloseAt: Date | null; publishedAt?: Date | null };
   author: { name: string; email: string; url: string; userId: number | null; trusted: boolean };
   ip: string;
   content: string;
@@ -48,12 +48,24 @@ export type DefenceInput = {
   };
 };
 
-/** Whether an article takes comments at this moment. */
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether an article takes comments at this moment: open, before its own
+ * closing time, and (when `autoCloseDays` > 0, the `commentsAutoCloseDays`
+ * setting) no more than that many days after it was published.
+ */
 export function commentsAreOpen(
-  article: { commentsOpen: boolean; commentsCloseAt: Date | null },
+  article: { commentsOpen: boolean; commentsCloseAt: Date | null; publishedAt?: Date | null },
   now: Date,
+  autoCloseDays: number = 0,
 ): boolean {
-  return article.commentsOpen && (!article.commentsCloseAt || article.commentsCloseAt > now);
+  if (!article.commentsOpen) return false;
+  if (article.commentsCloseAt && article.commentsCloseAt <= now) return false;
+  if (autoCloseDays > 0 && article.publishedAt && now.getTime() - article.publishedAt.getTime() > autoCloseDays * DAY_MS) {
+    return false;
+  }
+  return true;
 }
 
 /**
@@ -94,7 +106,7 @@ export function runDefences(input: DefenceInput): DefenceResult {
     return { outcome: "refused", code: "duplicate", message: REFUSAL_MESSAGES.duplicate };
   }
 
-  if (!commentsAreOpen(input.article, input.now)) {
+  if (!commentsAreOpen(input.article, input.now, settings.commentsAutoCloseDays)) {
     return { outcome: "refused", code: "closed", message: REFUSAL_MESSAGES.closed };
   }
 

@@ -2,7 +2,9 @@ import "server-only";
 import { seedIfEmpty } from "@/lib/articles/seed";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
+import { startRetentionScheduler } from "@/lib/moderation/scheduler";
 import { akismetConfigured } from "@/lib/spam/akismet";
+import { verifyAndRecordKey } from "@/lib/spam/overview";
 import { startRecheckScheduler } from "@/lib/spam/scheduler";
 
 /** Start-up work of the Node server: env check, migrations, first-run seed. */
@@ -14,9 +16,14 @@ export function startServer(): void {
     console.log(`[start] seeded ${seeded.length} article(s): ${seeded.join(", ")}`);
   }
   console.log(`[start] database ready at ${config.DATABASE_PATH}`);
+  startRetentionScheduler();
   if (akismetConfigured()) {
     console.log(`[start] Akismet: checking comments at ${config.AKISMET_URL}`);
     startRecheckScheduler();
+    // For the status panel; in the background, so start-up never waits on Akismet.
+    verifyAndRecordKey()
+      .then((r) => console.log(`[start] Akismet key: ${r.error ? `could not verify (${r.error})` : r.valid ? "verified" : "REFUSED by Akismet"}`))
+      .catch((error) => console.error("[start] Akismet verify-key failed:", error));
   } else {
     console.warn("[start] Akismet: AKISMET_KEY is not set; guest comments are held for moderation");
   }

@@ -47,7 +47,10 @@ export function updateSettings(
   const db = getDb();
   cache.delete(db);
   db.transaction((tx) => {
-    for (const [key, value] of Object.entries(parsed.data)) {
+    // Only the keys given: zod fills a partial object's missing keys with
+    // their defaults, which must not overwrite the stored values.
+    for (const key of Object.keys(values)) {
+      const value = (parsed.data as Record<string, unknown>)[key];
       if (value === undefined) continue;
       tx.insert(settingsTable)
         .values({ key, value, updatedAt: new Date() })

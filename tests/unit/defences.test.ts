@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runDefences, type DefenceInput } from "@/lib/comments/defences";
+import { commentsAreOpen, runDefences, type DefenceInput } from "@/lib/comments/defences";
 import { DEFAULT_SETTINGS } from "@/lib/settings/schema";
 
 const NOW = new Date("2026-01-01T12:00:00Z");
@@ -98,5 +98,51 @@ describe("runDefences", () => {
       runDefences(input({ author: trusted, settings, content: "refund https://a https://b https://c", formToken: { valid: false, reason: "missing" } }, { recentComment: () => true })),
     ).toEqual({ outcome: "pass", holds: [], events: [] });
     expect(runDefences(input({ author: trusted }, { duplicate: () => true }))).toMatchObject({ code: "duplicate" });
+  });
+});
+
+describe("commentsAreOpen", () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  const published = (daysAgo: number) => new Date(NOW.getTime() - daysAgo * DAY);
+  const article = (over: Partial<{ commentsOpen: boolean; commentsCloseAt: Date | null; publishedAt: Date | null }> = {}) => ({
+    commentsOpen: true,
+    commentsCloseAt: null,
+    publishedAt: published(100),
+    ...over,
+  });
+
+  it("keeps comments open forever by default (auto-close 0)", () => {
+    expect(commentsAreOpen(article(), NOW)).toBe(true);
+    expect(commentsAreOpen(article({ publishedAt: published(5000) }), NOW, 0)).toBe(true);
+  });
+
+  it("closes comments more than N days after publication", () => {
+    expect(commentsAreOpen(article({ publishedAt: published(13) }), NOW, 14)).toBe(true);
+    expect(commentsAreOpen(article({ publishedAt: published(14) }), NOW, 14)).toBe(true);
+    expect(commentsAreOpen(article({ publishedAt: new Date(published(14).getTime() - 1) }), NOW, 14)).toBe(false);
+    expect(commentsAreOpen(article({ publishedAt: published(15) }), NOW, 14)).toBe(false);
+  });
+
+  it("does not auto-close an article without a publication date", () => {
+    expect(commentsAreOpen(article({ publishedAt: null }), NOW, 1)).toBe(true);
+    expect(commentsAreOpen({ commentsOpen: true, commentsCloseAt: null }, NOW, 1)).toBe(true);
+  });
+
+  it("still honours the article's own switch and closing time", () => {
+    expect(commentsAreOpen(article({ commentsOpen: false, publishedAt: published(1) }), NOW, 30)).toBe(false);
+    expect(commentsAreOpen(article({ commentsCloseAt: NOW, publishedAt: published(1) }), NOW, 30)).toBe(false);
+    expect(commentsAreOpen(article({ commentsCloseAt: new Date(NOW.getTime() + 1000), publishedAt: published(1) }), NOW, 30)).toBe(true);
+  });
+
+  it("makes runDefences refuse a comment on an auto-closed article", () => {
+    const settings = { ...DEFAULT_SETTINGS, commentsAutoCloseDays: 30 };
+    const old = { id: 1, commentsOpen: true, commentsCloseAt: null, publishedAt: published(31) };
+    expect(runDefences(input({ settings, article: old }))).toEqual({
+      outcome: "refused",
+      code: "closed",
+      message: "Comments are closed on this article.",
+    });
+    expect(runDefences(input({ settings, article: { ...old, publishedAt: published(29) } })).outcome).toBe("pass");
+    expect(runDefences(input({ article: old })).outcome).toBe("pass");
   });
 });

@@ -85,7 +85,7 @@ export default async function ArticlePage({ params, searchParams }: Props) {
     perPage: settings.commentsPerPage,
     ownIds: readOwnCommentIds(jar.get(OWN_COMMENTS_COOKIE)?.value),
   });
-  const open = commentsAreOpen(article, now);
+  const open = commentsAreOpen(article, now, settings.commentsAutoCloseDays);
   const replyTarget = (() => {
     const id = positiveInt(query.replytocom);
     const node = id ? findNode(thread.roots, id) : null;

@@ -1,0 +1,192 @@
+"use client";
+
+import { useActionState } from "react";
+import type {
+  ListField,
+  ModerationSettingsField,
+  ModerationSettingsState,
+  NumberField,
+} from "@/lib/moderation/settings-form";
+
+export type NumberRanges = Record<NumberField, { min: number; max: number }>;
+
+type Props = {
+  action: (state: ModerationSettingsState, formData: FormData) => Promise<ModerationSettingsState>;
+  initial: ModerationSettingsState;
+  ranges: NumberRanges;
+};
+
+type ListSpec = { name: ListField; label: string; hint: string; placeholder: string };
+type NumberSpec = { name: NumberField; label: string; hint: string };
+
+const BLOCK_LISTS: ListSpec[] = [
+  {
+    name: "blockWords",
+    label: "Disallowed words",
+    hint: "A comment containing one (in its text, name or website) goes to Spam. One word or phrase per line.",
+    placeholder: "viagra\ncasino bonus",
+  },
+  {
+    name: "blockEmails",
+    label: "Disallowed emails",
+    hint: "A comment from one goes to Spam: a full address, or @example.com for a domain and its subdomains. One per line.",
+    placeholder: "someone@example.com\n@spam.example",
+  },
+  {
+    name: "blockIps",
+    label: "Disallowed IP addresses",
+    hint: "A comment from one goes to Spam: an address (192.0.2.7) or a range (192.0.2.0/24), IPv4 or IPv6. One per line.",
+    placeholder: "192.0.2.7\n198.51.100.0/24\n2001:db8::/32",
+  },
+];
+
+const HOLD_WORDS: ListSpec = {
+  name: "holdWords",
+  label: "Hold words",
+  hint: "A comment containing one waits in Pending. One word or phrase per line.",
+  placeholder: "refund\nlawyer",
+};
+
+const LINK_LIMIT: NumberSpec = { name: "linkLimit", label: "Link limit", hint: "More links than this holds a comment in Pending." };
+
+const CLOSING: NumberSpec[] = [
+  {
+    name: "commentsAutoCloseDays",
+    label: "Close comments after (days)",
+    hint: "Close comments this many days after an article is published (0: never).",
+  },
+  { name: "spamRetentionDays", label: "Delete spam after (days)", hint: "Delete spam this many days after it went to Spam." },
+  {
+    name: "blatantSpamRetentionDays",
+    label: "Delete blatant spam after (days)",
+    hint: "Delete blatant spam (Akismet's “discard”) this many days after it went to Spam (0: at the next clean-up).",
+  },
+  { name: "trashRetentionDays", label: "Delete trash after (days)", hint: "Delete comments this many days after they went to Trash." },
+];
+
+const id = (name: ModerationSettingsField) => `mod-settings-${name}`;
+
+function describedBy(name: ModerationSettingsField, error: string | undefined): string {
+  return error ? `${id(name)}-hint ${id(name)}-error` : `${id(name)}-hint`;
+}
+
+function FieldError({ name, error }: { name: ModerationSettingsField; error: string | undefined }) {
+  return error ? (
+    <span id={`${id(name)}-error`} className="field-error">
+      {error}
+    </span>
+  ) : null;
+}
+
+/**
+ * The block lists and hold rules (/moderation/settings): lists as textareas,
+ * one entry per line, numbers, one checkbox. Works without JavaScript too (a
+ * plain form post; the page renders the answer).
+ */
+export function ModerationSettingsForm({ action, initial, ranges }: Props) {
+  const [state, formAction, pending] = useActionState(action, initial);
+  const errors = state.fieldErrors;
+  const values = state.values;
+
+  const list = ({ name, label, hint, placeholder }: ListSpec) => (
+    <div className="form-field mod-settings__field" key={name}>
+      <label htmlFor={id(name)}>{label}</label>
+      <span id={`${id(name)}-hint`} className="field-note">
+        {hint}
+      </span>
+      <textarea
+        id={id(name)}
+        name={name}
+        rows={5}
+        spellCheck={false}
+        autoCapitalize="off"
+        autoCorrect="off"
+        placeholder={placeholder}
+        defaultValue={values[name]}
+        aria-invalid={errors[name] ? true : undefined}
+        aria-describedby={describedBy(name, errors[name])}
+      />
+      <FieldError name={name} error={errors[name]} />
+    </div>
+  );
+
+  const number = ({ name, label, hint }: NumberSpec) => (
+    <div className="form-field mod-settings__field" key={name}>
+      <label htmlFor={id(name)}>{label}</label>
+      <span id={`${id(name)}-hint`} className="field-note">
+        {hint}
+      </span>
+      <input
+        id={id(name)}
+        name={name}
+        type="number"
+        inputMode="numeric"
+        min={ranges[name].min}
+        max={ranges[name].max}
+        step={1}
+        required
+        defaultValue={values[name]}
+        aria-invalid={errors[name] ? true : undefined}
+        aria-describedby={describedBy(name, errors[name])}
+      />
+      <FieldError name={name} error={errors[name]} />
+    </div>
+  );
+
+  return (
+    <form action={formAction} className="mod-settings__form" noValidate>
+      <div role="status" className="mod-settings__status">
+        {state.status === "saved" && state.message ? <p className="form-notice">{state.message}</p> : null}
+      </div>
+      {state.status === "invalid" && state.message ? (
+        <p className="form-message" role="alert">
+          {state.message}
+        </p>
+      ) : null}
+
+      <section className="panel mod-settings__section" aria-labelledby="mod-settings-block-heading">
+        <h2 id="mod-settings-block-heading">Block lists</h2>
+        <p className="muted mod-settings__intro">
+          Words match whole words whatever the capitals, accents, or dots and spaces between letters (“v.i.a.g.r.a”), and
+          are looked for in the comment, the name and the website.
+        </p>
+        {BLOCK_LISTS.map(list)}
+      </section>
+
+      <section className="panel mod-settings__section" aria-labelledby="mod-settings-hold-heading">
+        <h2 id="mod-settings-hold-heading">Hold rules</h2>
+        <p className="muted mod-settings__intro">A held comment waits in Pending until a moderator approves it.</p>
+        {list(HOLD_WORDS)}
+        {number(LINK_LIMIT)}
+        <div className="form-field mod-settings__field">
+          <label className="form-check" htmlFor={id("holdFirstTime")}>
+            <input
+              id={id("holdFirstTime")}
+              name="holdFirstTime"
+              type="checkbox"
+              defaultChecked={values.holdFirstTime}
+              aria-describedby={describedBy("holdFirstTime", errors.holdFirstTime)}
+            />
+            <span>Hold first-time commenters</span>
+          </label>
+          <span id={`${id("holdFirstTime")}-hint`} className="field-note">
+            Hold a first-time commenter's comment until one of theirs is approved.
+          </span>
+          <FieldError name="holdFirstTime" error={errors.holdFirstTime} />
+        </div>
+      </section>
+
+      <section className="panel mod-settings__section" aria-labelledby="mod-settings-closing-heading">
+        <h2 id="mod-settings-closing-heading">Closing and clean-up</h2>
+        <p className="muted mod-settings__intro">Deleted comments are gone for good, with their history.</p>
+        {CLOSING.map(number)}
+      </section>
+
+      <p className="form-submit mod-settings__submit">
+        <button type="submit" disabled={pending} aria-busy={pending}>
+          {pending ? "Saving…" : "Save settings"}
+        </button>
+      </p>
+    </form>
+  );
+}
