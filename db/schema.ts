@@ -183,8 +183,9 @@ export const comments = sqliteTable(
     index("comments_email_created_idx").on(t.authorEmail, t.createdAt),
     index("comments_user_created_idx").on(t.userId, t.createdAt),
     // The retry job's work list.
+    // The retry job's queue; with the status, the panel's count reads only the index.
     index("comments_recheck_idx")
-      .on(t.nextSpamCheckAt)
+      .on(t.nextSpamCheckAt, t.status)
       .where(sql`${t.spamCheckState} = 'not_checked'`),
     check(
       "comments_status_check",

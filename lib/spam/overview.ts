@@ -3,6 +3,12 @@ import { getDb } from "@/lib/db";
 import { akismetConfigured, verifyAkismetKey } from "./akismet";
 import { getAkismetStatus, updateAkismetStatus, type AkismetStatus } from "./status";
 
+/** Comments waiting for a check: the retry job's partial index holds only those. */
+export const NOT_CHECKED_SQL = `select count(*) as n, min(next_spam_check_at) as next from comments indexed by comments_recheck_idx
+  where spam_check_state = 'not_checked' and status = 'pending'`;
+/** The newest Akismet answer on record. */
+export const LAST_CHECK_SQL = "select max(created_at) as at from comment_events where type = 'akismet_check'";
+
 export type AkismetOverview = AkismetStatus & {
   configured: boolean;
   notChecked: number;
@@ -12,14 +18,11 @@ export type AkismetOverview = AkismetStatus & {
 /** What admins and moderators see about Akismet: configured or not, errors, the retry queue. */
 export function getAkismetOverview(): AkismetOverview {
   const row = getDb().$client
-    .prepare(
-      `select count(*) as n, min(next_spam_check_at) as next from comments
-       where spam_check_state = 'not_checked' and status = 'pending'`,
-    )
+    .prepare(NOT_CHECKED_SQL)
     .get() as { n: number; next: number | null };
   // The newest Akismet answer on record (an index lookup on comment_events' type and time).
   const lastCheck = getDb().$client
-    .prepare("select max(created_at) as at from comment_events where type = 'akismet_check'")
+    .prepare(LAST_CHECK_SQL)
     .get() as { at: number | null };
   const status = getAkismetStatus();
   const recorded = status.lastSuccessAt ? new Date(status.lastSuccessAt).getTime() : 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
+import { LAST_CHECK_SQL, NOT_CHECKED_SQL } from "@/lib/spam/overview";
 
 /** The plan SQLite picks for a query, as one string of its detail lines. */
 function plan(sql: string, ...params: unknown[]): string {
@@ -59,5 +60,10 @@ describe("hot queries use indexes", () => {
     expect(plan("select * from articles where slug = ?", "x")).toContain(
       "USING INDEX articles_slug_unique",
     );
+  });
+
+  it("the Akismet panel's figures", () => {
+    expect(plan(NOT_CHECKED_SQL)).toContain("USING COVERING INDEX comments_recheck_idx");
+    expect(plan(LAST_CHECK_SQL)).toContain("USING COVERING INDEX comment_events_type_created_idx (type=?)");
   });
 });
