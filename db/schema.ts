@@ -280,3 +280,63 @@ export const jobRuns = sqliteTable(
 );
 
 export type OutboxEntry = typeof akismetOutbox.$inferSelect;
+
+/** Earlier versions of an article, one per save (the editor keeps at least the last 20). */
+export const articleRevisions = sqliteTable(
+  "article_revisions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    articleId: integer("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    summary: text("summary").notNull().default(""),
+    body: text("body").notNull().default(""),
+    savedBy: integer("saved_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [index("article_revisions_article_idx").on(t.articleId, t.id)],
+);
+
+export const ARTICLE_EVENT_TYPES = [
+  "created",
+  "submitted",
+  "published",
+  "sent_back",
+  "unpublished",
+  "slug_changed",
+  "review_saved",
+  "review_published",
+  "review_unpublished",
+] as const;
+export type ArticleEventType = (typeof ARTICLE_EVENT_TYPES)[number];
+
+/** The article's workflow history: every step with who and when (and a note for "Send back"). */
+export const articleEvents = sqliteTable(
+  "article_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    articleId: integer("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    type: text("type", { enum: ARTICLE_EVENT_TYPES }).notNull(),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    fromStatus: text("from_status", { enum: ARTICLE_STATUSES }),
+    toStatus: text("to_status", { enum: ARTICLE_STATUSES }),
+    note: text("note"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [index("article_events_article_idx").on(t.articleId, t.createdAt)],
+);
+
+/** Slugs an article was published under before: their URLs redirect to the current one. */
+export const articleSlugs = sqliteTable("article_slugs", {
+  slug: text("slug").primaryKey(),
+  articleId: integer("article_id")
+    .notNull()
+    .references(() => articles.id, { onDelete: "cascade" }),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+});
+
+export type ArticleRevision = typeof articleRevisions.$inferSelect;
+export type ArticleEvent = typeof articleEvents.$inferSelect;
