@@ -20,6 +20,11 @@ export async function AccountNav() {
   }
   return (
     <>
+      {can(user, "article:edit") ? (
+        <li>
+          <Link href="/editor">Editor</Link>
+        </li>
+      ) : null}
       {can(user, "comment:moderate") ? (
         <li>
           <Link href="/moderation">Moderation</Link>

@@ -82,6 +82,8 @@ export const articles = sqliteTable(
     /** Comments close automatically at this time (null: never). */
     commentsCloseAt: integer("comments_close_at", { mode: "timestamp_ms" }),
     publishedAt: integer("published_at", { mode: "timestamp_ms" }),
+    /** Bumped by every save of the editor's form: a save from an older version is refused. */
+    version: integer("version").notNull().default(0),
     ...timestamps,
   },
   (t) => [

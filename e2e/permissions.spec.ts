@@ -64,7 +64,7 @@ async function post(request: APIRequestContext, url: string, visitor: Visitor, b
 function expectRefused(visitor: Visitor, status: number, location: string | undefined) {
   if (visitor === "signed out") {
     expect([303, 307]).toContain(status);
-    expect(location).toMatch(/\/login\?callbackUrl=%2F(admin|moderation)/);
+    expect(location).toMatch(/\/login\?callbackUrl=%2F(admin|moderation|editor)/);
   } else {
     expect(status).toBe(403);
   }
@@ -75,6 +75,10 @@ const PAGES: { path: string; allowed: Visitor[] }[] = [
   { path: "/admin/users", allowed: ["admin"] },
   { path: "/moderation", allowed: ["moderator", "admin"] },
   { path: "/moderation?queue=spam", allowed: ["moderator", "admin"] },
+  { path: "/moderation/settings", allowed: ["moderator", "admin"] },
+  { path: "/moderation/stats", allowed: ["moderator", "admin"] },
+  { path: "/editor", allowed: ["editor", "admin"] },
+  { path: "/editor/new", allowed: ["editor", "admin"] },
 ];
 
 for (const { path, allowed } of PAGES) {
@@ -216,4 +220,42 @@ test("comment form action: a banned account's comment is refused and not stored"
   expect(await res.text()).toContain("Your account has been suspended, so you cannot comment.");
   expect(countComments()).toBe(before);
   await context.close();
+});
+
+test("server action on /editor/<id> (submit a draft for review): editors and admins only", async ({ browser, request, baseURL }) => {
+  const editor = accounts.get("editor")!;
+  // A draft made through the editor's own form, as its author would.
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  await context.addCookies([{ name: SESSION_COOKIE, value: await sessionToken(editor), url: baseURL! }]);
+  const page = await context.newPage();
+  await page.goto("/editor/new");
+  await page.getByRole("textbox", { name: "Title" }).fill(`Matrix draft ${Date.now()}`);
+  await page.getByRole("textbox", { name: "Slug" }).fill(`matrix-draft-${Date.now()}`);
+  await page.getByRole("textbox", { name: "Body (markdown)" }).fill("Body.");
+  await page.getByRole("button", { name: "Create draft" }).click();
+  await expect(page).toHaveURL(/\/editor\/\d+/);
+  const id = Number(/\/editor\/(\d+)/.exec(page.url())![1]);
+  const fields = await formFields(page.locator("form").filter({ has: page.locator("button", { hasText: /^Submit for review$/ }) }));
+  await context.close();
+  const status = () => {
+    const db = e2eDb();
+    try {
+      return (db.prepare("select status from articles where id = ?").get(id) as { status: string }).status;
+    } finally {
+      db.close();
+    }
+  };
+  for (const visitor of VISITORS.filter((v) => v !== "editor" && v !== "admin")) {
+    const res = await post(request, `/editor/${id}`, visitor, baseURL!, fields);
+    if (visitor === "signed out") {
+      expect([303, 307]).toContain(res.status());
+      expect(res.headers()["location"]).toMatch(/\/login\?callbackUrl=%2Feditor/);
+    } else {
+      expect(res.status(), visitor).toBe(403);
+    }
+    expect(status(), visitor).toBe("draft");
+  }
+  const res = await post(request, `/editor/${id}`, "editor", baseURL!, fields);
+  expect(res.status()).toBe(303);
+  expect(status()).toBe("in_review");
 });

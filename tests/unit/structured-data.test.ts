@@ -20,6 +20,7 @@ const article: Article = {
   publishedAt: new Date("2018-07-17T09:00:00Z"),
   createdAt: new Date("2018-07-17T09:00:00Z"),
   updatedAt: new Date("2018-07-18T09:00:00Z"),
+  version: 0,
 };
 
 describe("serializeJsonLd", () => {

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
-import { notFound } from "next/navigation";
+import { notFound, permanentRedirect } from "next/navigation";
 import { cache } from "react";
 import {
   countApprovedComments,
   getPublishedArticle,
   getPublishedReview,
 } from "@/lib/articles/queries";
+import { currentSlugFor } from "@/lib/articles/editorial";
 import { renderMarkdown } from "@/lib/articles/markdown";
 import { newsArticleJsonLd } from "@/lib/articles/structured-data";
 import { commentsAreOpen } from "@/lib/comments/defences";
@@ -72,7 +73,12 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function ArticlePage({ params, searchParams }: Props) {
   const { slug } = await params;
   const article = loadArticle(slug);
-  if (!article) notFound();
+  if (!article) {
+    // A published article that moved to a new slug: its old address keeps working.
+    const moved = currentSlugFor(slug);
+    if (moved) permanentRedirect(articlePath(moved));
+    notFound();
+  }
   const query = await searchParams;
   const jar = await cookies();
   const settings = getSettings();

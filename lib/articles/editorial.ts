@@ -1,0 +1,395 @@
+import "server-only";
+import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import slugify from "slugify";
+import { z } from "zod";
+import {
+  articleEvents,
+  articleRevisions,
+  articles,
+  articleSlugs,
+  users,
+  type Article,
+  type ArticleEventType,
+  type ArticleStatus,
+} from "@/db/schema";
+import { getDb, type Db } from "@/lib/db";
+
+export type Editor = { id: number; name: string };
+
+/** How many earlier versions of an article are kept (the oldest go first). */
+export const REVISIONS_KEPT = 50;
+
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** A URL slug from a title: lower case, ASCII, words joined by hyphens. */
+export function slugFromTitle(title: string): string {
+  return slugify(title, { lower: true, strict: true, locale: "en", trim: true }).slice(0, 100).replace(/-+$/, "") || "article";
+}
+
+const optionalText = (max: number, label: string) =>
+  z.string().trim().max(max, `${label} can be at most ${max} characters.`).transform((v) => v || null);
+
+const heroUrl = z
+  .string()
+  .trim()
+  .max(500, "The image address can be at most 500 characters.")
+  .refine((v) => v === "" || v.startsWith("/") || /^https?:\/\/[^\s]+$/i.test(v), "Use an address starting with https:// (or a path on this site, starting with /).")
+  .transform((v) => v || null);
+
+/** The article form, as posted (FormData strings). */
+export const articleFormSchema = z.object({
+  title: z.string().trim().min(1, "Give the article a title.").max(200, "A title can be at most 200 characters."),
+  slug: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(100, "A slug can be at most 100 characters.")
+    .refine((v) => v === "" || SLUG_PATTERN.test(v), "Use lower-case letters, digits and single hyphens (like my-article-title)."),
+  summary: z.string().trim().max(500, "A summary can be at most 500 characters."),
+  body: z.string().max(200_000, "The body can be at most 200,000 characters."),
+  heroImageUrl: heroUrl,
+  heroImageAlt: optionalText(300, "The image description"),
+  heroImageCaption: optionalText(300, "A caption"),
+  heroImageCredit: optionalText(200, "A credit"),
+  source: optionalText(200, "The source"),
+  commentsOpen: z.boolean(),
+  commentsCloseAt: z
+    .string()
+    .trim()
+    // A datetime-local value has no zone: it is read as UTC, as the form says.
+    .transform((v) => (v ? (/(z|[+-]\d\d:?\d\d)$/i.test(v) ? v : `${v}Z`) : ""))
+    .refine((v) => v === "" || !Number.isNaN(Date.parse(v)), "Enter a date and time, or leave it empty.")
+    .transform((v) => (v ? new Date(v) : null)),
+});
+
+export const ARTICLE_FIELDS = [
+  "title",
+  "slug",
+  "summary",
+  "body",
+  "heroImageUrl",
+  "heroImageAlt",
+  "heroImageCaption",
+  "heroImageCredit",
+  "source",
+  "commentsCloseAt",
+] as const;
+export type ArticleFormField = (typeof ARTICLE_FIELDS)[number] | "commentsOpen";
+export type ArticleFormValues = Record<(typeof ARTICLE_FIELDS)[number], string> & { commentsOpen: boolean };
+
+export function readArticleForm(form: FormData): ArticleFormValues {
+  const values = Object.fromEntries(ARTICLE_FIELDS.map((f) => [f, String(form.get(f) ?? "")])) as unknown as ArticleFormValues;
+  values.commentsOpen = form.get("commentsOpen") === "on" || form.get("commentsOpen") === "true";
+  return values;
+}
+
+/** An article as the form shows it. */
+export function articleToForm(article: Article | null): ArticleFormValues {
+  return {
+    title: article?.title ?? "",
+    slug: article?.slug ?? "",
+    summary: article?.summary ?? "",
+    body: article?.body ?? "",
+    heroImageUrl: article?.heroImageUrl ?? "",
+    heroImageAlt: article?.heroImageAlt ?? "",
+    heroImageCaption: article?.heroImageCaption ?? "",
+    heroImageCredit: article?.heroImageCredit ?? "",
+    source: article?.source ?? "",
+    commentsCloseAt: article?.commentsCloseAt ? article.commentsCloseAt.toISOString().slice(0, 16) : "",
+    commentsOpen: article?.commentsOpen ?? true,
+  };
+}
+
+export type SaveResult =
+  | { ok: true; id: number; slug: string; message: string; updatedAt: number; version: number }
+  | { ok: false; message: string; fieldErrors: Partial<Record<ArticleFormField, string>>; conflict?: boolean };
+
+const INVALID = "Please correct the highlighted fields; nothing was saved, and your text is still here.";
+
+/** Whether a slug is free for this article: not another article's, nor one another article used before. */
+function slugTaken(db: Db, slug: string, articleId: number | null): boolean {
+  const current = db.select({ id: articles.id }).from(articles).where(eq(articles.slug, slug)).get();
+  if (current && current.id !== articleId) return true;
+  const old = db.select({ articleId: articleSlugs.articleId }).from(articleSlugs).where(eq(articleSlugs.slug, slug)).get();
+  return Boolean(old && old.articleId !== articleId);
+}
+
+function uniqueSlug(db: Db, base: string, articleId: number | null): string {
+  let slug = base;
+  for (let n = 2; slugTaken(db, slug, articleId); n++) slug = `${base.slice(0, 95)}-${n}`;
+  return slug;
+}
+
+function addEvent(
+  db: Db,
+  e: { articleId: number; type: ArticleEventType; actorId: number; from?: ArticleStatus | null; to?: ArticleStatus | null; note?: string | null; at: Date },
+) {
+  db.insert(articleEvents)
+    .values({ articleId: e.articleId, type: e.type, actorId: e.actorId, fromStatus: e.from ?? null, toStatus: e.to ?? null, note: e.note ?? null, createdAt: e.at })
+    .run();
+}
+
+function addRevision(db: Db, articleId: number, data: { title: string; summary: string; body: string }, actorId: number, at: Date) {
+  db.insert(articleRevisions).values({ articleId, ...data, savedBy: actorId, createdAt: at }).run();
+  const keep = db
+    .select({ id: articleRevisions.id })
+    .from(articleRevisions)
+    .where(eq(articleRevisions.articleId, articleId))
+    .orderBy(desc(articleRevisions.id))
+    .limit(1)
+    .offset(REVISIONS_KEPT - 1)
+    .get();
+  if (keep) db.delete(articleRevisions).where(and(eq(articleRevisions.articleId, articleId), lt(articleRevisions.id, keep.id))).run();
+}
+
+/**
+ * Creates (id null) or saves an article from the editor's form. A save
+ * carries the `version` the editor started from: when someone else saved in
+ * between, nothing is overwritten and the editor keeps their text (workflow
+ * steps do not change the version). Each save
+ * of the text adds a revision; a published article's old slug keeps working.
+ */
+export function saveArticle(
+  actor: Editor,
+  id: number | null,
+  values: ArticleFormValues,
+  options: { expectedVersion?: number | null; now?: Date; db?: Db } = {},
+): SaveResult {
+  const db = options.db ?? getDb();
+  const now = options.now ?? new Date();
+  const parsed = articleFormSchema.safeParse(values);
+  if (!parsed.success) {
+    const fieldErrors: Partial<Record<ArticleFormField, string>> = {};
+    for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as ArticleFormField] ??= issue.message;
+    return { ok: false, message: INVALID, fieldErrors };
+  }
+  const data = parsed.data;
+  return db.transaction(() => {
+    const existing = id === null ? null : (db.select().from(articles).where(eq(articles.id, id)).get() ?? null);
+    if (id !== null && !existing) return { ok: false, message: "This article no longer exists; copy your text before leaving.", fieldErrors: {} } as const;
+    if (existing && options.expectedVersion !== undefined && options.expectedVersion !== null && existing.version !== options.expectedVersion) {
+      return {
+        ok: false,
+        conflict: true,
+        message: "Someone else saved this article after you opened it, so nothing was saved. Your text is still here: copy it, reload to see their version, then merge.",
+        fieldErrors: {},
+      } as const;
+    }
+    const wanted = data.slug || (existing && !values.slug ? existing.slug : slugFromTitle(data.title));
+    let slug: string;
+    if (data.slug) {
+      if (slugTaken(db, data.slug, id)) {
+        return { ok: false, message: INVALID, fieldErrors: { slug: "Another article already uses this slug (now or before); choose another." } } as const;
+      }
+      slug = data.slug;
+    } else {
+      slug = uniqueSlug(db, wanted, id);
+    }
+    const fields = {
+      title: data.title,
+      slug,
+      summary: data.summary,
+      body: data.body,
+      heroImageUrl: data.heroImageUrl,
+      heroImageAlt: data.heroImageAlt,
+      heroImageCaption: data.heroImageCaption,
+      heroImageCredit: data.heroImageCredit,
+      source: data.source,
+      commentsOpen: data.commentsOpen,
+      commentsCloseAt: data.commentsCloseAt,
+      updatedAt: now,
+    };
+    if (!existing) {
+      const row = db.insert(articles).values({ ...fields, status: "draft", authorId: actor.id, createdAt: now }).returning({ id: articles.id }).get();
+      addRevision(db, row.id, data, actor.id, now);
+      addEvent(db, { articleId: row.id, type: "created", actorId: actor.id, to: "draft", at: now });
+      return { ok: true, id: row.id, slug, message: "Draft created.", updatedAt: now.getTime(), version: 0 } as const;
+    }
+    db.update(articles).set({ ...fields, version: existing.version + 1 }).where(eq(articles.id, existing.id)).run();
+    if (existing.title !== data.title || existing.summary !== data.summary || existing.body !== data.body) {
+      addRevision(db, existing.id, data, actor.id, now);
+    }
+    if (existing.slug !== slug) {
+      // The new slug is no longer an "old" one; the previous one becomes one if readers may have it.
+      db.delete(articleSlugs).where(eq(articleSlugs.slug, slug)).run();
+      if (existing.publishedAt) {
+        db.insert(articleSlugs).values({ slug: existing.slug, articleId: existing.id, createdAt: now }).onConflictDoNothing().run();
+      }
+      addEvent(db, { articleId: existing.id, type: "slug_changed", actorId: actor.id, note: `${existing.slug} → ${slug}`, at: now });
+    }
+    return { ok: true, id: existing.id, slug, message: "Saved.", updatedAt: now.getTime(), version: existing.version + 1 } as const;
+  });
+}
+
+export const WORKFLOW_ACTIONS = ["submit", "publish", "send_back", "unpublish"] as const;
+export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
+
+const WORKFLOW: Record<WorkflowAction, { from: ArticleStatus[]; to: ArticleStatus; event: ArticleEventType; label: string; done: string }> = {
+  submit: { from: ["draft"], to: "in_review", event: "submitted", label: "Submit for review", done: "Submitted for review." },
+  publish: { from: ["in_review"], to: "published", event: "published", label: "Publish", done: "Published." },
+  send_back: { from: ["in_review"], to: "draft", event: "sent_back", label: "Send back", done: "Sent back to the author." },
+  unpublish: { from: ["published"], to: "draft", event: "unpublished", label: "Unpublish", done: "Unpublished: it is a draft again." },
+};
+
+export const WORKFLOW_LABELS: Record<WorkflowAction, string> = Object.fromEntries(
+  WORKFLOW_ACTIONS.map((a) => [a, WORKFLOW[a].label]),
+) as Record<WorkflowAction, string>;
+
+/** The workflow steps open to an article in this status. */
+export function workflowActionsFor(status: ArticleStatus): WorkflowAction[] {
+  return WORKFLOW_ACTIONS.filter((a) => WORKFLOW[a].from.includes(status));
+}
+
+export type TransitionResult = { ok: true; status: ArticleStatus; message: string } | { ok: false; message: string };
+
+/**
+ * One workflow step, guarded by the status the editor saw. "Send back" needs
+ * a note for the author. Publishing sets the publication date the first time.
+ */
+export function transitionArticle(
+  actor: Editor,
+  id: number,
+  action: WorkflowAction,
+  input: { expected: ArticleStatus; note?: string | null },
+  options: { now?: Date; db?: Db } = {},
+): TransitionResult {
+  const db = options.db ?? getDb();
+  const now = options.now ?? new Date();
+  const step = WORKFLOW[action];
+  const note = input.note?.trim().slice(0, 2000) || null;
+  if (action === "send_back" && !note) return { ok: false, message: "Say what needs changing: the note goes to the author." };
+  return db.transaction(() => {
+    const article = db.select().from(articles).where(eq(articles.id, id)).get();
+    if (!article) return { ok: false, message: "This article no longer exists." } as const;
+    if (article.status !== input.expected) {
+      return { ok: false, message: `Someone already moved this article to ${STATUS_WORDS[article.status]}; nothing changed.` } as const;
+    }
+    if (!step.from.includes(article.status)) {
+      return {
+        ok: false,
+        message: action === "publish" && article.status === "draft" ? "Submit it for review first." : `“${step.label}” does not apply to an article that is ${STATUS_WORDS[article.status]}.`,
+      } as const;
+    }
+    if (action === "submit" || action === "publish") {
+      if (!article.body.trim()) return { ok: false, message: "Write the body before this step." } as const;
+      if (slugTaken(db, article.slug, article.id)) return { ok: false, message: "Its slug is taken: change it first." } as const;
+    }
+    db.update(articles)
+      .set({ status: step.to, updatedAt: now, ...(action === "publish" && !article.publishedAt ? { publishedAt: now } : {}) })
+      .where(and(eq(articles.id, id), eq(articles.status, input.expected)))
+      .run();
+    addEvent(db, { articleId: id, type: step.event, actorId: actor.id, from: article.status, to: step.to, note, at: now });
+    return { ok: true, status: step.to, message: step.done } as const;
+  });
+}
+
+export const STATUS_WORDS: Record<ArticleStatus, string> = { draft: "Draft", in_review: "In review", published: "Published" };
+
+export type EditorListItem = {
+  id: number;
+  title: string;
+  slug: string;
+  status: ArticleStatus;
+  authorName: string | null;
+  updatedAt: Date;
+  publishedAt: Date | null;
+  approvedComments: number;
+  pendingComments: number;
+};
+
+/** Every article for the editors' desk: newest change first, with comment counts. */
+export function listArticlesForEditor(db: Db = getDb()): EditorListItem[] {
+  return db
+    .select({
+      id: articles.id,
+      title: articles.title,
+      slug: articles.slug,
+      status: articles.status,
+      authorName: users.name,
+      updatedAt: articles.updatedAt,
+      publishedAt: articles.publishedAt,
+      approvedComments: sql<number>`(select count(*) from comments c where c.article_id = "articles"."id" and c.status = 'approved')`.mapWith(Number),
+      pendingComments: sql<number>`(select count(*) from comments c where c.article_id = "articles"."id" and c.status = 'pending')`.mapWith(Number),
+    })
+    .from(articles)
+    .leftJoin(users, eq(users.id, articles.authorId))
+    .orderBy(desc(articles.updatedAt), desc(articles.id))
+    .all();
+}
+
+export function getArticleById(id: number, db: Db = getDb()): (Article & { authorName: string | null }) | null {
+  const row = db.select({ article: articles, authorName: users.name }).from(articles).leftJoin(users, eq(users.id, articles.authorId)).where(eq(articles.id, id)).get();
+  return row ? { ...row.article, authorName: row.authorName } : null;
+}
+
+export type ArticleHistoryItem = { id: number; type: ArticleEventType; actorName: string | null; fromStatus: ArticleStatus | null; toStatus: ArticleStatus | null; note: string | null; createdAt: Date };
+
+export function articleHistory(articleId: number, db: Db = getDb()): ArticleHistoryItem[] {
+  return db
+    .select({
+      id: articleEvents.id,
+      type: articleEvents.type,
+      actorName: users.name,
+      fromStatus: articleEvents.fromStatus,
+      toStatus: articleEvents.toStatus,
+      note: articleEvents.note,
+      createdAt: articleEvents.createdAt,
+    })
+    .from(articleEvents)
+    .leftJoin(users, eq(users.id, articleEvents.actorId))
+    .where(eq(articleEvents.articleId, articleId))
+    .orderBy(desc(articleEvents.createdAt), desc(articleEvents.id))
+    .all();
+}
+
+/** The latest "Send back" note, while the article is a draft again. */
+export function pendingSendBackNote(articleId: number, db: Db = getDb()): ArticleHistoryItem | null {
+  const [last] = articleHistory(articleId, db).filter((e) => e.type === "submitted" || e.type === "sent_back" || e.type === "published");
+  return last?.type === "sent_back" ? last : null;
+}
+
+export type RevisionListItem = { id: number; title: string; savedByName: string | null; createdAt: Date; bodyLength: number };
+
+export function listRevisions(articleId: number, db: Db = getDb()): RevisionListItem[] {
+  return db
+    .select({
+      id: articleRevisions.id,
+      title: articleRevisions.title,
+      savedByName: users.name,
+      createdAt: articleRevisions.createdAt,
+      bodyLength: sql<number>`length(${articleRevisions.body})`.mapWith(Number),
+    })
+    .from(articleRevisions)
+    .leftJoin(users, eq(users.id, articleRevisions.savedBy))
+    .where(eq(articleRevisions.articleId, articleId))
+    .orderBy(desc(articleRevisions.id))
+    .all();
+}
+
+export function getRevision(articleId: number, revisionId: number, db: Db = getDb()) {
+  return (
+    db
+      .select({ revision: articleRevisions, savedByName: users.name })
+      .from(articleRevisions)
+      .leftJoin(users, eq(users.id, articleRevisions.savedBy))
+      .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.id, revisionId)))
+      .get() ?? null
+  );
+}
+
+/** The current slug of a published article that used to live at `slug`, for a permanent redirect. */
+export function currentSlugFor(oldSlug: string, db: Db = getDb()): string | null {
+  const row = db
+    .select({ slug: articles.slug })
+    .from(articleSlugs)
+    .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
+    .where(and(eq(articleSlugs.slug, oldSlug), eq(articles.status, "published")))
+    .get();
+  return row?.slug ?? null;
+}
+
+/** For tests and tools: the ids of revisions kept for an article, oldest first. */
+export function revisionIds(articleId: number, db: Db = getDb()): number[] {
+  return db.select({ id: articleRevisions.id }).from(articleRevisions).where(eq(articleRevisions.articleId, articleId)).orderBy(asc(articleRevisions.id)).all().map((r) => r.id);
+}
+
