@@ -5,7 +5,7 @@ import slugify from "slugify";
 import type { ArticleFormValues } from "@/lib/articles/editorial";
 import { previewAction, saveArticleAction, type ArticleFormState } from "./actions";
 
-type Props = { id: number | null; initial: ArticleFormState; published: boolean };
+type Props = { id: number | null; initial: ArticleFormState; published: boolean; initialPreview?: string };
 
 const slugOf = (title: string) => slugify(title, { lower: true, strict: true, locale: "en", trim: true }).slice(0, 100) || "";
 
@@ -34,11 +34,11 @@ function Field({ id, label, error, hint, children }: { id: string; label: string
  * in local storage until a save succeeds), a slug that follows the title until
  * edited, and a live preview from the server's own renderer.
  */
-export function ArticleForm({ id, initial, published }: Props) {
+export function ArticleForm({ id, initial, published, initialPreview }: Props) {
   const [state, formAction, pending] = useActionState(saveArticleAction, initial);
   const formRef = useRef<HTMLFormElement>(null);
   const [body, setBody] = useState(state.values.body);
-  const [preview, setPreview] = useState<string | null>(null);
+  const [preview, setPreview] = useState<string | null>(initialPreview ?? null);
   const [slugTouched, setSlugTouched] = useState(Boolean(id));
   const [slug, setSlug] = useState(state.values.slug);
   const [backup, setBackup] = useState<{ at: number; values: ArticleFormValues } | null>(null);
@@ -77,12 +77,14 @@ export function ArticleForm({ id, initial, published }: Props) {
   };
 
   // Live preview, a moment after typing stops.
+  const firstBody = useRef(body);
   useEffect(() => {
+    if (body === firstBody.current && initialPreview !== undefined) return; // rendered by the server already
     const t = setTimeout(() => {
       previewAction(body).then(setPreview, () => setPreview(null));
     }, 400);
     return () => clearTimeout(t);
-  }, [body]);
+  }, [body, initialPreview]);
 
   const restore = () => {
     const form = formRef.current;

@@ -13,6 +13,7 @@ import {
   workflowActionsFor,
   type ArticleHistoryItem,
 } from "@/lib/articles/editorial";
+import { renderMarkdown } from "@/lib/articles/markdown";
 import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/dates";
@@ -113,6 +114,7 @@ export default async function EditArticlePage({ params, searchParams }: Props) {
       <ArticleForm
         id={article.id}
         published={Boolean(article.publishedAt)}
+        initialPreview={renderMarkdown(article.body)}
         initial={{ status: "idle", message: null, fieldErrors: {}, values: articleToForm(article), version: article.version, savedAt: null }}
       />
 
