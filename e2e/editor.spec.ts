@@ -78,3 +78,36 @@ test("a reader and a moderator get 403 on /editor", async ({ browser, baseURL })
     await context.close();
   }
 });
+
+test("an editor publishes a 4-star review and the article page shows it under Editor review", async ({ page, context, baseURL }) => {
+  await signInAs(context, editor, baseURL!);
+  await page.goto("/editor");
+  await page.getByRole("link", { name: "E2E article: reviewed" }).click();
+  await page.getByRole("link", { name: "Editor review" }).click();
+  await expect(page.getByRole("heading", { name: "Editor review" })).toBeVisible();
+
+  // Errors keep what was typed.
+  await page.getByRole("textbox", { name: "Verdict headline" }).fill("Careful and fair");
+  await page.getByLabel("Balance note").fill("Both sides heard.");
+  await page.getByRole("button", { name: "Publish review" }).click();
+  await expect(page.getByText("Choose a rating from 1 to 5 stars.")).toBeVisible();
+  await expect(page.getByText("Give Balance a score, or clear its note.")).toBeVisible();
+  await expect(page.getByRole("textbox", { name: "Verdict headline" })).toHaveValue("Careful and fair");
+
+  await page.getByRole("radio", { name: "4 stars" }).check();
+  await page.getByRole("textbox", { name: "Summary" }).fill("Sources named, the coalition's answer quoted in full.");
+  await page.getByLabel("Sourcing score").selectOption("5");
+  await page.getByLabel("Balance score").selectOption("4");
+  await page.getByRole("button", { name: "Publish review" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Review published." })).toBeVisible();
+
+  await page.goto("/articles/e2e-reviewed");
+  const section = page.getByRole("region", { name: "Editor review" });
+  await expect(section.getByRole("img", { name: "Rated 4 out of 5" })).toBeVisible();
+  await expect(section).toContainText("Careful and fair");
+  await expect(section.getByRole("img", { name: "Sourcing: 5 out of 5" })).toBeVisible();
+  await expect(section).toContainText("Reviewed by Edna Editor on");
+  await expect(section).not.toContainText("No editor review yet.");
+  const jsonLd = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!);
+  expect(jsonLd.review).toMatchObject({ "@type": "Review", reviewRating: { ratingValue: 4 }, author: { name: "Edna Editor" } });
+});

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, count, desc, eq, sql } from "drizzle-orm";
-import { articles, comments, editorReviews, type Article, type EditorReview } from "@/db/schema";
+import { articles, comments, editorReviews, users, type Article, type EditorReview } from "@/db/schema";
 import { getDb, prepared } from "@/lib/db";
 
 export type ArticleListItem = Pick<
@@ -46,15 +46,17 @@ export function getPublishedArticle(slug: string): Article | null {
   return query.get({ slug }) ?? null;
 }
 
-/** The article's editor review, when one is published. */
-export function getPublishedReview(articleId: number): EditorReview | null {
-  return (
-    getDb()
-      .select()
-      .from(editorReviews)
-      .where(and(eq(editorReviews.articleId, articleId), eq(editorReviews.status, "published")))
-      .get() ?? null
-  );
+export type PublishedReview = EditorReview & { reviewerName: string | null };
+
+/** The article's editor review, when one is published, with its reviewer's name. */
+export function getPublishedReview(articleId: number): PublishedReview | null {
+  const row = getDb()
+    .select({ review: editorReviews, reviewerName: users.name })
+    .from(editorReviews)
+    .leftJoin(users, eq(users.id, editorReviews.reviewerId))
+    .where(and(eq(editorReviews.articleId, articleId), eq(editorReviews.status, "published")))
+    .get();
+  return row ? { ...row.review, reviewerName: row.reviewerName } : null;
 }
 
 /** Number of approved (publicly visible) comments on an article. */

@@ -6,7 +6,7 @@ import { SITE_NAME, absoluteUrl, articlePath } from "@/lib/site";
  * JSON-LD for an article page: a schema.org NewsArticle, with the published
  * editor review as a Review. Serialized safely for a <script> element.
  */
-export function newsArticleJsonLd(article: Article, review: EditorReview | null): string {
+export function newsArticleJsonLd(article: Article, review: (EditorReview & { reviewerName?: string | null }) | null): string {
   const url = absoluteUrl(articlePath(article.slug));
   const data: Record<string, unknown> = {
     "@context": "https://schema.org",
@@ -28,7 +28,7 @@ export function newsArticleJsonLd(article: Article, review: EditorReview | null)
       reviewBody: review.summary || undefined,
       datePublished: review.publishedAt?.toISOString(),
       reviewRating: { "@type": "Rating", ratingValue: review.rating, bestRating: 5, worstRating: 1 },
-      author: { "@type": "Organization", name: SITE_NAME },
+      author: review.reviewerName ? { "@type": "Person", name: review.reviewerName } : { "@type": "Organization", name: SITE_NAME },
     };
   }
   return serializeJsonLd(data);

@@ -64,7 +64,12 @@ describe("newsArticleJsonLd", () => {
     expect(data.review).toMatchObject({
       "@type": "Review",
       name: "Well sourced",
-      reviewRating: { ratingValue: 4, bestRating: 5, worstRating: 1 },
+      reviewBody: "Solid.",
+      datePublished: "2018-07-19T00:00:00.000Z",
+      reviewRating: { "@type": "Rating", ratingValue: 4, bestRating: 5, worstRating: 1 },
+      author: { "@type": "Organization" },
     });
+    const named = JSON.parse(newsArticleJsonLd(article, { ...review, reviewerName: "Edna Editor" }));
+    expect(named.review.author).toEqual({ "@type": "Person", name: "Edna Editor" });
   });
 });

@@ -1,9 +1,9 @@
-import type { EditorReview } from "@/db/schema";
+import type { PublishedReview } from "@/lib/articles/queries";
 import { formatDate } from "@/lib/dates";
 
-function Stars({ rating }: { rating: number }) {
+function Stars({ rating, label }: { rating: number; label?: string }) {
   return (
-    <span className="stars" role="img" aria-label={`Rated ${rating} out of 5`}>
+    <span className="stars" role="img" aria-label={label ?? `Rated ${rating} out of 5`}>
       <span aria-hidden="true">{"★".repeat(rating)}</span>
       <span aria-hidden="true" className="stars__off">
         {"★".repeat(5 - rating)}
@@ -12,7 +12,7 @@ function Stars({ rating }: { rating: number }) {
   );
 }
 
-export function EditorReviewSection({ review }: { review: EditorReview | null }) {
+export function EditorReviewSection({ review }: { review: PublishedReview | null }) {
   return (
     <section className="panel" aria-labelledby="editor-review-title" id="editor-review">
       <h2 id="editor-review-title">Editor review</h2>
@@ -23,7 +23,7 @@ export function EditorReviewSection({ review }: { review: EditorReview | null })
           {review.summary ? <p>{review.summary}</p> : null}
           {review.criteria.length > 0 ? (
             <table>
-              <caption className="muted" style={{ textAlign: "left" }}>
+              <caption className="muted review__caption">
                 Criteria
               </caption>
               <thead>
@@ -38,7 +38,7 @@ export function EditorReviewSection({ review }: { review: EditorReview | null })
                   <tr key={c.name}>
                     <th scope="row">{c.name}</th>
                     <td>
-                      <Stars rating={c.score} />
+                      <Stars rating={c.score} label={`${c.name}: ${c.score} out of 5`} />
                     </td>
                     <td>{c.note}</td>
                   </tr>
@@ -48,7 +48,7 @@ export function EditorReviewSection({ review }: { review: EditorReview | null })
           ) : null}
           {review.publishedAt ? (
             <p className="muted">
-              Reviewed on{" "}
+              Reviewed{review.reviewerName ? ` by ${review.reviewerName}` : ""} on{" "}
               <time dateTime={review.publishedAt.toISOString()}>
                 {formatDate(review.publishedAt)}
               </time>
