@@ -70,6 +70,35 @@ describe("newsArticleJsonLd", () => {
       author: { "@type": "Organization" },
     });
     const named = JSON.parse(newsArticleJsonLd(article, { ...review, reviewerName: "Edna Editor" }));
-    expect(named.review.author).toEqual({ "@type": "Person", name: "Edna Editor" });
+    expect(named.review).toEqual({
+      "@type": "Review",
+      name: "Well sourced",
+      reviewBody: "Solid.",
+      datePublished: "2018-07-19T00:00:00.000Z",
+      reviewRating: { "@type": "Rating", ratingValue: 4, bestRating: 5, worstRating: 1 },
+      author: { "@type": "Person", name: "Edna Editor" },
+    });
+  });
+
+  it("names the site as the review's author when the reviewer is unknown, and leaves out an empty summary", () => {
+    const review = {
+      id: 2,
+      articleId: 1,
+      reviewerId: null,
+      rating: 2,
+      headline: "Thin",
+      summary: "",
+      criteria: [{ name: "Sourcing", score: 1 }],
+      status: "published",
+      publishedAt: new Date("2018-07-20T00:00:00Z"),
+      createdAt: new Date(),
+      updatedAt: new Date(),
+      reviewerName: null,
+    } satisfies EditorReview & { reviewerName: string | null };
+    const data = JSON.parse(newsArticleJsonLd(article, review));
+    expect(data.review.author).toEqual({ "@type": "Organization", name: expect.any(String) });
+    expect(data.review.author.name).not.toBe("");
+    expect(data.review).not.toHaveProperty("reviewBody");
+    expect(data.review.reviewRating.ratingValue).toBe(2);
   });
 });
