@@ -14,7 +14,6 @@ export type ArticleFormState = {
   values: ArticleFormValues;
   /** The version the editor now holds (for the next save's conflict check). */
   version: number | null;
-  savedAt: number | null;
 };
 
 /** Create or save an article. Never loses the text: every failure answers with what was typed. */
@@ -39,7 +38,6 @@ export async function saveArticleAction(prev: ArticleFormState, formData: FormDa
     fieldErrors: {},
     values: { ...values, slug: result.slug },
     version: result.version,
-    savedAt: result.updatedAt,
   };
 }
 

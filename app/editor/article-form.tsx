@@ -1,13 +1,12 @@
 "use client";
 
 import { useActionState, useEffect, useRef, useState } from "react";
-import slugify from "slugify";
 import type { ArticleFormValues } from "@/lib/articles/editorial";
+import { slugBase } from "@/lib/articles/slug";
 import { previewAction, saveArticleAction, type ArticleFormState } from "./actions";
 
 type Props = { id: number | null; initial: ArticleFormState; published: boolean; initialPreview?: string };
 
-const slugOf = (title: string) => slugify(title, { lower: true, strict: true, locale: "en", trim: true }).slice(0, 100) || "";
 
 function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: string; children: React.ReactNode }) {
   return (
@@ -136,7 +135,7 @@ export function ArticleForm({ id, initial, published, initialPreview }: Props) {
           defaultValue={v.title}
           aria-invalid={e.title ? true : undefined}
           onChange={(ev) => {
-            if (!slugTouched) setSlug(slugOf(ev.currentTarget.value));
+            if (!slugTouched) setSlug(slugBase(ev.currentTarget.value));
           }}
         />
       </Field>

@@ -1,8 +1,7 @@
 "use server";
 
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { authorizeAction } from "@/lib/auth/session";
+import { authorizeAction, refererPath } from "@/lib/auth/session";
 import { applyModeration, parseModerationForm, undoModeration } from "@/lib/moderation/apply";
 import { emptyQueue } from "@/lib/moderation/moderate";
 import { getDb } from "@/lib/db";
@@ -12,16 +11,8 @@ const PAGE = "/moderation";
 
 /** Back to the queue view the form came from (same-origin path only), with a message and an undo token. */
 async function back(params: Record<string, string | null>): Promise<never> {
-  let url = new URL(PAGE, "http://x");
-  const referer = (await headers()).get("referer");
-  if (referer) {
-    try {
-      const r = new URL(referer);
-      if (r.pathname === PAGE || r.pathname === "/admin") url = new URL(r.pathname + r.search, "http://x");
-    } catch {
-      // keep the default
-    }
-  }
+  const from = new URL(await refererPath(PAGE), "http://x");
+  const url = from.pathname === PAGE || from.pathname === "/admin" ? from : new URL(PAGE, "http://x");
   for (const key of ["done", "undo", "error"]) url.searchParams.delete(key);
   for (const [key, value] of Object.entries(params)) if (value) url.searchParams.set(key, value);
   redirect(url.pathname + url.search);

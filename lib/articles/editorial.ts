@@ -1,6 +1,5 @@
 import "server-only";
 import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
-import slugify from "slugify";
 import { z } from "zod";
 import {
   articleEvents,
@@ -13,6 +12,7 @@ import {
   type ArticleStatus,
 } from "@/db/schema";
 import { getDb, type Db } from "@/lib/db";
+import { slugBase } from "./slug";
 
 export type Editor = { id: number; name: string };
 
@@ -23,7 +23,7 @@ export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** A URL slug from a title: lower case, ASCII, words joined by hyphens. */
 export function slugFromTitle(title: string): string {
-  return slugify(title, { lower: true, strict: true, locale: "en", trim: true }).slice(0, 100).replace(/-+$/, "") || "article";
+  return slugBase(title) || "article";
 }
 
 const optionalText = (max: number, label: string) =>

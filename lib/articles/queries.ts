@@ -1,7 +1,8 @@
 import "server-only";
 import { and, count, desc, eq, sql } from "drizzle-orm";
-import { articles, comments, editorReviews, users, type Article, type EditorReview } from "@/db/schema";
+import { articles, comments, type Article } from "@/db/schema";
 import { getDb, prepared } from "@/lib/db";
+import { getReviewForEditor, type ReviewForEditor } from "./reviews";
 
 export type ArticleListItem = Pick<
   Article,
@@ -46,17 +47,12 @@ export function getPublishedArticle(slug: string): Article | null {
   return query.get({ slug }) ?? null;
 }
 
-export type PublishedReview = EditorReview & { reviewerName: string | null };
+export type PublishedReview = ReviewForEditor;
 
 /** The article's editor review, when one is published, with its reviewer's name. */
 export function getPublishedReview(articleId: number): PublishedReview | null {
-  const row = getDb()
-    .select({ review: editorReviews, reviewerName: users.name })
-    .from(editorReviews)
-    .leftJoin(users, eq(users.id, editorReviews.reviewerId))
-    .where(and(eq(editorReviews.articleId, articleId), eq(editorReviews.status, "published")))
-    .get();
-  return row ? { ...row.review, reviewerName: row.reviewerName } : null;
+  const review = getReviewForEditor(articleId);
+  return review?.status === "published" ? review : null;
 }
 
 /** Number of approved (publicly visible) comments on an article. */

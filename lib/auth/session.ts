@@ -34,8 +34,8 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   return account;
 });
 
-/** For a server action: the page it was posted from (same-origin Referer), for `callbackUrl`. */
-async function refererPath(fallback: string): Promise<string> {
+/** For a server action: the path (and query) of the page it was posted from, or `fallback`. */
+export async function refererPath(fallback: string): Promise<string> {
   const referer = (await headers()).get("referer");
   if (!referer) return fallback;
   try {

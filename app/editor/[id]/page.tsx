@@ -115,7 +115,7 @@ export default async function EditArticlePage({ params, searchParams }: Props) {
         id={article.id}
         published={Boolean(article.publishedAt)}
         initialPreview={renderMarkdown(article.body)}
-        initial={{ status: "idle", message: null, fieldErrors: {}, values: articleToForm(article), version: article.version, savedAt: null }}
+        initial={{ status: "idle", message: null, fieldErrors: {}, values: articleToForm(article), version: article.version }}
       />
 
       <section className="panel" aria-labelledby="history-title">

@@ -15,7 +15,7 @@ export default async function NewArticlePage() {
         <Link href="/editor">← All articles</Link>
       </p>
       <h1 className="page-heading">New article</h1>
-      <ArticleForm id={null} published={false} initial={{ status: "idle", message: null, fieldErrors: {}, values: articleToForm(null), version: null, savedAt: null }} />
+      <ArticleForm id={null} published={false} initial={{ status: "idle", message: null, fieldErrors: {}, values: articleToForm(null), version: null }} />
     </div>
   );
 }
