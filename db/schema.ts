@@ -144,6 +144,12 @@ export const comments = sqliteTable(
     articleId: integer("article_id")
       .notNull()
       .references(() => articles.id, { onDelete: "cascade" }),
+    /**
+     * The comment this one replies to. Deleting a comment never takes its
+     * replies with it: they move up to its parent first (lib/comments/removal.ts,
+     * and a BEFORE DELETE trigger as a safety net; decision 010). The cascade
+     * below therefore never finds a child.
+     */
     parentId: integer("parent_id").references((): AnySQLiteColumn => comments.id, {
       onDelete: "cascade",
     }),
@@ -166,6 +172,13 @@ export const comments = sqliteTable(
     spamCheck: text("spam_check", { mode: "json" }).$type<SpamCheckRecord>(),
     spamCheckAttempts: integer("spam_check_attempts").notNull().default(0),
     nextSpamCheckAt: integer("next_spam_check_at", { mode: "timestamp_ms" }),
+    /**
+     * Who is asking Akismet about this comment right now, and until when: a
+     * runner (the pipeline, the retry job, Check for spam) claims the row in a
+     * transaction before its HTTP call, so no two runners check one comment.
+     */
+    checkLeaseOwner: text("check_lease_owner"),
+    checkLeaseUntil: integer("check_lease_until", { mode: "timestamp_ms" }),
     ...timestamps,
   },
   (t) => [
@@ -258,6 +271,9 @@ export const akismetOutbox = sqliteTable(
     nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull().default(now),
     lastError: text("last_error"),
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+    /** The runner sending this report now, and until when (claimed before the HTTP call). */
+    leaseOwner: text("lease_owner"),
+    leaseUntil: integer("lease_until", { mode: "timestamp_ms" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
   },
   (t) => [
@@ -268,7 +284,13 @@ export const akismetOutbox = sqliteTable(
   ],
 );
 
-/** One row per run of a background job (retention, feedback), with what it did. */
+/**
+ * One row per run of a background job (retention, emptying a queue, a
+ * queue-wide spam check), with what it did. A run in progress has no
+ * `finished_at`; at most one run of each job is in progress (a partial unique
+ * index), and its `heartbeat_at` says it is still alive: a run whose
+ * heartbeat stopped (the process died) is closed by the next one to start.
+ */
 export const jobRuns = sqliteTable(
   "job_runs",
   {
@@ -277,8 +299,16 @@ export const jobRuns = sqliteTable(
     startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
     summary: text("summary", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** Who started it (a moderator), or null for a scheduled run. */
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    heartbeatAt: integer("heartbeat_at", { mode: "timestamp_ms" }),
   },
-  (t) => [index("job_runs_job_idx").on(t.job, t.startedAt)],
+  (t) => [
+    index("job_runs_job_idx").on(t.job, t.startedAt),
+    uniqueIndex("job_runs_one_running_idx")
+      .on(t.job)
+      .where(sql`${t.finishedAt} is null`),
+  ],
 );
 
 export type OutboxEntry = typeof akismetOutbox.$inferSelect;

@@ -3,7 +3,8 @@
 import { redirect } from "next/navigation";
 import { authorizeAction, refererPath } from "@/lib/auth/session";
 import { applyModeration, parseModerationForm, undoModeration } from "@/lib/moderation/apply";
-import { emptyQueue } from "@/lib/moderation/moderate";
+import { startQueueCheck } from "@/lib/moderation/check";
+import { startEmptyQueue } from "@/lib/moderation/moderate";
 import { getDb } from "@/lib/db";
 import { verifyAndRecordKey } from "@/lib/spam/overview";
 
@@ -35,15 +36,35 @@ export async function undoAction(formData: FormData): Promise<void> {
   await back({ done: outcome.message });
 }
 
+/** Empty Spam / Empty Trash: starts the background job; the page shows its progress. */
 export async function emptyQueueAction(formData: FormData): Promise<void> {
   const actor = await authorizeAction("comment:moderate", { callbackUrl: PAGE });
   if (!actor) return;
   const queue = formData.get("queue");
   if (queue !== "spam" && queue !== "trash") await back({ error: "Unknown queue." });
-  if (formData.get("confirm") !== "yes") await back({ error: `Tick “I am sure” to empty ${queue === "spam" ? "Spam" : "Trash"}; nothing was deleted.` });
-  const n = emptyQueue(getDb(), queue as "spam" | "trash");
-  console.log(`[moderation] ${actor.name} emptied ${queue}: ${n} comments deleted`);
-  await back({ done: `${queue === "spam" ? "Spam" : "Trash"} emptied: ${n} comment${n === 1 ? "" : "s"} deleted permanently.` });
+  const label = queue === "spam" ? "Spam" : "Trash";
+  if (formData.get("confirm") !== "yes") await back({ error: `Tick “I am sure” to empty ${label}; nothing was deleted.` });
+  const start = startEmptyQueue(getDb(), actor, queue as "spam" | "trash");
+  if (!start.started) await back({ error: `${label} is already being emptied; its progress is shown below.` });
+  const total = start.started ? start.total : 0;
+  await back({ done: `Emptying ${label}: ${total} comment${total === 1 ? "" : "s"} to delete permanently; progress is shown below.` });
+}
+
+/** Check for spam over the whole Pending queue: starts the background job; the page shows its progress. */
+export async function checkQueueAction(): Promise<void> {
+  const actor = await authorizeAction("comment:moderate", { callbackUrl: PAGE });
+  if (!actor) return;
+  const start = startQueueCheck(getDb(), actor);
+  if (!start.started) {
+    await back({
+      error:
+        start.reason === "running"
+          ? "A check of the Pending queue is already running; its progress is shown below."
+          : "No Akismet key is configured, so nothing can be checked.",
+    });
+  }
+  const total = start.started ? start.total : 0;
+  await back({ done: `Checking ${total} pending comment${total === 1 ? "" : "s"} for spam; progress is shown below.` });
 }
 
 export async function verifyKeyAction(): Promise<void> {

@@ -9,7 +9,9 @@ import { listArticlesForFilter } from "@/lib/moderation/articles";
 import { queueCounts, queuePage, REASON_FILTERS, type QueueRow, type ReasonFilter } from "@/lib/moderation/queue";
 import { ACTION_LABELS, QUEUE_ACTIONS, STATUS_LABELS } from "@/lib/moderation/transitions";
 import { AkismetPanel } from "./akismet-panel";
-import { emptyQueueAction, moderateAction, undoAction } from "./actions";
+import { consoleJobs } from "@/lib/moderation/background";
+import { checkQueueAction, emptyQueueAction, moderateAction, undoAction } from "./actions";
+import { RefreshWhileRunning } from "./job-progress";
 import { ModerationKeys } from "./keyboard";
 
 export const metadata: Metadata = { title: "Moderation", robots: { index: false } };
@@ -47,6 +49,9 @@ export default async function ModerationPage({ searchParams }: Props) {
   const articles = listArticlesForFilter(db);
   const filters = { queue, article: articleId, q, reason };
   const actions = QUEUE_ACTIONS[queue];
+  const jobs = consoleJobs(db);
+  const anyRunning = jobs.some((j) => j.running);
+  const checkRunning = jobs.some((j) => j.running && j.job === "check-pending");
 
   return (
     <div className="admin-page moderation">
@@ -88,6 +93,38 @@ export default async function ModerationPage({ searchParams }: Props) {
         ) : null}
         {error ? <p className="form-message">{error}</p> : null}
       </div>
+
+      {jobs.length > 0 ? (
+        <section className="panel background-jobs" aria-label="Background work">
+          <ul role="status" aria-live="polite">
+            {jobs.map((j) => (
+              <li key={j.job} data-job={j.job} data-running={j.running ? "yes" : "no"}>
+                {j.text}
+                {j.percent !== null ? (
+                  <progress max={100} value={j.percent} aria-label={`${j.percent}% done`}>
+                    {j.percent}%
+                  </progress>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+          {anyRunning ? (
+            <p className="muted">
+              <Link href={queueHref({ ...filters, page })}>Refresh</Link> to see the latest progress (it updates by itself with JavaScript).
+            </p>
+          ) : null}
+          <RefreshWhileRunning running={anyRunning} />
+        </section>
+      ) : null}
+
+      {queue === "pending" && counts.pending > 0 ? (
+        <form action={checkQueueAction} className="queue-check" aria-label="Check the whole Pending queue">
+          <button type="submit" disabled={checkRunning}>
+            {checkRunning ? "Checking for spam…" : `Check for spam (all ${counts.pending} pending)`}
+          </button>{" "}
+          <span className="muted">asks Akismet again about every pending comment, in the background</span>
+        </form>
+      ) : null}
 
       <form method="get" action="/moderation" className="queue-filters" role="search" aria-label="Filter comments">
         <input type="hidden" name="queue" value={queue} />

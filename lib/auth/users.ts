@@ -1,4 +1,5 @@
 import "server-only";
+import { deleteCommentsKeepingReplies } from "@/lib/comments/removal";
 import { asc, eq, sql } from "drizzle-orm";
 import { comments, users, type UserRole } from "@/db/schema";
 import { getDb } from "@/lib/db";
@@ -174,7 +175,8 @@ export function setBanned(actorId: number, targetId: number, banned: boolean): A
 /**
  * Deletes an account. `keep`: their comments stay, as guest comments under
  * the name and email they were posted with (the foreign key sets user_id to
- * null). `remove`: their comments go too (with replies to them).
+ * null). `remove`: their comments go too; replies to them from other
+ * people stay, moved up a level (decision 010).
  */
 export function deleteAccount(actorId: number, targetId: number, commentsMode: "keep" | "remove"): AccountChangeResult {
   const target = getAccountById(targetId);
@@ -185,7 +187,15 @@ export function deleteAccount(actorId: number, targetId: number, commentsMode: "
   }
   const db = getDb();
   const removed = db.transaction(() => {
-    const gone = commentsMode === "remove" ? db.delete(comments).where(eq(comments.userId, targetId)).run().changes : 0;
+    // Their comments go; other readers' replies to them stay, moved up a level.
+    const gone =
+      commentsMode === "remove"
+        ? deleteCommentsKeepingReplies(
+            db,
+            db.select({ id: comments.id }).from(comments).where(eq(comments.userId, targetId)).all().map((r) => r.id),
+            { actor: getAccountById(actorId), how: `deleted with its author's account` },
+          ).deleted
+        : 0;
     db.delete(users).where(eq(users.id, targetId)).run();
     return gone;
   });

@@ -12,7 +12,9 @@ export type CommentEventType =
   | "akismet_gave_up"
   | "status_change"
   | "moderation"
-  | "akismet_feedback";
+  | "akismet_feedback"
+  /** The comment it replied to was deleted; it moved up a level (decision 010). */
+  | "moved_up";
 
 const placeholders = {
   commentId: sql.placeholder("commentId"),

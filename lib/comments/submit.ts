@@ -9,6 +9,8 @@ import { SITE_LANG } from "@/lib/site";
 import { akismetConfigured, akismetIsTest, callAkismet, toCheckRecord } from "@/lib/spam/akismet";
 import { buildCheckParams } from "@/lib/spam/params";
 import { decideStatus, retryDelayMs, type StatusDecision } from "@/lib/spam/verdict";
+import { leaseOwner } from "@/lib/jobs/runs";
+import { checkLeaseUntil } from "./check-lease";
 import { runDefences } from "./defences";
 import { checkFormToken } from "./form-token";
 import { addCommentEvent } from "./history";
@@ -144,6 +146,9 @@ export async function submitComment(
         guest,
       });
 
+  // The pipeline holds the comment's check lease from the moment it is stored:
+  // a retry or a moderator's Check for spam leaves it alone until the lease ends.
+  const owner = needsAkismet ? leaseOwner("submit") : null;
   const commentId = db.transaction(() => {
     const row = insertComment(db).get({
       articleId: article.id,
@@ -162,6 +167,8 @@ export async function submitComment(
       spamCheck: localDecision ? null : JSON.stringify(pendingRecord(params, localHolds)),
       // Crash safety: if the check below never completes, the retry job picks it up.
       nextSpamCheckAt: localDecision ? null : now.getTime() + retryDelayMs(1, settings.akismetRetryMinutes),
+      checkLeaseOwner: owner,
+      checkLeaseUntil: owner ? checkLeaseUntil(now, settings.akismetTimeoutMs) : null,
       createdAt: now,
       updatedAt: now,
     });
@@ -199,6 +206,7 @@ export async function submitComment(
     guest,
   });
   applyCheckResult(db, commentId, decision, toCheckRecord(result, params, localHolds), {
+    owner: owner!,
     attempt: 1,
     retryMinutes: settings.akismetRetryMinutes,
     retryAfterSeconds: result.outcome.kind === "error" ? result.outcome.retryAfterSeconds : null,
@@ -230,6 +238,8 @@ const insertComment = (db: Db) =>
         spamCheckState: sql.placeholder("spamCheckState"),
         spamCheck: sql`${sql.placeholder("spamCheck")}`,
         nextSpamCheckAt: sql`${sql.placeholder("nextSpamCheckAt")}`,
+        checkLeaseOwner: sql`${sql.placeholder("checkLeaseOwner")}`,
+        checkLeaseUntil: sql`${sql.placeholder("checkLeaseUntil")}`,
         createdAt: sql.placeholder("createdAt"),
         updatedAt: sql.placeholder("updatedAt"),
       })
@@ -238,7 +248,8 @@ const insertComment = (db: Db) =>
   );
 
 /**
- * Only a comment still pending and not checked takes a check result.
+ * Only a comment still pending, not checked and leased to the caller takes a
+ * check result; storing it ends the lease.
  * (drizzle's `set` types take no placeholders: raw ones, values encoded by the caller.)
  */
 const updateCheckResult = (db: Db) =>
@@ -254,6 +265,8 @@ const updateCheckResult = (db: Db) =>
         spamCheck: p("spamCheck"),
         spamCheckAttempts: p("spamCheckAttempts"),
         nextSpamCheckAt: p("nextSpamCheckAt"),
+        checkLeaseOwner: sql`null`,
+        checkLeaseUntil: sql`null`,
         updatedAt: p("updatedAt"),
       })
       .where(
@@ -261,6 +274,7 @@ const updateCheckResult = (db: Db) =>
           eq(comments.id, sql.placeholder("id")),
           eq(comments.status, "pending"),
           eq(comments.spamCheckState, "not_checked"),
+          eq(comments.checkLeaseOwner, sql.placeholder("owner")),
         ),
       )
       .prepare();
@@ -282,8 +296,9 @@ function pendingRecord(params: Record<string, string>, localHolds: string[]) {
 }
 
 /**
- * Stores an Akismet result on a comment that is still pending and not
- * checked (a moderator's decision in the meantime wins), with its history.
+ * Stores an Akismet result on a comment that is still pending, not checked
+ * and leased to `retry.owner` (a moderator's decision in the meantime wins;
+ * a runner whose lease was taken over stores nothing), with its history.
  * Returns whether the comment was updated.
  */
 export function applyCheckResult(
@@ -291,7 +306,7 @@ export function applyCheckResult(
   commentId: number,
   decision: StatusDecision,
   record: ReturnType<typeof toCheckRecord>,
-  retry: { attempt: number; retryMinutes: number; retryAfterSeconds?: number | null; now: Date; recheck?: boolean },
+  retry: { owner: string; attempt: number; retryMinutes: number; retryAfterSeconds?: number | null; now: Date; recheck?: boolean },
 ): boolean {
   const failed = decision.spamCheckState === "not_checked";
   // The backoff, or later when Akismet asked for more time (Retry-After on a 429/503).
@@ -299,6 +314,7 @@ export function applyCheckResult(
   return db.transaction(() => {
     const updated = updateCheckResult(db).run({
       id: commentId,
+      owner: retry.owner,
       status: decision.status,
       statusReason: failed && retry.recheck ? `${decision.reason} (retry ${retry.attempt})` : decision.reason,
       spamCheckState: decision.spamCheckState,

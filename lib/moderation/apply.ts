@@ -88,6 +88,10 @@ function summarize(actor: Moderator, results: ModerationResult[], action: Modera
   };
   const parts: string[] = [];
   if (done.length > 0) parts.push(`${plural(done.length, words[action])}.`);
+  // Replies that stayed: moved up by one deletion and not deleted by another in the same action.
+  const deletedIds = new Set(done.flatMap((r) => (r.ok && r.to === null ? [r.id] : [])));
+  const kept = new Set(done.flatMap((r) => (r.ok ? (r.keptReplyIds ?? []) : [])).filter((id) => !deletedIds.has(id))).size;
+  if (kept > 0) parts.push(`${kept} ${kept === 1 ? "reply" : "replies"} to ${done.length === 1 ? "it" : "them"} stay${kept === 1 ? "s" : ""}, moved up a level.`);
   for (const s of stale.slice(0, 3)) {
     if (!s.ok) parts.push(s.code === "stale" && s.current ? `#${s.id}: already in ${STATUS_LABELS[s.current]}; nothing changed.` : `#${s.id}: ${s.message}`);
   }

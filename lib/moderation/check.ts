@@ -2,7 +2,9 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import { comments } from "@/db/schema";
 import { addCommentEvent } from "@/lib/comments/history";
-import type { Db } from "@/lib/db";
+import { claimCommentForCheck, releaseCheckLease } from "@/lib/comments/check-lease";
+import { statement, type Db } from "@/lib/db";
+import { claimJobRun, finishJobRun, heartbeatJobRun, leaseOwner, yieldToEventLoop } from "@/lib/jobs/runs";
 import { akismetConfigured, callAkismet, toCheckRecord } from "@/lib/spam/akismet";
 import { decideStatus } from "@/lib/spam/verdict";
 import { getSettings } from "@/lib/settings";
@@ -10,86 +12,163 @@ import type { Moderator } from "./moderate";
 
 export type CheckSummary = { checked: number; spam: number; approved: number; stillPending: number; failed: number; skipped: number };
 
+const emptySummary = (): CheckSummary => ({ checked: 0, spam: 0, approved: 0, stillPending: 0, failed: 0, skipped: 0 });
+
 /**
  * "Check for spam" on pending comments: asks Akismet again with the
  * parameters first sent and `recheck_reason=recheck_queue`. Spam moves to
  * Spam; a comment Akismet had not checked yet is decided as on arrival;
- * others stay pending (a person or a hold rule put them there). No
- * transaction is open during the calls; a comment moved meanwhile is left alone.
+ * others stay pending (a person or a hold rule put them there). Each comment
+ * is claimed (a lease) before its call, so the retry job or another
+ * moderator never checks it at the same time; no transaction is open during
+ * the calls; a comment moved meanwhile is left alone.
  */
 export async function checkPendingForSpam(db: Db, actor: Moderator, ids: number[], now = new Date()): Promise<CheckSummary> {
-  const summary: CheckSummary = { checked: 0, spam: 0, approved: 0, stillPending: 0, failed: 0, skipped: 0 };
+  const summary = emptySummary();
   if (!akismetConfigured()) {
     summary.skipped = ids.length;
     return summary;
   }
-  const { akismetTimeoutMs } = getSettings();
-  for (const id of ids) {
-    const row = db
-      .select({ status: comments.status, spamCheck: comments.spamCheck, state: comments.spamCheckState, userId: comments.userId })
-      .from(comments)
-      .where(eq(comments.id, id))
-      .get();
-    const params = row?.spamCheck?.params;
-    if (!row || row.status !== "pending" || !params) {
-      summary.skipped++;
-      continue;
-    }
-    const sent = { ...params, recheck_reason: "recheck_queue" };
-    const localHolds = row.spamCheck?.localHolds ?? [];
-    const result = await callAkismet("comment-check", sent, { timeoutMs: akismetTimeoutMs });
-    const record = toCheckRecord(result, sent, localHolds);
-    const o = result.outcome;
-    db.transaction(() => {
-      const current = db.select({ status: comments.status }).from(comments).where(eq(comments.id, id)).get();
-      if (current?.status !== "pending") {
-        summary.skipped++;
-        return;
-      }
-      addCommentEvent(db, {
-        commentId: id,
-        type: o.kind === "error" ? "akismet_error" : "akismet_check",
-        actorId: actor.id,
-        message:
-          o.kind === "error"
-            ? `Check for spam failed: ${o.error}${o.debugHelp ? ` (${o.debugHelp})` : ""}`
-            : `Re-check: ${o.kind === "spam" ? (o.blatant ? "spam (blatant)" : "spam") : "not spam"} (asked by ${actor.name})`,
-        detail: { guid: o.guid, latencyMs: result.latencyMs, recheckReason: "recheck_queue" },
-        at: now,
-      });
-      if (o.kind === "error") {
-        summary.failed++;
-        return;
-      }
-      summary.checked++;
-      let status: "spam" | "approved" | "pending" = "pending";
-      let reason: string | null = null;
-      if (o.kind === "spam") {
-        status = "spam";
-        reason = o.blatant ? "Akismet: spam (blatant, re-checked)" : "Akismet: spam (re-checked)";
-      } else if (row.state === "not_checked") {
-        const decision = decideStatus({ trusted: false, local: { outcome: "hold", holds: localHolds }, akismet: o, guest: row.userId === null });
-        status = decision.status === "approved" ? "approved" : "pending";
-        reason = decision.reason;
-      }
-      db.update(comments)
-        .set({
-          spamCheck: record,
-          spamCheckState: "checked",
-          nextSpamCheckAt: null,
-          blatant: o.kind === "spam" && o.blatant,
-          ...(reason ? { status, statusReason: reason } : {}),
-          updatedAt: now,
-        })
-        .where(and(eq(comments.id, id), eq(comments.status, "pending")))
-        .run();
-      if (status !== "pending") {
-        addCommentEvent(db, { commentId: id, type: "status_change", fromStatus: "pending", toStatus: status, message: reason ?? "", at: now });
-      }
-      if (status === "spam") summary.spam++;
-      else if (status === "approved") summary.approved++;
-      else summary.stillPending++;
-    });
-  }
+  const owner = leaseOwner("check");
+  for (const id of ids) await checkOne(db, actor, id, owner, summary, now);
   return summary;
+}
+
+async function checkOne(db: Db, actor: Moderator, id: number, owner: string, summary: CheckSummary, now: Date): Promise<void> {
+  const { akismetTimeoutMs } = getSettings();
+  if (!claimCommentForCheck(db, id, owner, new Date(), akismetTimeoutMs)) {
+    summary.skipped++;
+    return;
+  }
+  const row = db
+    .select({ status: comments.status, spamCheck: comments.spamCheck, state: comments.spamCheckState, userId: comments.userId })
+    .from(comments)
+    .where(eq(comments.id, id))
+    .get();
+  const params = row?.spamCheck?.params;
+  if (!row || row.status !== "pending" || !params) {
+    releaseCheckLease(db, id, owner);
+    summary.skipped++;
+    return;
+  }
+  const sent = { ...params, recheck_reason: "recheck_queue" };
+  const localHolds = row.spamCheck?.localHolds ?? [];
+  const result = await callAkismet("comment-check", sent, { timeoutMs: akismetTimeoutMs });
+  const record = toCheckRecord(result, sent, localHolds);
+  const o = result.outcome;
+  const at = now;
+  db.transaction(() => {
+    const current = db.select({ status: comments.status, owner: comments.checkLeaseOwner }).from(comments).where(eq(comments.id, id)).get();
+    if (current?.status !== "pending" || current.owner !== owner) {
+      summary.skipped++;
+      return;
+    }
+    addCommentEvent(db, {
+      commentId: id,
+      type: o.kind === "error" ? "akismet_error" : "akismet_check",
+      actorId: actor.id,
+      message:
+        o.kind === "error"
+          ? `Check for spam failed: ${o.error}${o.debugHelp ? ` (${o.debugHelp})` : ""}`
+          : `Re-check: ${o.kind === "spam" ? (o.blatant ? "spam (blatant)" : "spam") : "not spam"} (asked by ${actor.name})`,
+      detail: { guid: o.guid, latencyMs: result.latencyMs, recheckReason: "recheck_queue" },
+      at,
+    });
+    if (o.kind === "error") {
+      releaseCheckLease(db, id, owner);
+      summary.failed++;
+      return;
+    }
+    summary.checked++;
+    let status: "spam" | "approved" | "pending" = "pending";
+    let reason: string | null = null;
+    if (o.kind === "spam") {
+      status = "spam";
+      reason = o.blatant ? "Akismet: spam (blatant, re-checked)" : "Akismet: spam (re-checked)";
+    } else if (row.state === "not_checked") {
+      const decision = decideStatus({ trusted: false, local: { outcome: "hold", holds: localHolds }, akismet: o, guest: row.userId === null });
+      status = decision.status === "approved" ? "approved" : "pending";
+      reason = decision.reason;
+    }
+    db.update(comments)
+      .set({
+        spamCheck: record,
+        spamCheckState: "checked",
+        nextSpamCheckAt: null,
+        checkLeaseOwner: null,
+        checkLeaseUntil: null,
+        blatant: o.kind === "spam" && o.blatant,
+        ...(reason ? { status, statusReason: reason } : {}),
+        updatedAt: at,
+      })
+      .where(and(eq(comments.id, id), eq(comments.status, "pending"), eq(comments.checkLeaseOwner, owner)))
+      .run();
+    if (status !== "pending") {
+      addCommentEvent(db, { commentId: id, type: "status_change", fromStatus: "pending", toStatus: status, message: reason ?? "", at });
+    }
+    if (status === "spam") summary.spam++;
+    else if (status === "approved") summary.approved++;
+    else summary.stillPending++;
+  });
+}
+
+/** The job name of a queue-wide Check for spam in `job_runs`. */
+export const QUEUE_CHECK_JOB = "check-pending";
+const QUEUE_CHECK_BATCH = 50;
+
+export type QueueCheckProgress = CheckSummary & { total: number; done: number };
+
+export type QueueCheckStart =
+  | { started: true; runId: number; total: number; finished: Promise<QueueCheckProgress> }
+  | { started: false; reason: "running"; progress: QueueCheckProgress | null }
+  | { started: false; reason: "not_configured" };
+
+/**
+ * "Check for spam" above the Pending list (as WordPress has): re-checks every
+ * pending comment, not only the ticked rows, in the background, in batches
+ * (oldest first, by keyset), recording progress in its `job_runs` row for
+ * the console to show. A second start while one runs (in any process) does
+ * not start a second run.
+ */
+export function startQueueCheck(db: Db, actor: Moderator): QueueCheckStart {
+  if (!akismetConfigured()) return { started: false, reason: "not_configured" };
+  // The comments pending now: later arrivals are checked on arrival.
+  const { total, maxId } = statement(db, "select count(*) as total, coalesce(max(id), 0) as maxId from comments where status = 'pending'").get() as {
+    total: number;
+    maxId: number;
+  };
+  const initial: QueueCheckProgress = { ...emptySummary(), total, done: 0 };
+  const claim = claimJobRun(db, QUEUE_CHECK_JOB, { actorId: actor.id, summary: initial });
+  if (!claim.ok) return { started: false, reason: "running", progress: (claim.running.summary as QueueCheckProgress | null) ?? null };
+  const runId = claim.run.id;
+  const finished = (async () => {
+    const progress = { ...initial };
+    const owner = leaseOwner("check-queue");
+    const next = statement(
+      db,
+      `select id, created_at as createdAt from comments
+       where status = 'pending' and id <= @maxId and (created_at, id) > (@createdAt, @id)
+       order by created_at, id limit @limit`,
+    );
+    let cursor = { createdAt: -1, id: 0 };
+    try {
+      for (;;) {
+        const batch = next.all({ ...cursor, maxId, limit: QUEUE_CHECK_BATCH }) as { id: number; createdAt: number }[];
+        if (batch.length === 0) break;
+        cursor = batch.at(-1)!;
+        for (const { id } of batch) {
+          await checkOne(db, actor, id, owner, progress, new Date());
+          progress.done++;
+        }
+        heartbeatJobRun(db, runId, { ...progress });
+        await yieldToEventLoop();
+      }
+      finishJobRun(db, runId, { ...progress });
+    } catch (error) {
+      finishJobRun(db, runId, { ...progress, error: error instanceof Error ? error.message : String(error) });
+      console.error("[moderation] queue-wide Check for spam failed:", error);
+    }
+    return progress;
+  })();
+  return { started: true, runId, total, finished };
 }

@@ -1,8 +1,10 @@
 import "server-only";
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { commentEvents, comments, type CommentStatus } from "@/db/schema";
 import { addCommentEvent } from "@/lib/comments/history";
-import type { Db } from "@/lib/db";
+import { deleteCommentsKeepingReplies } from "@/lib/comments/removal";
+import { statement, type Db } from "@/lib/db";
+import { claimJobRun, finishJobRun, heartbeatJobRun, yieldToEventLoop } from "@/lib/jobs/runs";
 import { akismetConfigured } from "@/lib/spam/akismet";
 import { enqueueFeedback } from "./outbox";
 import {
@@ -17,7 +19,16 @@ import {
 export type Moderator = { id: number; name: string };
 
 export type ModerationResult =
-  | { ok: true; id: number; from: CommentStatus; to: CommentStatus | null; message: string; feedback: "queued" | "cancelled" | null }
+  | {
+      ok: true;
+      id: number;
+      from: CommentStatus;
+      to: CommentStatus | null;
+      message: string;
+      feedback: "queued" | "cancelled" | null;
+      /** For a permanent deletion: the replies that stayed and moved up a level. */
+      keptReplyIds?: number[];
+    }
   | { ok: false; id: number; code: "stale" | "invalid"; current: CommentStatus | null; message: string };
 
 /**
@@ -71,8 +82,22 @@ export function moderateComment(
     }
 
     if (to === null) {
-      db.delete(comments).where(and(eq(comments.id, row.id), eq(comments.status, input.expected))).run();
-      return { ok: true, id: row.id, from: row.status, to: null, message: "Deleted permanently.", feedback: null } as const;
+      const removal = deleteCommentsKeepingReplies(db, [row.id], {
+        actor,
+        how: `deleted permanently by ${actor.name}`,
+        onlyIfStatus: input.expected,
+        now,
+      });
+      const kept = removal.repliesKept;
+      return {
+        ok: true,
+        id: row.id,
+        from: row.status,
+        to: null,
+        message: `Deleted permanently.${kept ? ` Its ${kept} ${kept === 1 ? "reply stays" : "replies stay"}, moved up a level.` : ""}`,
+        feedback: null,
+        keptReplyIds: removal.keptReplyIds,
+      } as const;
     }
 
     const reason = moderatorReason(input.action, actor.name);
@@ -113,12 +138,65 @@ export function moderateComment(
   });
 }
 
-/** Empty spam / empty trash: deletes every comment in that queue, in batches. */
-export function emptyQueue(db: Db, status: "spam" | "trash"): number {
-  let total = 0;
-  for (;;) {
-    const ids = db.select({ id: comments.id }).from(comments).where(eq(comments.status, status)).limit(500).all().map((r) => r.id);
-    if (ids.length === 0) return total;
-    total += db.delete(comments).where(and(inArray(comments.id, ids), eq(comments.status, status))).run().changes;
-  }
+export type EmptyQueueProgress = { queue: "spam" | "trash"; total: number; deleted: number; repliesKept: number };
+
+export type EmptyQueueStart =
+  | { started: true; runId: number; total: number; finished: Promise<EmptyQueueProgress> }
+  | { started: false; progress: EmptyQueueProgress | null };
+
+export const emptyQueueJob = (status: "spam" | "trash") => `empty-${status}`;
+
+/**
+ * Empty Spam / Empty Trash: deletes every comment in that queue at the time
+ * of the click (later arrivals stay), keeping replies (they move up a level),
+ * in the background: batches of `batchSize`, each its own short transaction,
+ * with the event loop free between them so every other request is answered.
+ * Progress is kept in the run's `job_runs` row for the console; a second
+ * start while one runs (in any process) starts nothing.
+ */
+export function startEmptyQueue(
+  db: Db,
+  actor: Moderator,
+  status: "spam" | "trash",
+  { batchSize = 200 }: { batchSize?: number } = {},
+): EmptyQueueStart {
+  const { total, maxId } = statement(db, "select count(*) as total, coalesce(max(id), 0) as maxId from comments where status = ?").get(status) as {
+    total: number;
+    maxId: number;
+  };
+  const initial: EmptyQueueProgress = { queue: status, total, deleted: 0, repliesKept: 0 };
+  const claim = claimJobRun(db, emptyQueueJob(status), { actorId: actor.id, summary: initial });
+  if (!claim.ok) return { started: false, progress: (claim.running.summary as EmptyQueueProgress | null) ?? null };
+  const runId = claim.run.id;
+  const next = statement(
+    db,
+    `select id from comments indexed by comments_status_created_idx
+     where status = ? and id <= ? order by created_at, id limit ?`,
+  );
+  const finished = (async () => {
+    const progress = { ...initial };
+    try {
+      for (;;) {
+        const ids = (next.all(status, maxId, batchSize) as { id: number }[]).map((r) => r.id);
+        if (ids.length === 0) break;
+        const removal = deleteCommentsKeepingReplies(db, ids, {
+          actor,
+          how: `deleted when ${actor.name} emptied ${status === "spam" ? "Spam" : "Trash"}`,
+          onlyIfStatus: status,
+        });
+        progress.deleted += removal.deleted;
+        progress.repliesKept += removal.repliesKept;
+        heartbeatJobRun(db, runId, { ...progress });
+        if (removal.deleted === 0) break; // every candidate moved away meanwhile
+        await yieldToEventLoop();
+      }
+      finishJobRun(db, runId, { ...progress });
+      console.log(`[moderation] ${actor.name} emptied ${status}: ${progress.deleted} deleted, ${progress.repliesKept} replies kept`);
+    } catch (error) {
+      finishJobRun(db, runId, { ...progress, error: error instanceof Error ? error.message : String(error) });
+      console.error(`[moderation] emptying ${status} failed:`, error);
+    }
+    return progress;
+  })();
+  return { started: true, runId, total, finished };
 }

@@ -1,8 +1,9 @@
 import "server-only";
-import { and, asc, eq, lte } from "drizzle-orm";
-import { akismetOutbox, type FeedbackKind } from "@/db/schema";
+import { and, asc, eq, inArray, isNull, lt, or } from "drizzle-orm";
+import { akismetOutbox, type FeedbackKind, type OutboxEntry } from "@/db/schema";
 import { addCommentEvent } from "@/lib/comments/history";
-import { getDb, type Db } from "@/lib/db";
+import { getDb, statement, type Db } from "@/lib/db";
+import { leaseOwner } from "@/lib/jobs/runs";
 import { callAkismet } from "@/lib/spam/akismet";
 import { getSettings } from "@/lib/settings";
 
@@ -27,10 +28,19 @@ export function enqueueFeedback(
   input: { commentId: number; kind: FeedbackKind; params: Record<string, string>; actorId: number | null; now: Date },
 ): "queued" | "cancelled" {
   const opposite: FeedbackKind = input.kind === "submit-spam" ? "submit-ham" : "submit-spam";
+  // Only a report no runner has claimed can be cancelled: one being sent may
+  // already have reached Akismet, so the opposite report then goes out too.
   const unsent = db
     .select({ id: akismetOutbox.id })
     .from(akismetOutbox)
-    .where(and(eq(akismetOutbox.commentId, input.commentId), eq(akismetOutbox.kind, opposite), eq(akismetOutbox.state, "pending")))
+    .where(
+      and(
+        eq(akismetOutbox.commentId, input.commentId),
+        eq(akismetOutbox.kind, opposite),
+        eq(akismetOutbox.state, "pending"),
+        or(isNull(akismetOutbox.leaseUntil), lt(akismetOutbox.leaseUntil, input.now)),
+      ),
+    )
     .get();
   if (unsent) {
     db.delete(akismetOutbox).where(eq(akismetOutbox.id, unsent.id)).run();
@@ -59,28 +69,57 @@ export function enqueueFeedback(
 export type OutboxRunSummary = { sent: number; failed: number; gaveUp: number };
 
 /**
- * Sends the reports that are due, oldest first; never throws for Akismet's
- * failures (they are retried with backoff and recorded in the history).
+ * Claims up to `limit` due reports for `owner`, oldest first, skipping those
+ * another runner holds: one write statement, so two runners (the scheduler,
+ * a kick after a moderator's action, another instance) never send one report twice.
+ */
+function claimDueReports(db: Db, owner: string, now: Date, leaseMs: number, limit: number): OutboxEntry[] {
+  const ids = (
+    statement(
+      db,
+      `update akismet_outbox set lease_owner = @owner, lease_until = @until
+       where id in (
+         select id from akismet_outbox indexed by akismet_outbox_due_idx
+         where state = 'pending' and next_attempt_at <= @now
+           and (lease_until is null or lease_until < @now)
+         order by next_attempt_at, id
+         limit @limit
+       )
+       returning id`,
+    ).all({ owner, until: now.getTime() + leaseMs, now: now.getTime(), limit }) as { id: number }[]
+  ).map((r) => r.id);
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(akismetOutbox)
+    .where(inArray(akismetOutbox.id, ids))
+    .orderBy(asc(akismetOutbox.nextAttemptAt), asc(akismetOutbox.id))
+    .all();
+}
+
+/**
+ * Sends the reports that are due, oldest first, each claimed before its
+ * call; never throws for Akismet's failures (they are retried with backoff
+ * and recorded in the history). A report's result is stored only by the
+ * runner holding its lease and only while it is still pending.
  */
 export async function processOutbox({ now = new Date(), db = getDb() }: { now?: Date; db?: Db } = {}): Promise<OutboxRunSummary> {
   const summary: OutboxRunSummary = { sent: 0, failed: 0, gaveUp: 0 };
-  const due = db
-    .select()
-    .from(akismetOutbox)
-    .where(and(eq(akismetOutbox.state, "pending"), lte(akismetOutbox.nextAttemptAt, now)))
-    .orderBy(asc(akismetOutbox.nextAttemptAt), asc(akismetOutbox.id))
-    .limit(BATCH)
-    .all();
   const timeoutMs = getSettings().akismetTimeoutMs;
+  const owner = leaseOwner("outbox");
+  const due = db.$client.transaction(() => claimDueReports(db, owner, now, timeoutMs + 60_000, BATCH)).immediate();
   for (const entry of due) {
     const result = await callAkismet(entry.kind, entry.params, { timeoutMs });
     const at = new Date();
     db.transaction(() => {
-      // Cancelled meanwhile (an undo)? Then there is nothing to record.
-      const still = db.select({ id: akismetOutbox.id }).from(akismetOutbox).where(and(eq(akismetOutbox.id, entry.id), eq(akismetOutbox.state, "pending"))).get();
-      if (!still) return;
+      const ours = and(eq(akismetOutbox.id, entry.id), eq(akismetOutbox.state, "pending"), eq(akismetOutbox.leaseOwner, owner));
       if (result.outcome.kind !== "error") {
-        db.update(akismetOutbox).set({ state: "sent", sentAt: at, attempts: entry.attempts + 1, lastError: null }).where(eq(akismetOutbox.id, entry.id)).run();
+        const updated = db
+          .update(akismetOutbox)
+          .set({ state: "sent", sentAt: at, attempts: entry.attempts + 1, lastError: null, leaseOwner: null, leaseUntil: null })
+          .where(ours)
+          .run();
+        if (updated.changes === 0) return;
         if (entry.commentId !== null) {
           addCommentEvent(db, {
             commentId: entry.commentId,
@@ -97,10 +136,12 @@ export async function processOutbox({ now = new Date(), db = getDb() }: { now?: 
       const attempts = entry.attempts + 1;
       const gaveUp = attempts >= FEEDBACK_MAX_ATTEMPTS;
       const nextAttemptAt = new Date(now.getTime() + feedbackRetryDelayMs(attempts));
-      db.update(akismetOutbox)
-        .set({ state: gaveUp ? "failed" : "pending", attempts, lastError: result.outcome.error, nextAttemptAt })
-        .where(eq(akismetOutbox.id, entry.id))
+      const updated = db
+        .update(akismetOutbox)
+        .set({ state: gaveUp ? "failed" : "pending", attempts, lastError: result.outcome.error, nextAttemptAt, leaseOwner: null, leaseUntil: null })
+        .where(ours)
         .run();
+      if (updated.changes === 0) return;
       if (entry.commentId !== null) {
         addCommentEvent(db, {
           commentId: entry.commentId,

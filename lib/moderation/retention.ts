@@ -1,6 +1,7 @@
 import "server-only";
-import { jobRuns } from "@/db/schema";
+import { deleteCommentsKeepingReplies } from "@/lib/comments/removal";
 import { getDb, statement, type Db } from "@/lib/db";
+import { claimJobRun, finishJobRun, heartbeatJobRun } from "@/lib/jobs/runs";
 import { getSettings } from "@/lib/settings";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -12,8 +13,12 @@ export type RetentionSummary = {
   spam: number;
   /** Trash, deleted after `trashRetentionDays`. */
   trash: number;
-  /** Delete statements (each its own short transaction) that removed at least one comment. */
+  /** Replies of deleted comments that stayed, moved up a level. */
+  repliesKept: number;
+  /** Delete transactions that removed at least one comment. */
   batches: number;
+  /** Set when another run was in progress, so this one did nothing. */
+  skipped?: "running";
 };
 
 export type RetentionOptions = { now?: Date; db?: Db; batchSize?: number };
@@ -34,33 +39,32 @@ type Bucket = { key: "blatantSpam" | "spam" | "trash"; status: "spam" | "trash";
  * checks `updated_at` on those rows. (WordPress' Akismet plugin ages spam by
  * the comment date alone; this is the same range scan, a little stricter.)
  *
- * A comment with replies is left until its replies are gone: `parent_id`
- * cascades, so deleting it would take its replies with it, approved ones
- * included (a parent trashed after it was answered). Its events go with it
- * (`comment_events` cascades); queued Akismet feedback keeps its parameters
- * (`akismet_outbox.comment_id` is set to null).
+ * A comment with replies goes like any other: its replies stay, moved up a
+ * level (lib/comments/removal.ts, decision 010), each with a line in its
+ * history. Its events go with it (`comment_events` cascades); queued Akismet
+ * feedback keeps its parameters (`akismet_outbox.comment_id` is set to null).
  */
 export const RETENTION_BATCH_SQL = `
-  delete from comments where id in (
     select c.id from comments c indexed by comments_status_created_idx
     where c.status = @status
       and c.created_at < @cutoff
       and c.updated_at < @cutoff
       and (@blatant is null or c.blatant = @blatant)
-      and not exists (select 1 from comments r where r.parent_id = c.id)
     order by c.created_at, c.id
-    limit @limit
-  )`;
+    limit @limit`;
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Deletes old spam and trash for good, in batches of `batchSize`: each batch
- * is one `delete ... where id in (select ... limit n)` in its own short
- * (immediate) transaction, and the event loop gets a turn between batches,
- * so neither writers nor requests wait long. Retention days come from the
- * settings. Each run is recorded in `job_runs` (job 'retention') with its
- * summary, and logged when it deleted something.
+ * is picked and deleted (replies kept) in its own short immediate
+ * transaction, and the event loop gets a turn between batches, so neither
+ * writers nor requests wait long. Retention days come from the settings.
+ * Each run is claimed in `job_runs` (job 'retention') before it starts, so
+ * two runners (two instances, or a slow run overlapping the next hour's)
+ * never work at once; the run's row keeps its summary, and runs that deleted
+ * something are logged. When another run is in progress it does nothing
+ * and says so (`skipped: "running"`).
  */
 export async function runRetention({ now = new Date(), db = getDb(), batchSize = 500 }: RetentionOptions = {}): Promise<RetentionSummary> {
   const limit = Math.max(1, Math.floor(batchSize));
@@ -70,22 +74,38 @@ export async function runRetention({ now = new Date(), db = getDb(), batchSize =
     { key: "spam", status: "spam", blatant: 0, days: settings.spamRetentionDays },
     { key: "trash", status: "trash", blatant: null, days: settings.trashRetentionDays },
   ];
-  const summary: RetentionSummary = { blatantSpam: 0, spam: 0, trash: 0, batches: 0 };
-  const startedAt = new Date();
-  const remove = statement(db, RETENTION_BATCH_SQL);
-  const deleteBatch = db.$client.transaction((params: Record<string, number | string | null>) => remove.run(params).changes);
+  const summary: RetentionSummary = { blatantSpam: 0, spam: 0, trash: 0, repliesKept: 0, batches: 0 };
+  const days = {
+    blatantSpam: settings.blatantSpamRetentionDays,
+    spam: settings.spamRetentionDays,
+    trash: settings.trashRetentionDays,
+  };
+  const claim = claimJobRun(db, "retention", { summary: { ...summary, days } });
+  if (!claim.ok) return { ...summary, skipped: "running" };
+  const select = statement(db, RETENTION_BATCH_SQL);
+  const deleteBatch = db.$client.transaction((bucket: Bucket, cutoff: number) => {
+    const ids = (select.all({ status: bucket.status, blatant: bucket.blatant, cutoff, limit }) as { id: number }[]).map((r) => r.id);
+    return deleteCommentsKeepingReplies(db, ids, {
+      actor: null,
+      how: `deleted by the retention job (${bucket.status === "trash" ? "Trash" : "Spam"} older than ${bucket.days} days)`,
+      onlyIfStatus: bucket.status,
+      now: new Date(),
+    });
+  });
   let failure: unknown = null;
 
   try {
     for (const bucket of buckets) {
       const cutoff = now.getTime() - bucket.days * DAY_MS;
       for (;;) {
-        const deleted = deleteBatch.immediate({ status: bucket.status, blatant: bucket.blatant, cutoff, limit });
-        if (deleted > 0) {
-          summary[bucket.key] += deleted;
+        const removal = deleteBatch.immediate(bucket, cutoff);
+        if (removal.deleted > 0) {
+          summary[bucket.key] += removal.deleted;
+          summary.repliesKept += removal.repliesKept;
           summary.batches += 1;
+          heartbeatJobRun(db, claim.run.id, { ...summary, days });
         }
-        if (deleted < limit) break;
+        if (removal.deleted < limit) break;
         await nextTick();
       }
     }
@@ -93,20 +113,13 @@ export async function runRetention({ now = new Date(), db = getDb(), batchSize =
     failure = error;
     throw error;
   } finally {
-    const record: Record<string, unknown> = {
-      ...summary,
-      days: {
-        blatantSpam: settings.blatantSpamRetentionDays,
-        spam: settings.spamRetentionDays,
-        trash: settings.trashRetentionDays,
-      },
-    };
+    const record: Record<string, unknown> = { ...summary, days };
     if (failure) record.error = failure instanceof Error ? failure.message : String(failure);
-    db.insert(jobRuns).values({ job: "retention", startedAt, finishedAt: new Date(), summary: record }).run();
+    finishJobRun(db, claim.run.id, record);
     const total = summary.blatantSpam + summary.spam + summary.trash;
     if (total > 0) {
       console.log(
-        `[retention] deleted ${total} comment${total === 1 ? "" : "s"}: ${summary.blatantSpam} blatant spam (after ${settings.blatantSpamRetentionDays} d), ${summary.spam} spam (after ${settings.spamRetentionDays} d), ${summary.trash} trash (after ${settings.trashRetentionDays} d) in ${summary.batches} batch${summary.batches === 1 ? "" : "es"}`,
+        `[retention] deleted ${total} comment${total === 1 ? "" : "s"}: ${summary.blatantSpam} blatant spam (after ${settings.blatantSpamRetentionDays} d), ${summary.spam} spam (after ${settings.spamRetentionDays} d), ${summary.trash} trash (after ${settings.trashRetentionDays} d) in ${summary.batches} batch${summary.batches === 1 ? "" : "es"}${summary.repliesKept ? `; ${summary.repliesKept} ${summary.repliesKept === 1 ? "reply" : "replies"} to them kept, moved up a level` : ""}`,
       );
     }
   }

@@ -1,9 +1,11 @@
 import "server-only";
-import { and, asc, eq, isNotNull, lte } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { comments } from "@/db/schema";
+import { claimDueForRecheck, releaseCheckLease } from "@/lib/comments/check-lease";
 import { applyCheckResult } from "@/lib/comments/submit";
 import { addCommentEvent } from "@/lib/comments/history";
-import { getDb } from "@/lib/db";
+import { getDb, type Db } from "@/lib/db";
+import { leaseOwner } from "@/lib/jobs/runs";
 import { getSettings } from "@/lib/settings";
 import { akismetConfigured, callAkismet, toCheckRecord } from "./akismet";
 import { retriesPaused } from "./status";
@@ -19,61 +21,46 @@ export type RecheckSummary = {
   gaveUp: number;
 };
 
-const BATCH = 100;
+/** Comments one run of the retry job claims and checks. */
+export const RECHECK_BATCH = 100;
 
 /**
  * Re-checks comments Akismet could not check (WordPress's 20-minute job):
- * up to 100 due ones, oldest due first, with `recheck_reason=retry`. A
- * verdict moves the comment; a failure schedules the next try with backoff;
- * comments older than the retry window stay held and are no longer retried.
- * A bad key pauses all retries. Changes made here are not reported back to
- * Akismet. `ignoreSchedule` re-checks every not-checked comment now.
+ * up to `batchSize` due ones, oldest due first, with `recheck_reason=retry`.
+ * Each is claimed (a lease on the row) before its call, so runs in this
+ * process, another instance or `npm run akismet:recheck` never check one
+ * comment twice, and every change is made only while the comment is still
+ * pending and not checked. A verdict moves the comment; a failure schedules
+ * the next try with backoff; comments older than the retry window stay held
+ * and are no longer retried. A bad key pauses all retries. Changes made here
+ * are not reported back to Akismet. `ignoreSchedule` re-checks every
+ * not-checked comment now (`npm run akismet:recheck`).
  */
 export async function recheckComments({
   now = new Date(),
   ignoreSchedule = false,
-}: { now?: Date; ignoreSchedule?: boolean } = {}): Promise<RecheckSummary> {
+  batchSize = RECHECK_BATCH,
+}: { now?: Date; ignoreSchedule?: boolean; batchSize?: number } = {}): Promise<RecheckSummary> {
   const summary: RecheckSummary = { skipped: null, checked: 0, approved: 0, spam: 0, held: 0, failed: 0, gaveUp: 0 };
   if (!akismetConfigured()) return { ...summary, skipped: "not_configured" };
   if (!ignoreSchedule && retriesPaused(now)) return { ...summary, skipped: "paused" };
 
   const db = getDb();
   const settings = getSettings();
-  const due = db
-    .select()
-    .from(comments)
-    .where(
-      and(
-        eq(comments.spamCheckState, "not_checked"),
-        eq(comments.status, "pending"),
-        isNotNull(comments.nextSpamCheckAt),
-        ignoreSchedule ? undefined : lte(comments.nextSpamCheckAt, now),
-      ),
+  const owner = leaseOwner("recheck");
+  const claimed = db.$client
+    .transaction(() =>
+      claimDueForRecheck(db, { owner, now, timeoutMs: settings.akismetTimeoutMs, limit: batchSize, ignoreSchedule }),
     )
-    .orderBy(asc(comments.nextSpamCheckAt))
-    .limit(BATCH)
-    .all();
+    .immediate();
 
   const oldest = now.getTime() - settings.akismetRetryMaxDays * 86_400_000;
-  for (const comment of due) {
+  for (let i = 0; i < claimed.length; i++) {
+    const id = claimed[i]!;
+    const comment = db.select().from(comments).where(eq(comments.id, id)).get();
+    if (!comment || comment.status !== "pending" || comment.spamCheckState !== "not_checked" || comment.checkLeaseOwner !== owner) continue;
     if (comment.createdAt.getTime() < oldest) {
-      db.transaction((tx) => {
-        tx.update(comments)
-          .set({
-            nextSpamCheckAt: null,
-            statusReason: `Not checked: Akismet could not check it within ${settings.akismetRetryMaxDays} days`,
-            updatedAt: now,
-          })
-          .where(eq(comments.id, comment.id))
-          .run();
-        addCommentEvent(db, {
-          commentId: comment.id,
-          type: "akismet_gave_up",
-          message: `Stopped re-checking after ${settings.akismetRetryMaxDays} days; it waits for a moderator`,
-          at: now,
-        });
-      });
-      summary.gaveUp++;
+      if (giveUp(db, comment.id, owner, settings.akismetRetryMaxDays, now)) summary.gaveUp++;
       continue;
     }
 
@@ -89,6 +76,7 @@ export async function recheckComments({
     });
     const attempt = comment.spamCheckAttempts + 1;
     const applied = applyCheckResult(db, comment.id, decision, toCheckRecord(result, params, localHolds), {
+      owner,
       attempt,
       retryMinutes: settings.akismetRetryMinutes,
       retryAfterSeconds: result.outcome.kind === "error" ? result.outcome.retryAfterSeconds : null,
@@ -99,7 +87,11 @@ export async function recheckComments({
     summary.checked++;
     if (decision.spamCheckState === "not_checked") {
       summary.failed++;
-      if (result.outcome.kind === "error" && result.outcome.invalidKey) break; // paused; stop hammering
+      if (result.outcome.kind === "error" && result.outcome.invalidKey) {
+        // Paused; stop hammering, and hand the rest of the batch back.
+        for (const rest of claimed.slice(i + 1)) releaseCheckLease(db, rest, owner);
+        break;
+      }
       continue;
     }
     if (decision.status === "approved") summary.approved++;
@@ -107,4 +99,36 @@ export async function recheckComments({
     else summary.held++;
   }
   return summary;
+}
+
+/** Stops retrying a comment past the retry window, only while it is still pending, not checked and ours. */
+function giveUp(db: Db, id: number, owner: string, maxDays: number, now: Date): boolean {
+  return db.transaction((tx) => {
+    const updated = tx
+      .update(comments)
+      .set({
+        nextSpamCheckAt: null,
+        checkLeaseOwner: null,
+        checkLeaseUntil: null,
+        statusReason: `Not checked: Akismet could not check it within ${maxDays} days`,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          eq(comments.id, id),
+          eq(comments.status, "pending"),
+          eq(comments.spamCheckState, "not_checked"),
+          eq(comments.checkLeaseOwner, owner),
+        ),
+      )
+      .run();
+    if (updated.changes === 0) return false;
+    addCommentEvent(db, {
+      commentId: id,
+      type: "akismet_gave_up",
+      message: `Stopped re-checking after ${maxDays} days; it waits for a moderator`,
+      at: now,
+    });
+    return true;
+  });
 }

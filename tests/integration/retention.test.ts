@@ -71,10 +71,10 @@ describe("runRetention", () => {
       make("spam", 100, { blatant: true, changedDaysAgo: 0.5 }),
       make("trash", 100, { changedDaysAgo: 1 }),
     ];
-    // A trashed comment with an approved reply stays (deleting it would delete the reply).
+    // A trashed comment with an approved reply goes; the reply stays, moved up a level.
     const parent = make("trash", 60);
     const reply = make("approved", 59, { parentId: parent });
-    kept.push(parent, reply);
+    kept.push(reply);
 
     // History goes with the comment; queued Akismet feedback stays, unlinked.
     const db = getDb();
@@ -87,26 +87,31 @@ describe("runRetention", () => {
 
     const summary = await runRetention({ now: NOW });
 
-    expect(summary).toEqual({ blatantSpam: 1, spam: 1, trash: 1, batches: 3 });
+    expect(summary).toEqual({ blatantSpam: 1, spam: 1, trash: 2, repliesKept: 1, batches: 3 });
     expect(remainingIds()).toEqual([...kept].sort((a, b) => a - b));
+    const moved = db.select().from(comments).where(eq(comments.id, reply)).get()!;
+    expect(moved.parentId).toBeNull();
+    expect(db.select().from(commentEvents).where(eq(commentEvents.commentId, reply)).all().map((e) => e.message)).toEqual([
+      expect.stringMatching(/^Moved up a level: the comment it replied to \(#\d+ by .+\) was deleted by the retention job \(Trash older than 30 days\)$/),
+    ]);
     expect(db.select().from(commentEvents).where(inArray(commentEvents.commentId, gone)).all()).toEqual([]);
     expect(db.select().from(akismetOutbox).where(eq(akismetOutbox.id, outbox.id)).get()?.commentId).toBeNull();
   });
 
-  it("deletes a parent once its (old, spam) replies are gone, never younger replies", async () => {
-    const parent = make("spam", 20);
+  it("deletes old parents and keeps younger replies, moved up to the nearest kept ancestor", async () => {
+    const root = make("approved", 50);
+    const parent = make("spam", 20, { parentId: root });
     const oldReply = make("spam", 19, { parentId: parent });
+    const youngReply = make("approved", 1, { parentId: oldReply });
     const youngParent = make("trash", 40);
-    const youngReply = make("trash", 1, { parentId: youngParent });
+    const youngTrashReply = make("trash", 1, { parentId: youngParent });
 
     const first = await runRetention({ now: NOW });
-    expect(first.spam).toBe(1);
-    expect(remainingIds()).toEqual([parent, youngParent, youngReply]);
-    expect(remainingIds()).not.toContain(oldReply);
-
-    const second = await runRetention({ now: NOW });
-    expect(second).toMatchObject({ spam: 1, trash: 0 });
-    expect(remainingIds()).toEqual([youngParent, youngReply]);
+    expect(first).toMatchObject({ spam: 2, trash: 1, repliesKept: 2 });
+    expect(remainingIds()).toEqual([root, youngReply, youngTrashReply]);
+    const parentOf = (id: number) => getDb().select().from(comments).where(eq(comments.id, id)).get()!.parentId;
+    expect(parentOf(youngReply)).toBe(root);
+    expect(parentOf(youngTrashReply)).toBeNull();
   });
 
   it("works in batches", async () => {
@@ -118,7 +123,7 @@ describe("runRetention", () => {
     const summary = await runRetention({ now: NOW, batchSize: 2 });
 
     // 5 blatant: 2 + 2 + 1; 3 spam: 2 + 1; 4 trash: 2 + 2 (then an empty batch, not counted).
-    expect(summary).toEqual({ blatantSpam: 5, spam: 3, trash: 4, batches: 7 });
+    expect(summary).toEqual({ blatantSpam: 5, spam: 3, trash: 4, repliesKept: 0, batches: 7 });
     expect(remainingIds()).toEqual(kept);
   });
 
@@ -136,13 +141,13 @@ describe("runRetention", () => {
     expect(run!.startedAt.getTime()).toBeGreaterThanOrEqual(before);
     expect(run!.finishedAt!.getTime()).toBeGreaterThanOrEqual(run!.startedAt.getTime());
     expect(run!.summary).toMatchObject({ ...summary, days: { blatantSpam: 1, spam: 15, trash: 30 } });
-    expect(summary).toEqual({ blatantSpam: 1, spam: 0, trash: 1, batches: 2 });
+    expect(summary).toEqual({ blatantSpam: 1, spam: 0, trash: 1, repliesKept: 0, batches: 2 });
     expect(log).toHaveBeenCalledTimes(1);
     expect(log.mock.calls[0]?.[0]).toMatch(/^\[retention\] deleted 2 comments: 1 blatant spam .*, 0 spam .*, 1 trash .* in 2 batches$/);
 
     // Nothing left to delete: still recorded, not logged.
     const empty = await runRetention({ now: NOW });
-    expect(empty).toEqual({ blatantSpam: 0, spam: 0, trash: 0, batches: 0 });
+    expect(empty).toEqual({ blatantSpam: 0, spam: 0, trash: 0, repliesKept: 0, batches: 0 });
     expect(getDb().select().from(jobRuns).all()).toHaveLength(2);
     expect(lastRun()!.summary).toMatchObject({ blatantSpam: 0, spam: 0, trash: 0, batches: 0 });
     expect(log).toHaveBeenCalledTimes(1);
@@ -154,13 +159,21 @@ describe("runRetention", () => {
     const trash = make("trash", 4);
     const young = [make("spam", 4), make("trash", 2)];
 
-    expect(await runRetention({ now: NOW })).toEqual({ blatantSpam: 0, spam: 0, trash: 0, batches: 0 });
+    expect(await runRetention({ now: NOW })).toEqual({ blatantSpam: 0, spam: 0, trash: 0, repliesKept: 0, batches: 0 });
     expect(remainingIds()).toEqual([blatant, spam, trash, ...young]);
 
     expect(updateSettings({ blatantSpamRetentionDays: 0, spamRetentionDays: 5, trashRetentionDays: 3 })).toEqual({ ok: true });
-    expect(await runRetention({ now: NOW })).toEqual({ blatantSpam: 1, spam: 1, trash: 1, batches: 3 });
+    expect(await runRetention({ now: NOW })).toEqual({ blatantSpam: 1, spam: 1, trash: 1, repliesKept: 0, batches: 3 });
     expect(remainingIds()).toEqual(young);
     expect(lastRun()!.summary).toMatchObject({ days: { blatantSpam: 0, spam: 5, trash: 3 } });
+  });
+
+  it("never runs twice at once: a second run while one is in progress does nothing", async () => {
+    for (let i = 0; i < 6; i++) make("spam", 20 + i);
+    const [a, b] = await Promise.all([runRetention({ now: NOW, batchSize: 2 }), runRetention({ now: NOW, batchSize: 2 })]);
+    expect([a.skipped, b.skipped].sort()).toEqual(["running", undefined]);
+    expect(a.spam + b.spam).toBe(6);
+    expect(getDb().select().from(jobRuns).all()).toHaveLength(1);
   });
 
   it("finds each batch through the (status, created_at) index", () => {
@@ -168,7 +181,6 @@ describe("runRetention", () => {
       .map((r) => r.detail)
       .join("\n");
     expect(plan).toContain("USING INDEX comments_status_created_idx (status=? AND created_at<?)");
-    expect(plan).toContain("USING COVERING INDEX comments_parent_idx (parent_id=?)");
     expect(plan).not.toMatch(/SCAN (c|comments)\b/);
   });
 });

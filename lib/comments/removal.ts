@@ -1,0 +1,76 @@
+import "server-only";
+import type { CommentStatus } from "@/db/schema";
+import { statement, type Db } from "@/lib/db";
+import { addCommentEvent } from "./history";
+
+export type RemovalSummary = {
+  /** Comments deleted for good (exactly these rows, nothing below them). */
+  deleted: number;
+  /** Replies that stayed and moved up a level (replies that were deleted too are not counted). */
+  repliesKept: number;
+  /** The deleted ids, in the order they went. */
+  ids: number[];
+  /** The replies that stayed and moved up. */
+  keptReplyIds: number[];
+};
+
+export type RemovalOptions = {
+  /** Who deleted them (a moderator, an admin), or null for a job. */
+  actor: { id: number; name: string } | null;
+  /** How the reply's history words it: "deleted permanently by Mo", "deleted by the retention job". */
+  how: string;
+  /** Delete a comment only while it is still in this status (a moderator's view, a job's query). */
+  onlyIfStatus?: CommentStatus;
+  now?: Date;
+};
+
+type Target = { id: number; parentId: number | null; authorName: string; status: CommentStatus };
+
+/**
+ * Deletes comments permanently without taking anyone else's words with them:
+ * each reply of a deleted comment moves up to the deleted comment's parent
+ * (to the top level when it had none), as WordPress does, with an entry in
+ * the reply's history saying what it replied to and who deleted that
+ * (decision 010). The deleted comments' own history goes with them.
+ *
+ * Runs in the caller's transaction when there is one (better-sqlite3 nests
+ * it as a savepoint), else in its own.
+ */
+export function deleteCommentsKeepingReplies(db: Db, ids: readonly number[], options: RemovalOptions): RemovalSummary {
+  const now = options.now ?? new Date();
+  const find = statement(db, "select id, parent_id as parentId, author_name as authorName, status from comments where id = ?");
+  const repliesOf = statement(db, "select id from comments where parent_id = ?");
+  const moveUp = statement(db, "update comments set parent_id = ? where parent_id = ?");
+  const remove = statement(db, "delete from comments where id = ?");
+
+  return db.transaction(() => {
+    const summary: RemovalSummary = { deleted: 0, repliesKept: 0, ids: [], keptReplyIds: [] };
+    const moved = new Set<number>();
+    for (const id of new Set(ids)) {
+      const target = find.get(id) as Target | undefined;
+      if (!target || (options.onlyIfStatus && target.status !== options.onlyIfStatus)) continue;
+      const replies = (repliesOf.all(id) as { id: number }[]).map((r) => r.id);
+      if (replies.length > 0) {
+        moveUp.run(target.parentId, id);
+        for (const replyId of replies) {
+          moved.add(replyId);
+          addCommentEvent(db, {
+            commentId: replyId,
+            type: "moved_up",
+            actorId: options.actor?.id ?? null,
+            message: `Moved up a level: the comment it replied to (#${id} by ${target.authorName || "a guest"}) was ${options.how}`,
+            detail: { deletedParentId: id, newParentId: target.parentId },
+            at: now,
+          });
+        }
+      }
+      remove.run(id);
+      summary.deleted++;
+      summary.ids.push(id);
+      moved.delete(id);
+    }
+    summary.repliesKept = moved.size;
+    summary.keptReplyIds = [...moved];
+    return summary;
+  });
+}

@@ -1,0 +1,97 @@
+import "server-only";
+import crypto from "node:crypto";
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { jobRuns } from "@/db/schema";
+import type { Db } from "@/lib/db";
+
+/**
+ * Runs of background jobs, recorded in `job_runs`: at most one run of a job
+ * is in progress at a time, across every process on the database (a partial
+ * unique index on unfinished runs), and a run in progress keeps a heartbeat
+ * so that one whose process died is closed by the next start instead of
+ * blocking the job for ever.
+ */
+
+/** A run whose heartbeat is older than this is taken for dead. */
+export const STALE_RUN_MS = 2 * 60_000;
+
+export type JobRun = {
+  id: number;
+  job: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  heartbeatAt: Date | null;
+  actorId: number | null;
+  summary: Record<string, unknown> | null;
+};
+
+export type ClaimResult = { ok: true; run: JobRun } | { ok: false; running: JobRun };
+
+/** A label for whoever holds a lease: this process and a random part, so two runners never share one. */
+export function leaseOwner(label: string): string {
+  return `${label}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && "code" in error && String((error as { code: unknown }).code).startsWith("SQLITE_CONSTRAINT");
+}
+
+/**
+ * Starts a run of `job` unless one is in progress (and alive): the claim is
+ * one immediate transaction, and the unique index settles a race between
+ * processes. A dead run (no heartbeat for `staleAfterMs`) is closed first,
+ * marked as interrupted.
+ */
+export function claimJobRun(
+  db: Db,
+  job: string,
+  { actorId = null, summary = {}, now = new Date(), staleAfterMs = STALE_RUN_MS }: { actorId?: number | null; summary?: Record<string, unknown>; now?: Date; staleAfterMs?: number } = {},
+): ClaimResult {
+  const attempt = db.$client.transaction((): ClaimResult => {
+    const open = currentJobRun(db, job);
+    if (open) {
+      const lastSign = (open.heartbeatAt ?? open.startedAt).getTime();
+      if (now.getTime() - lastSign <= staleAfterMs) return { ok: false, running: open };
+      db.update(jobRuns)
+        .set({ finishedAt: now, summary: { ...(open.summary ?? {}), error: "interrupted: the process running it stopped" } })
+        .where(eq(jobRuns.id, open.id))
+        .run();
+    }
+    const row = db
+      .insert(jobRuns)
+      .values({ job, startedAt: now, heartbeatAt: now, actorId, summary })
+      .returning()
+      .get();
+    return { ok: true, run: row };
+  });
+  try {
+    return attempt.immediate();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const running = currentJobRun(db, job);
+    if (running) return { ok: false, running };
+    throw error;
+  }
+}
+
+/** Records progress and that the run is alive. */
+export function heartbeatJobRun(db: Db, runId: number, summary: Record<string, unknown>, now = new Date()): void {
+  db.update(jobRuns).set({ heartbeatAt: now, summary }).where(and(eq(jobRuns.id, runId), isNull(jobRuns.finishedAt))).run();
+}
+
+export function finishJobRun(db: Db, runId: number, summary: Record<string, unknown>, now = new Date()): void {
+  db.update(jobRuns).set({ heartbeatAt: now, finishedAt: now, summary }).where(eq(jobRuns.id, runId)).run();
+}
+
+/** The run of `job` in progress, if any. */
+export function currentJobRun(db: Db, job: string): JobRun | null {
+  return db.select().from(jobRuns).where(and(eq(jobRuns.job, job), isNull(jobRuns.finishedAt))).get() ?? null;
+}
+
+/** The latest run of `job`, finished or not. */
+export function latestJobRun(db: Db, job: string): JobRun | null {
+  return db.select().from(jobRuns).where(eq(jobRuns.job, job)).orderBy(desc(jobRuns.startedAt), desc(jobRuns.id)).limit(1).get() ?? null;
+}
+
+/** Gives the event loop a turn (between batches, so other requests are answered). */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
