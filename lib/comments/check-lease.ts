@@ -12,7 +12,7 @@ import { statement, type Db } from "@/lib/db";
  */
 
 /** How long a claim lasts beyond the Akismet timeout. */
-export const CHECK_LEASE_MARGIN_MS = 60_000;
+export const CHECK_LEASE_MARGIN_MS = 10_000;
 
 export function checkLeaseUntil(now: Date, timeoutMs: number): number {
   return now.getTime() + timeoutMs + CHECK_LEASE_MARGIN_MS;

@@ -107,7 +107,7 @@ export async function processOutbox({ now = new Date(), db = getDb() }: { now?: 
   const summary: OutboxRunSummary = { sent: 0, failed: 0, gaveUp: 0 };
   const timeoutMs = getSettings().akismetTimeoutMs;
   const owner = leaseOwner("outbox");
-  const due = db.$client.transaction(() => claimDueReports(db, owner, now, timeoutMs + 60_000, BATCH)).immediate();
+  const due = db.$client.transaction(() => claimDueReports(db, owner, now, timeoutMs + 10_000, BATCH)).immediate();
   for (const entry of due) {
     const result = await callAkismet(entry.kind, entry.params, { timeoutMs });
     const at = new Date();

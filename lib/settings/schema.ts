@@ -28,6 +28,8 @@ export const settingsSchema = z.object({
   akismetTimeoutMs: z.number().int().min(100).max(60_000).default(3000),
   /** First retry of a comment Akismet could not check; later retries back off. */
   akismetRetryMinutes: z.number().min(0).max(1440).default(20),
+  /** How often the server's Akismet jobs (re-checks, feedback reports) look for due work. */
+  akismetJobIntervalSeconds: z.number().int().min(1).max(3600).default(60),
   /** Comments older than this are no longer re-checked. */
   akismetRetryMaxDays: z.number().min(1).max(90).default(15),
   /** Take the client IP from X-Forwarded-For (only behind a trusted reverse proxy). */

@@ -1,23 +1,23 @@
 import "server-only";
 import { processOutbox } from "@/lib/moderation/outbox";
+import { getSettings } from "@/lib/settings";
 import { recheckComments } from "./recheck";
 
-const INTERVAL_MS = 60_000;
-
-const state = globalThis as typeof globalThis & { __newsroomRecheckTimer?: NodeJS.Timeout };
+const state = globalThis as typeof globalThis & { __newsroomRecheckTimer?: NodeJS.Timeout | null };
 
 /**
- * Starts the in-process Akismet jobs with the server: every minute it
- * re-checks the comments whose retry time has come and sends the moderators'
- * queued reports (submit-spam / submit-ham) that are due; most minutes it
- * finds nothing to do.
+ * Starts the in-process Akismet jobs with the server: every
+ * `akismetJobIntervalSeconds` (a minute by default) it re-checks the comments
+ * whose retry time has come and sends the moderators' queued reports
+ * (submit-spam / submit-ham) that are due; most runs find nothing to do.
+ * Runs never overlap here, and each comment or report is claimed before its
+ * call, so another instance or `npm run akismet:recheck` at the same time
+ * never does the same work. Returns a function that stops it.
  */
-export function startRecheckScheduler(): void {
-  if (state.__newsroomRecheckTimer) return;
-  let running = false;
+export function startRecheckScheduler({ firstRunMs = 5_000 }: { firstRunMs?: number } = {}): () => void {
+  if (state.__newsroomRecheckTimer) return () => {};
+  let stopped = false;
   const tick = async () => {
-    if (running) return;
-    running = true;
     try {
       const s = await recheckComments();
       if (s.checked > 0 || s.gaveUp > 0) {
@@ -35,11 +35,19 @@ export function startRecheckScheduler(): void {
       }
     } catch (error) {
       console.error("[akismet] feedback job failed:", error);
-    } finally {
-      running = false;
     }
+    schedule(getSettings().akismetJobIntervalSeconds * 1000);
   };
-  state.__newsroomRecheckTimer = setInterval(tick, INTERVAL_MS);
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    state.__newsroomRecheckTimer = setTimeout(tick, ms);
+    state.__newsroomRecheckTimer.unref();
+  };
+  state.__newsroomRecheckTimer = setTimeout(tick, firstRunMs);
   state.__newsroomRecheckTimer.unref();
-  setTimeout(tick, 5_000).unref();
+  return () => {
+    stopped = true;
+    if (state.__newsroomRecheckTimer) clearTimeout(state.__newsroomRecheckTimer);
+    state.__newsroomRecheckTimer = null;
+  };
 }

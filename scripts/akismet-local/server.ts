@@ -74,6 +74,8 @@ export async function startLocalAkismet(options: LocalAkismetOptions = {}) {
   const keys = new Set(options.keys ?? DEFAULT_LOCAL_KEYS);
   const requests: RecordedRequest[] = [];
   let behaviour: Behaviour | null = null;
+  /** Comment calls received and not answered yet (tests wait on a call in flight). */
+  let inFlight = 0;
 
   async function readBody(req: http.IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
@@ -149,6 +151,8 @@ export async function startLocalAkismet(options: LocalAkismetOptions = {}) {
       }
 
       const b = behaviour;
+      inFlight++;
+      res.once("close", () => inFlight--);
       if (b) {
         if (b.times !== undefined) {
           b.times -= 1;
@@ -196,6 +200,8 @@ export async function startLocalAkismet(options: LocalAkismetOptions = {}) {
     url,
     port: address.port,
     requests: () => requests.slice(),
+    /** Comment calls (comment-check, submit-spam, submit-ham) received and not answered yet. */
+    inFlight: () => inFlight,
     clearRequests: () => {
       requests.length = 0;
     },

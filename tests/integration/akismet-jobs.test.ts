@@ -1,0 +1,227 @@
+/**
+ * The Akismet jobs never do the same work twice: two runners at once, in one
+ * process or in two, call the local Akismet server once per comment or
+ * report; every status change a job makes is conditional on what it read;
+ * and an outage longer than one retry batch loses nothing and publishes
+ * nothing unchecked.
+ */
+import { spawn } from "node:child_process";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { akismetOutbox, comments } from "@/db/schema";
+import { getDb } from "@/lib/db";
+import { currentJobRun } from "@/lib/jobs/runs";
+import { checkPendingForSpam, QUEUE_CHECK_JOB, startQueueCheck } from "@/lib/moderation/check";
+import { moderateComment } from "@/lib/moderation/moderate";
+import { enqueueFeedback, kickOutbox, processOutbox } from "@/lib/moderation/outbox";
+import { updateSettings } from "@/lib/settings";
+import { RECHECK_BATCH, recheckComments } from "@/lib/spam/recheck";
+import { startRecheckScheduler } from "@/lib/spam/scheduler";
+import { startLocalAkismet, type LocalAkismet } from "../../scripts/akismet-local/server";
+import { getComment, postComment } from "../support/comments";
+import { createArticle, createUser } from "../support/factories";
+
+let akismet: LocalAkismet;
+const mo = { id: 0, name: "Mo Moderator" };
+
+beforeAll(async () => {
+  akismet = await startLocalAkismet({ keys: ["localdevkey"] });
+  process.env.AKISMET_URL = akismet.url;
+  process.env.AKISMET_KEY = "localdevkey";
+  updateSettings({ floodSeconds: 0, minSubmitSeconds: 0, akismetTimeoutMs: 2000, akismetRetryMinutes: 0 });
+  mo.id = createUser({ role: "moderator", name: mo.name }).id;
+  vi.spyOn(console, "log").mockImplementation(() => {});
+});
+afterAll(() => akismet.close());
+beforeEach(async () => {
+  akismet.setBehaviour(null);
+  // Clear what earlier tests left: nothing due, nothing queued.
+  getDb().$client.prepare("update comments set status = 'trash', spam_check_state = 'checked', next_spam_check_at = null where status = 'pending'").run();
+  getDb().$client.prepare("update akismet_outbox set state = 'sent' where state = 'pending'").run();
+  akismet.clearRequests();
+});
+
+const checksFor = (reason?: string) =>
+  akismet.requests().filter((r) => r.path === "/1.1/comment-check" && (reason === undefined || r.params.recheck_reason === reason));
+
+/** Each comment's text is unique: how many times Akismet was asked about each. */
+function callsPerComment(reason?: string): number[] {
+  const counts = new Map<string, number>();
+  for (const r of checksFor(reason)) counts.set(r.params.comment_content!, (counts.get(r.params.comment_content!) ?? 0) + 1);
+  return [...counts.values()];
+}
+
+/** Posts `n` comments while Akismet fails: each is stored pending and not checked, retry due now. */
+async function unchecked(n: number, fields: (i: number) => Record<string, unknown> = () => ({})) {
+  akismet.setBehaviour({ status: 500 });
+  const article = createArticle();
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await postComment(article, { content: `Unchecked comment ${crypto.randomUUID()}`, ...fields(i) });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.status).toBe("pending");
+    ids.push(r.commentId);
+  }
+  akismet.setBehaviour(null);
+  akismet.clearRequests();
+  return ids;
+}
+
+describe("the retry job with two runners", () => {
+  it("two runs at once in one process check each comment once", async () => {
+    const ids = await unchecked(30);
+    akismet.setBehaviour({ delayMs: 15 }); // calls overlap
+    const [a, b] = await Promise.all([recheckComments(), recheckComments()]);
+    expect(a.checked + b.checked).toBe(30);
+    expect(checksFor("retry")).toHaveLength(30);
+    expect(callsPerComment("retry").every((n) => n === 1)).toBe(true);
+    for (const id of ids) expect(getComment(id)).toMatchObject({ status: "approved", spamCheckState: "checked", checkLeaseOwner: null });
+  });
+
+  it("two `npm run akismet:recheck` processes at once check each comment once", async () => {
+    const ids = await unchecked(24);
+    akismet.setBehaviour({ delayMs: 25 });
+    const run = () =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn("npx", ["tsx", "--conditions=react-server", "scripts/akismet-recheck.ts"], {
+          env: { ...process.env, NODE_ENV: "test" },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let out = "";
+        child.stdout.on("data", (d) => (out += d));
+        child.stderr.on("data", (d) => (out += d));
+        child.on("exit", (code) => resolve({ code, out }));
+      });
+    const results = await Promise.all([run(), run()]);
+    for (const r of results) expect(r.code, r.out).toBe(0);
+    expect(checksFor("retry")).toHaveLength(24);
+    expect(callsPerComment("retry").every((n) => n === 1)).toBe(true);
+    for (const id of ids) expect(getComment(id).status).toBe("approved");
+  }, 60_000);
+
+  it("a moderator's Check for spam and the retry job at once ask about each comment once", async () => {
+    const ids = await unchecked(12);
+    akismet.setBehaviour({ delayMs: 15 });
+    const [job, check] = await Promise.all([recheckComments(), checkPendingForSpam(getDb(), mo, ids)]);
+    expect(job.checked + check.checked).toBe(12);
+    expect(checksFor()).toHaveLength(12);
+    expect(callsPerComment().every((n) => n === 1)).toBe(true);
+  });
+
+  it("never re-checks a comment whose first check is still in flight", async () => {
+    const article = createArticle();
+    akismet.setBehaviour({ delayMs: 400, times: 1 });
+    const posting = postComment(article, { content: `In flight ${crypto.randomUUID()}` });
+    await vi.waitFor(() => expect(akismet.inFlight()).toBe(1));
+    // Its retry time is now (retry minutes 0), but the pipeline holds the lease.
+    const r = await recheckComments({ ignoreSchedule: true });
+    expect(r.checked).toBe(0);
+    const posted = await posting;
+    expect(posted).toMatchObject({ ok: true, status: "approved" });
+    expect(checksFor()).toHaveLength(1);
+  });
+
+  it("gives up only on a comment still pending: a moderator's move meanwhile stands", async () => {
+    const [first, stale] = await unchecked(2);
+    // `stale` is past the retry window; `first` is due before it.
+    const old = Date.now() - 40 * 86_400_000;
+    getDb().update(comments).set({ createdAt: new Date(old), nextSpamCheckAt: new Date(old) }).where(eq(comments.id, stale!)).run();
+    getDb().update(comments).set({ nextSpamCheckAt: new Date(old - 1000) }).where(eq(comments.id, first!)).run();
+    akismet.setBehaviour({ delayMs: 300, times: 1 });
+    const job = recheckComments();
+    await vi.waitFor(() => expect(akismet.inFlight()).toBe(1));
+    // While the job waits on Akismet about `first`, a moderator approves `stale`.
+    expect(moderateComment(getDb(), mo, { id: stale!, action: "approve", expected: "pending" })).toMatchObject({ ok: true });
+    const summary = await job;
+    expect(summary.gaveUp).toBe(0);
+    expect(getComment(stale!)).toMatchObject({ status: "approved", statusReason: "Moderator: approved by Mo Moderator" });
+  });
+});
+
+describe("the feedback outbox with two runners", () => {
+  it("sends each report once when drains overlap (scheduler, kicks, another runner)", async () => {
+    const article = createArticle();
+    const ids: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const r = await postComment(article, { content: `Feedback ${crypto.randomUUID()}` });
+      if (!r.ok) throw new Error(r.message);
+      ids.push(r.commentId);
+    }
+    for (const id of ids) moderateComment(getDb(), mo, { id, action: "spam", expected: "approved" });
+    akismet.clearRequests();
+    akismet.setBehaviour({ delayMs: 10 });
+    kickOutbox();
+    await Promise.all([processOutbox(), processOutbox(), processOutbox()]);
+    await vi.waitFor(() => expect(getDb().select().from(akismetOutbox).where(eq(akismetOutbox.state, "pending")).all()).toEqual([]));
+    const sent = akismet.requests().filter((r) => r.path === "/1.1/submit-spam");
+    expect(sent).toHaveLength(15);
+    expect(new Set(sent.map((r) => r.params.comment_content)).size).toBe(15);
+  });
+
+  it("an undo does not cancel a report already being sent: the opposite report follows", async () => {
+    const article = createArticle();
+    const r = await postComment(article, { content: `Undo race ${crypto.randomUUID()}` });
+    if (!r.ok) throw new Error(r.message);
+    moderateComment(getDb(), mo, { id: r.commentId, action: "spam", expected: "approved" });
+    akismet.clearRequests();
+    akismet.setBehaviour({ delayMs: 300, times: 1 });
+    const drain = processOutbox();
+    await vi.waitFor(() => expect(akismet.inFlight()).toBe(1));
+    const params = getComment(r.commentId).spamCheck!.params;
+    expect(enqueueFeedback(getDb(), { commentId: r.commentId, kind: "submit-ham", params, actorId: mo.id, now: new Date() })).toBe("queued");
+    await drain;
+    await processOutbox();
+    expect(akismet.requests().map((q) => q.path)).toEqual(["/1.1/submit-spam", "/1.1/submit-ham"]);
+  });
+});
+
+describe("an Akismet outage longer than one retry batch", () => {
+  it("holds every comment unpublished, then the retry job publishes the ham and moves the spam", async () => {
+    const total = RECHECK_BATCH + 20;
+    const ids = await unchecked(total, (i) => (i % 10 === 0 ? { content: `Cheap viagra ${crypto.randomUUID()}` } : {}));
+    const rows = getDb().select().from(comments).all().filter((c) => ids.includes(c.id));
+    expect(rows).toHaveLength(total);
+    expect(rows.every((c) => c.status === "pending" && c.spamCheckState === "not_checked")).toBe(true);
+
+    // Recovered; the server's job runs on a short schedule.
+    updateSettings({ akismetJobIntervalSeconds: 1 });
+    const stop = startRecheckScheduler({ firstRunMs: 10 });
+    try {
+      await vi.waitFor(
+        () => {
+          const left = getDb().select().from(comments).all().filter((c) => ids.includes(c.id) && c.spamCheckState !== "checked");
+          expect(left).toHaveLength(0);
+        },
+        { timeout: 20_000, interval: 200 },
+      );
+    } finally {
+      stop();
+    }
+    const after = getDb().select().from(comments).all().filter((c) => ids.includes(c.id));
+    const spam = after.filter((c) => c.content.startsWith("Cheap viagra"));
+    expect(spam).toHaveLength(total / 10);
+    expect(spam.every((c) => c.status === "spam")).toBe(true);
+    expect(after.filter((c) => !c.content.startsWith("Cheap viagra")).every((c) => c.status === "approved")).toBe(true);
+    expect(callsPerComment("retry").every((n) => n === 1)).toBe(true);
+  }, 40_000);
+
+  it("a queue-wide Check for spam does the same on demand, in the background, one run at a time", async () => {
+    const total = 70;
+    const ids = await unchecked(total, (i) => (i % 7 === 0 ? { content: `Casino bonus ${crypto.randomUUID()}` } : {}));
+    akismet.setBehaviour({ delayMs: 2 });
+    const start = startQueueCheck(getDb(), mo);
+    if (!start.started) throw new Error("not started");
+    expect(start.total).toBe(total);
+    // A second click while it runs starts nothing.
+    const second = startQueueCheck(getDb(), mo);
+    expect(second).toMatchObject({ started: false, reason: "running" });
+    expect(currentJobRun(getDb(), QUEUE_CHECK_JOB)).not.toBeNull();
+    const progress = await start.finished;
+    expect(progress).toMatchObject({ total, done: total, checked: total, spam: 10, approved: 60, failed: 0 });
+    const after = getDb().select().from(comments).all().filter((c) => ids.includes(c.id));
+    expect(after.filter((c) => c.status === "spam")).toHaveLength(10);
+    expect(after.filter((c) => c.status === "approved")).toHaveLength(60);
+    expect(checksFor("recheck_queue")).toHaveLength(total);
+    expect(currentJobRun(getDb(), QUEUE_CHECK_JOB)).toBeNull();
+  });
+});
