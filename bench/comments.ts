@@ -4,6 +4,9 @@
  * answers at once; autocannon posts distinct comments through the JSON API
  * at 10 and 50 connections for 10 s each. Prints req/s, p50, p99 and the
  * server's peak RSS, and checks that every accepted comment was stored.
+ * It runs twice, once with each SQLite durability setting
+ * (`SQLITE_SYNCHRONOUS=normal`, the default, and `full`, which fsyncs every
+ * commit: decision 010); `BENCH_SYNC=normal` or `full` runs one.
  * Not part of the test suite.
  */
 import { spawn } from "node:child_process";
@@ -55,8 +58,6 @@ async function main() {
     console.log("Building the production app first (npm run build)...");
     await run("npm", ["run", "build"], process.env);
   }
-  fs.rmSync(DIR, { recursive: true, force: true });
-  fs.mkdirSync(DIR, { recursive: true });
 
   // The local Akismet server in a process of its own, so the load generator
   // does not slow its answers.
@@ -65,6 +66,18 @@ async function main() {
     stdio: ["ignore", "ignore", "inherit"],
   });
   await waitFor(`${AKISMET_URL}/health`, 30_000);
+  const modes = process.env.BENCH_SYNC ? [process.env.BENCH_SYNC as "normal" | "full"] : (["normal", "full"] as const);
+  try {
+    for (const mode of modes) await benchWith(mode);
+  } finally {
+    akismet.kill("SIGTERM");
+  }
+}
+
+async function benchWith(synchronous: "normal" | "full") {
+  fs.rmSync(DIR, { recursive: true, force: true });
+  fs.mkdirSync(DIR, { recursive: true });
+  await fetch(`${AKISMET_URL}/__requests`, { method: "DELETE" });
   const env = {
     ...process.env,
     NODE_ENV: "production" as const,
@@ -74,6 +87,7 @@ async function main() {
     SITE_URL: BASE,
     AKISMET_URL,
     AKISMET_KEY: "benchkey",
+    SQLITE_SYNCHRONOUS: synchronous,
   };
   // Every request comes from 127.0.0.1 within milliseconds: switch off the
   // flood and minimum-time defences so each post runs the whole pipeline.
@@ -156,7 +170,7 @@ async function main() {
     const unchecked = (db.prepare("select count(*) as n from comments where spam_check_state != 'checked'").get() as { n: number }).n;
     const requests = (await (await fetch(`${AKISMET_URL}/__requests`)).json()) as { path: string }[];
     const checks = requests.filter((r) => r.path === "/1.1/comment-check").length;
-    console.log("\nComment posting through POST /api/articles/<slug>/comments (production build, local Akismet)");
+    console.log(`\nComment posting through POST /api/articles/<slug>/comments (production build, local Akismet, SQLITE_SYNCHRONOUS=${synchronous})`);
     console.log("connections  req/s      p50      p99     2xx   other");
     for (const row of rows) console.log(row);
     console.log(floorRow);
@@ -170,7 +184,7 @@ async function main() {
   } finally {
     clearInterval(sampler);
     server.kill("SIGTERM");
-    akismet.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
   }
 }
 

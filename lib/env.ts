@@ -20,6 +20,10 @@ export const envSchema = z.object({
   NEXTAUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
   NEXTAUTH_URL: optional(httpUrl),
   PORT: optional(z.coerce.number().int().min(1).max(65535)).transform((v) => v ?? 3000),
+  /** SQLite's `synchronous` pragma: `normal` survives process crashes, `full` also power loss (decision 010). */
+  SQLITE_SYNCHRONOUS: optional(
+    z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.enum(["normal", "full"], { error: "must be normal or full" })),
+  ).transform((v) => v ?? "normal"),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -16,11 +16,12 @@ export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
  * Opens (creating when missing) a SQLite file with the settings every
  * connection of this app uses: WAL, foreign keys, a busy timeout.
  */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, { synchronous = "normal" }: { synchronous?: "normal" | "full" } = {}): Db {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = NORMAL");
+  // NORMAL: nothing committed is lost when the process dies; FULL: nor on power loss (decision 010).
+  sqlite.pragma(`synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`);
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   return drizzle(sqlite, { schema }) as Db;
@@ -40,7 +41,7 @@ export function getDb(): Db {
   const file = env().DATABASE_PATH;
   const existing = globalForDb.__newsroomDb;
   if (existing && existing.file === file) return existing.db;
-  const db = openDatabase(file);
+  const db = openDatabase(file, { synchronous: env().SQLITE_SYNCHRONOUS });
   migrateDatabase(db);
   globalForDb.__newsroomDb = { file, db };
   return db;
