@@ -129,6 +129,55 @@ test("server action on /moderation (approve a held comment): moderators and admi
   expect(status()).toBe("approved");
 });
 
+test("server actions Empty spam and Check for spam (whole queue): moderators and admins only", async ({ browser, request, baseURL }) => {
+  const spam = await request.post("/api/articles/e2e-permissions/comments", {
+    headers: { origin: baseURL!, "content-type": "application/json" },
+    data: { content: `Spam for the matrix ${Date.now()}.`, name: "akismet-guaranteed-spam", email: `matrix-${Date.now()}@example.com` },
+  });
+  expect(spam.status()).toBe(201);
+  // Held (no form token), so the Pending queue has its Check for spam form.
+  const held = await request.post("/api/articles/e2e-permissions/comments", {
+    headers: { origin: baseURL!, "content-type": "application/json" },
+    data: { content: `Held for the matrix check ${Date.now()}.`, name: "Held Guest", email: `held2-${Date.now()}@example.com` },
+  });
+  expect(held.status()).toBe(201);
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  await context.addCookies([{ name: SESSION_COOKIE, value: await sessionToken(admin), url: baseURL! }]);
+  const page = await context.newPage();
+  await page.goto("/moderation?queue=spam");
+  const empty = { ...(await formFields(page.locator("form.empty-queue"))), confirm: "yes" };
+  await page.goto("/moderation?queue=pending");
+  const check = await formFields(page.getByRole("form", { name: "Check the whole Pending queue" }));
+  await context.close();
+  const runs = () => {
+    const db = e2eDb();
+    try {
+      return (db.prepare("select count(*) as n from job_runs where job in ('empty-spam', 'check-pending')").get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+  const before = { runs: runs(), comments: countComments() };
+  for (const [path, fields] of [
+    ["/moderation?queue=spam", empty],
+    ["/moderation?queue=pending", check],
+  ] as const) {
+    for (const visitor of VISITORS.filter((v) => v !== "admin" && v !== "moderator")) {
+      const res = await post(request, path, visitor, baseURL!, fields);
+      if (visitor === "signed out") {
+        expect([303, 307]).toContain(res.status());
+        expect(res.headers()["location"]).toMatch(/\/login\?callbackUrl=%2Fmoderation/);
+      } else {
+        expect(res.status(), visitor).toBe(403);
+      }
+      expect({ runs: runs(), comments: countComments() }, `${visitor}: nothing started`).toEqual(before);
+    }
+  }
+  const res = await post(request, "/moderation?queue=spam", "moderator", baseURL!, empty);
+  expect(res.status()).toBe(303);
+  await expect.poll(runs).toBe(before.runs + 1);
+});
+
 test.describe("server actions on /admin/users: admin only, nothing changes otherwise", () => {
   const actions = [
     {

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db";
-import { currentJobRun, latestJobRun, type JobRun } from "@/lib/jobs/runs";
+import { currentJobRun, latestJobRun, STALE_RUN_MS, type JobRun } from "@/lib/jobs/runs";
 import { QUEUE_CHECK_JOB, type QueueCheckProgress } from "./check";
 import { emptyQueueJob, type EmptyQueueProgress } from "./moderate";
 
@@ -69,7 +69,9 @@ export function consoleJobs(db: Db, now = new Date()): ConsoleJob[] {
   for (const [job, describe] of kinds) {
     const running = currentJobRun(db, job);
     if (running) {
-      jobs.push(describe(running, true));
+      const alive = now.getTime() - (running.heartbeatAt ?? running.startedAt).getTime() <= STALE_RUN_MS;
+      // A run whose process died shows as stopped; the next start closes it.
+      jobs.push(alive ? describe(running, true) : describe({ ...running, summary: { ...running.summary, error: "the server stopped while it ran" } }, false));
       continue;
     }
     const last = latestJobRun(db, job);
