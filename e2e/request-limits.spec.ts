@@ -81,9 +81,14 @@ test.describe("request bodies are bounded", () => {
     expect(await response.json()).toEqual({ error: expect.stringContaining("too large") });
   });
 
-  test("next-auth still reads a chunked sign-in body within the limit", async ({ request }) => {
-    const response = await request.get("/api/auth/csrf");
-    expect(response.status()).toBe(200);
-    expect(await response.json()).toEqual({ csrfToken: expect.any(String) });
+  test("next-auth still reads a sign-in body within the limit", async ({ request }) => {
+    const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+    const response = await request.post("/api/auth/callback/credentials", {
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      form: { csrfToken, email: "nobody-here@example.com", password: "wrong password", json: "true" },
+    });
+    // A wrong password: next-auth read the form and points back to the sign-in page with an error.
+    expect(response.status()).toBe(401);
+    expect(((await response.json()) as { url: string }).url).toContain("error=CredentialsSignin");
   });
 });
