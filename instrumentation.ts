@@ -1,10 +1,11 @@
 /**
  * Runs once when the server starts: validates the environment, migrates the
  * database and seeds an empty one, so `next start` serves a working site on a
- * fresh machine.
+ * fresh machine. A failure ends the process (lib/server/start.ts);
+ * scripts/server.mjs listens only after this succeeded.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startServer } = await import("@/lib/server/start");
-  startServer();
+  const { startServerOrExit } = await import("@/lib/server/start");
+  startServerOrExit();
 }

@@ -1,16 +1,20 @@
 import type { MetadataRoute } from "next";
-import { listPublishedArticles } from "@/lib/articles/queries";
+import { cachedSitemapEntries } from "@/lib/articles/sitemap";
 import { absoluteUrl, articlePath } from "@/lib/site";
 
+// Rendered on request from a list kept for a few minutes in the process
+// (lib/articles/sitemap.ts), not prerendered: a build has no database of the
+// site's, and a sitemap baked at build time would be stale until revalidated.
 export const dynamic = "force-dynamic";
 
 export default function sitemap(): MetadataRoute.Sitemap {
-  const articles = listPublishedArticles({ limit: 50_000 });
+  const entries = cachedSitemapEntries();
+  const lastChange = entries.reduce<Date | undefined>((latest, e) => (!latest || e.updatedAt > latest ? e.updatedAt : latest), undefined);
   return [
-    { url: absoluteUrl("/"), changeFrequency: "hourly", priority: 1, lastModified: articles[0]?.publishedAt ?? undefined },
-    ...articles.map((a) => ({
-      url: absoluteUrl(articlePath(a.slug)),
-      lastModified: a.publishedAt ?? undefined,
+    { url: absoluteUrl("/"), changeFrequency: "hourly", priority: 1, lastModified: lastChange },
+    ...entries.map((e) => ({
+      url: absoluteUrl(articlePath(e.slug)),
+      lastModified: e.updatedAt,
       changeFrequency: "daily" as const,
       priority: 0.8,
     })),

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { invalidTrustedProxies, splitTrustedProxies } from "@/lib/http/trusted-proxies";
 
 /** Treats an empty variable (`FOO=`) the same as an unset one. */
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
@@ -24,6 +25,18 @@ export const envSchema = z.object({
   SQLITE_SYNCHRONOUS: optional(
     z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.enum(["normal", "full"], { error: "must be normal or full" })),
   ).transform((v) => v ?? "normal"),
+  /** Reverse proxies whose X-Forwarded-For is believed: addresses and CIDRs, comma-separated. */
+  TRUSTED_PROXIES: optional(z.string())
+    .transform((v) => splitTrustedProxies(v ?? ""))
+    .superRefine((entries, ctx) => {
+      const bad = invalidTrustedProxies(entries);
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `not an IP address or CIDR: ${bad.map((b) => JSON.stringify(b)).join(", ")} (e.g. 10.0.0.2,192.168.0.0/16,::1)`,
+        });
+      }
+    }),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -2,9 +2,8 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
-import { clientIp } from "@/lib/comments/client-ip";
 import { env } from "@/lib/env";
-import { getSettings } from "@/lib/settings";
+import { requestClientIp } from "@/lib/http/client-address";
 import { verifyPassword } from "./password";
 import { assertSignInAllowed, recordFailedSignIn, recordSuccessfulSignIn } from "./rate-limit";
 import { ACCOUNT_SUSPENDED } from "./rules";
@@ -32,10 +31,9 @@ export async function authorizeCredentials(
   const parsed = credentials.safeParse(raw ?? {});
   if (!parsed.success || !parsed.data.email || !parsed.data.password) return null;
   const { email, password } = parsed.data;
-  const ip = clientIp(
-    { get: (name) => { const v = headers[name.toLowerCase()]; return Array.isArray(v) ? v.join(", ") : (v ?? null); } },
-    getSettings(),
-  );
+  const ip = requestClientIp({
+    get: (name) => { const v = headers[name.toLowerCase()]; return Array.isArray(v) ? v.join(", ") : (v ?? null); },
+  });
   await assertSignInAllowed(email, ip);
   const account = getAccountForSignIn(email);
   const ok = await verifyPassword(account?.passwordHash ?? null, password);

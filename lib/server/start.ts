@@ -1,7 +1,7 @@
 import "server-only";
 import { seedIfEmpty } from "@/lib/articles/seed";
 import { getDb } from "@/lib/db";
-import { env } from "@/lib/env";
+import { EnvError, env } from "@/lib/env";
 import { startRetentionScheduler } from "@/lib/moderation/scheduler";
 import { akismetConfigured } from "@/lib/spam/akismet";
 import { verifyAndRecordKey } from "@/lib/spam/overview";
@@ -27,4 +27,34 @@ export function startServer(): void {
   } else {
     console.warn("[start] Akismet: AKISMET_KEY is not set; guest comments are held for moderation");
   }
+}
+
+/**
+ * How start-up ended, for scripts/server.mjs, which waits for it before it
+ * listens: it puts a callback under this key on globalThis before Next loads.
+ */
+export const STARTUP_REPORT_KEY = Symbol.for("newsroom.startup-report");
+export type StartupReport = { ok: true } | { ok: false; message: string };
+
+function report(result: StartupReport): void {
+  const callback = (globalThis as Record<symbol, unknown>)[STARTUP_REPORT_KEY];
+  if (typeof callback === "function") callback(result);
+}
+
+/**
+ * Runs start-up; when it fails (an invalid environment variable, a database
+ * that cannot be opened or migrated) prints why, naming the variable, and
+ * ends the process with status 1, so a broken configuration never serves.
+ */
+export function startServerOrExit(): void {
+  try {
+    startServer();
+  } catch (error) {
+    const message =
+      error instanceof EnvError ? error.message : `Start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+    console.error(`[start] ${message}\n[start] The server is not started.`);
+    report({ ok: false, message });
+    process.exit(1);
+  }
+  report({ ok: true });
 }

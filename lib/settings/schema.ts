@@ -32,8 +32,6 @@ export const settingsSchema = z.object({
   akismetJobIntervalSeconds: z.number().int().min(1).max(3600).default(60),
   /** Comments older than this are no longer re-checked. */
   akismetRetryMaxDays: z.number().min(1).max(90).default(15),
-  /** Take the client IP from X-Forwarded-For (only behind a trusted reverse proxy). */
-  trustProxy: z.boolean().default(false),
   /** Close comments on an article this many days after it was published (0: never). */
   commentsAutoCloseDays: z.number().int().min(0).max(3650).default(0),
   /** Retention: spam is deleted after this many days (blatant spam sooner), trash after its own. */
@@ -44,8 +42,6 @@ export const settingsSchema = z.object({
   signInMaxPerAccount: z.number().int().min(1).max(1000).default(5),
   signInMaxPerIp: z.number().int().min(1).max(10_000).default(20),
   signInWindowMinutes: z.number().min(1).max(1440).default(15),
-  /** Number of trusted proxies in front of the app when trustProxy is on. */
-  trustedProxyCount: z.number().int().min(1).max(10).default(1),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

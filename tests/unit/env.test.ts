@@ -38,4 +38,17 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ NEXTAUTH_SECRET: "short" })).toThrow(/NEXTAUTH_SECRET/);
     expect(() => parseEnv({ AKISMET_KEY: "has spaces in it" })).toThrow(/AKISMET_KEY/);
   });
+
+  it("reads TRUSTED_PROXIES as a list of addresses and CIDRs, empty when unset", () => {
+    expect(parseEnv({}).TRUSTED_PROXIES).toEqual([]);
+    expect(parseEnv({ TRUSTED_PROXIES: "" }).TRUSTED_PROXIES).toEqual([]);
+    expect(parseEnv({ TRUSTED_PROXIES: "10.0.0.2, 192.168.0.0/16,::1" }).TRUSTED_PROXIES).toEqual(["10.0.0.2", "192.168.0.0/16", "::1"]);
+  });
+
+  it("names TRUSTED_PROXIES and the bad entry when one is not an address", () => {
+    expect(() => parseEnv({ TRUSTED_PROXIES: "10.0.0.2,proxy.internal" })).toThrow(
+      /TRUSTED_PROXIES: not an IP address or CIDR: "proxy.internal"/,
+    );
+    expect(() => parseEnv({ TRUSTED_PROXIES: "10.0.0.0/40" })).toThrow(/TRUSTED_PROXIES/);
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { commentsForApi, isSameOrigin } from "@/lib/comments/api";
 import { postCommentFromRequest } from "@/lib/comments/post";
+import { COMMENT_BODY_LIMIT, payloadTooLargeResponse, readJsonBody } from "@/lib/http/body";
 
 export const dynamic = "force-dynamic";
 
@@ -42,14 +43,14 @@ export async function POST(request: Request, { params }: Context) {
   if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) {
     return json(415, { error: "Send the comment as JSON (Content-Type: application/json)." });
   }
-  let parsed: z.infer<typeof postBody>;
-  try {
-    const body = postBody.safeParse(await request.json());
-    if (!body.success) return json(400, { error: "The request body must be a JSON object of strings." });
-    parsed = body.data;
-  } catch {
+  const read = await readJsonBody(request, COMMENT_BODY_LIMIT);
+  if (!read.ok) {
+    if (read.reason === "too_large") return payloadTooLargeResponse(COMMENT_BODY_LIMIT);
     return json(400, { error: "The request body is not valid JSON." });
   }
+  const body = postBody.safeParse(read.value);
+  if (!body.success) return json(400, { error: "The request body must be a JSON object of strings." });
+  const parsed = body.data;
 
   const { fax, ...fields } = parsed;
   const { result, location } = await postCommentFromRequest(slug, { ...fields, honeypot: fax ?? "" });

@@ -1,0 +1,24 @@
+import { expect, test } from "@playwright/test";
+import { AKISMET_URL } from "../playwright.config";
+
+async function akismetRequestCount(): Promise<number> {
+  const response = await fetch(`${AKISMET_URL}/__requests`);
+  return ((await response.json()) as unknown[]).length;
+}
+
+test("/healthz reports the database and its migrations, uncached, without asking Akismet", async ({ request }) => {
+  const before = await akismetRequestCount();
+  const response = await request.get("/healthz");
+  expect(response.status()).toBe(200);
+  expect(response.headers()["cache-control"]).toBe("no-store");
+  expect(response.headers()["content-type"]).toContain("application/json");
+  const body = (await response.json()) as {
+    ok: boolean;
+    database: { reachable: boolean };
+    migrations: { committed: number; applied: number; pending: number };
+  };
+  expect(body).toMatchObject({ ok: true, database: { reachable: true }, migrations: { pending: 0 } });
+  expect(body.migrations.committed).toBeGreaterThan(0);
+  expect(body.migrations.applied).toBe(body.migrations.committed);
+  expect(await akismetRequestCount()).toBe(before);
+});

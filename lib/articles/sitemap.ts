@@ -1,0 +1,42 @@
+import "server-only";
+import { desc, eq } from "drizzle-orm";
+import { articles } from "@/db/schema";
+import { getDb, type Db } from "@/lib/db";
+
+/** A sitemap file holds at most 50,000 URLs (sitemaps.org); one is the front page. */
+export const SITEMAP_ARTICLE_LIMIT = 49_999;
+/** How long a built list is served before the database is read again. */
+export const SITEMAP_TTL_MS = 5 * 60_000;
+
+export type SitemapEntry = { slug: string; updatedAt: Date };
+
+/**
+ * Published articles for the sitemap, newest first: the slug and last change
+ * only. The status filter and order walk articles_status_published_idx
+ * (no sort, no comment counts).
+ */
+export function sitemapQuery(db: Db) {
+  return db
+    .select({ slug: articles.slug, updatedAt: articles.updatedAt })
+    .from(articles)
+    .where(eq(articles.status, "published"))
+    .orderBy(desc(articles.publishedAt), desc(articles.id))
+    .limit(SITEMAP_ARTICLE_LIMIT);
+}
+
+export function listSitemapEntries(): SitemapEntry[] {
+  return sitemapQuery(getDb()).all();
+}
+
+let cached: { at: number; entries: SitemapEntry[] } | undefined;
+
+/**
+ * The sitemap's entries, read at most once per SITEMAP_TTL_MS per process:
+ * crawlers and bots asking for /sitemap.xml repeatedly cost one query.
+ */
+export function cachedSitemapEntries(now = Date.now()): SitemapEntry[] {
+  if (!cached || now - cached.at >= SITEMAP_TTL_MS || now < cached.at) {
+    cached = { at: now, entries: listSitemapEntries() };
+  }
+  return cached.entries;
+}
