@@ -41,11 +41,15 @@ test("signing out ends the session for a copy of its cookie too", async ({ brows
   await signInThroughForm(page, account);
   await copySessionCookie(first, second);
   const copy = await second.newPage();
-  await expectSignedIn(copy, account);
+  await copy.goto("/");
+  await expect(copy.getByRole("button", { name: "Sign out" })).toBeVisible();
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
 
+  await copy.reload();
+  await expect(copy.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(copy.getByRole("button", { name: "Sign out" })).toHaveCount(0);
   await expectSignedOut(copy);
   // Signing in again makes a new session, which works.
   await signInThroughForm(page, account);
