@@ -53,7 +53,7 @@ function prepareDatabaseFile(file: string): void {
  * by this user; not the working directory or one above it, the home folder,
  * or a shared folder like /tmp).
  */
-export function restrictDatabaseFiles(file: string): void {
+function restrictDatabaseFiles(file: string): void {
   for (const f of [file, `${file}-wal`, `${file}-shm`]) {
     try {
       if ((fs.statSync(f).mode & 0o777) !== OWNER_ONLY_FILE) fs.chmodSync(f, OWNER_ONLY_FILE);
