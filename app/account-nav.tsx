@@ -3,7 +3,7 @@ import { can } from "@/lib/auth/permissions";
 import { getCurrentUser } from "@/lib/auth/session";
 import { signOutAction } from "./auth-actions";
 
-/** The header's account links: sign in / register, or the account's name, its areas and sign out. */
+/** The header's account links: sign in / register, or the account's name (its page), its areas and sign out. */
 export async function AccountNav() {
   const user = await getCurrentUser();
   if (!user) {
@@ -35,7 +35,11 @@ export async function AccountNav() {
           <Link href="/admin">Admin</Link>
         </li>
       ) : null}
-      <li className="site-nav__user">{user.name}</li>
+      <li className="site-nav__user">
+        <Link href="/account" title="Your account">
+          {user.name}
+        </Link>
+      </li>
       <li>
         <form action={signOutAction}>
           <button type="submit" className="link-button">

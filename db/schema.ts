@@ -372,3 +372,21 @@ export const articleSlugs = sqliteTable("article_slugs", {
 
 export type ArticleRevision = typeof articleRevisions.$inferSelect;
 export type ArticleEvent = typeof articleEvents.$inferSelect;
+
+/**
+ * Sessions ended by "Sign out" before their token expired: the session id
+ * (the `sid` claim every session token gets at sign-in) is refused until
+ * `expires_at`, when no token carrying it can still be valid; then the row is
+ * pruned. ("Sign out everywhere" bumps users.session_version instead.)
+ */
+export const revokedSessions = sqliteTable(
+  "revoked_sessions",
+  {
+    sessionId: text("session_id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("revoked_sessions_expires_idx").on(t.expiresAt)],
+);

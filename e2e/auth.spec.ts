@@ -57,8 +57,9 @@ test("a wrong password gets one generic message; repeated failures hit the limit
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.locator("form").getByRole("alert")).toHaveText("The email or password is not right.");
 
-  // The e2e server allows 3 failures per account: the next attempt, even with
-  // the right password, is refused until the window passes.
+  // The e2e server allows 3 failures per account from one address: the next
+  // attempt from here, even with the right password, is refused until the
+  // window passes, and the message says what the owner can do.
   await page.getByLabel("Email").fill(account.email);
   for (let i = 0; i < 2; i++) {
     await page.getByLabel("Password").fill(`wrong ${i}`);
@@ -67,7 +68,9 @@ test("a wrong password gets one generic message; repeated failures hit the limit
   }
   await page.getByLabel("Password").fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.locator("form").getByRole("alert")).toHaveText(/^Too many sign-in attempts\. Try again in \d+ minutes?\.$/);
+  await expect(page.locator("form").getByRole("alert")).toHaveText(
+    /^Too many sign-in attempts\. Try again in \d+ minutes?\. You can still sign in from another device or network you usually use\. If you have forgotten your password, ask an admin of this site to set a new one\.$/,
+  );
   await expect(page.getByRole("button", { name: "Sign out" })).toHaveCount(0);
 });
 

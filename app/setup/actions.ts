@@ -3,11 +3,13 @@
 import { notFound, redirect } from "next/navigation";
 import { registerAccount, type AccountFormState } from "@/lib/auth/registration";
 import { adminExists } from "@/lib/auth/users";
+import { commentRequestContext } from "@/lib/comments/request-context";
 
 /** Creates the first admin; gone (404) once one exists. */
 export async function setupAction(_prev: AccountFormState, formData: FormData): Promise<AccountFormState> {
   if (adminExists()) notFound();
-  const result = await registerAccount(formData, "admin", { onlyIfNoAdmin: true });
+  const { ip } = await commentRequestContext();
+  const result = await registerAccount(formData, "admin", { ip, onlyIfNoAdmin: true });
   if (!result.ok) {
     if (adminExists()) notFound();
     return result.state;

@@ -4,6 +4,7 @@
  * (the same secret the server was started with). Signing in itself is tested
  * through the form (auth.spec.ts).
  */
+import crypto from "node:crypto";
 import { hash } from "@node-rs/argon2";
 import Database from "better-sqlite3";
 import { encode } from "next-auth/jwt";
@@ -39,10 +40,10 @@ export async function createAccount(role: Role, options: { banned?: boolean; nam
   }
 }
 
-/** The value of next-auth's session cookie for an account. */
+/** The value of next-auth's session cookie for an account: a new session (its own session id, as a sign-in gives). */
 export async function sessionToken(account: TestAccount): Promise<string> {
   return encode({
-    token: { sub: String(account.id), name: account.name, email: account.email, sv: 0 },
+    token: { sub: String(account.id), name: account.name, email: account.email, sv: 0, sid: crypto.randomUUID() },
     secret: E2E_NEXTAUTH_SECRET,
   });
 }

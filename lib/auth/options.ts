@@ -1,17 +1,21 @@
 import "server-only";
+import crypto from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
+import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { env } from "@/lib/env";
-import { requestClientIp } from "@/lib/http/client-address";
 import { verifyPassword } from "./password";
-import { assertSignInAllowed, recordFailedSignIn, recordSuccessfulSignIn } from "./rate-limit";
+import { beginSignInAttempt, signInSucceeded } from "./rate-limit";
+import { headerReader, requestIp } from "./request-ip";
+import { isSessionRevoked } from "./revocations";
 import { ACCOUNT_SUSPENDED } from "./rules";
 import { getServerSecret } from "./secret";
 import { getAccountForSignIn, recordSignIn } from "./users";
 
 
-const SESSION_MAX_AGE = 30 * 24 * 60 * 60; // 30 days
+/** Seconds a session token stays valid after it was last issued or renewed. */
+export const SESSION_MAX_AGE = 30 * 24 * 60 * 60; // 30 days
 
 const credentials = z.object({
   email: z.string().trim().toLowerCase().max(100),
@@ -19,10 +23,12 @@ const credentials = z.object({
 });
 
 /**
- * Checks an email and password: rate limits first (per account and per IP),
- * then the password; a banned account is refused after a correct password.
- * Returns the account for the session, or null; throws (with a message the
- * sign-in form shows) when rate limited or suspended.
+ * Checks an email and password. The attempt is counted against the limits
+ * (per account from this IP, per account, per IP) before the password is
+ * checked, so parallel guesses cannot outrun the count; a right password
+ * gives the attempt back. A banned account is refused after a correct
+ * password. Returns the account for the session, or null; throws (with a
+ * message the sign-in form shows) when rate limited or suspended.
  */
 export async function authorizeCredentials(
   raw: Record<string, unknown> | undefined,
@@ -31,28 +37,36 @@ export async function authorizeCredentials(
   const parsed = credentials.safeParse(raw ?? {});
   if (!parsed.success || !parsed.data.email || !parsed.data.password) return null;
   const { email, password } = parsed.data;
-  const ip = requestClientIp({
-    get: (name) => { const v = headers[name.toLowerCase()]; return Array.isArray(v) ? v.join(", ") : (v ?? null); },
-  });
-  await assertSignInAllowed(email, ip);
+  const attempt = await beginSignInAttempt(email, requestIp(headerReader(headers)));
   const account = getAccountForSignIn(email);
   const ok = await verifyPassword(account?.passwordHash ?? null, password);
-  if (!account || !ok) {
-    await recordFailedSignIn(email, ip);
-    return null;
-  }
+  if (!account || !ok) return null;
   if (account.banned) throw new Error(ACCOUNT_SUSPENDED);
-  await recordSuccessfulSignIn(email);
+  await signInSucceeded(attempt);
   recordSignIn(account.id);
   return { id: String(account.id), name: account.name, email: account.email, sv: account.sessionVersion };
+}
+
+/**
+ * The session token's contents on sign-in and on every renewal: a new random
+ * session id (`sid`) at sign-in, which "Sign out" revokes. A token without
+ * one (issued before session ids existed) or with a revoked one is emptied,
+ * so it no longer names an account and renewing it cannot extend it.
+ */
+export function sessionToken(token: JWT, user: { sv?: number } | undefined): JWT {
+  if (user) return { ...token, sv: user.sv ?? 0, sid: crypto.randomUUID() };
+  const sid = typeof token.sid === "string" ? token.sid : "";
+  if (!sid || isSessionRevoked(sid)) return {};
+  return token;
 }
 
 let cached: NextAuthOptions | undefined;
 
 /**
  * next-auth v4: the Credentials provider with JWT sessions (the only kind it
- * supports). The token carries the account id and its session version; the
- * role and ban are read from the database on every request (session.ts).
+ * supports). The token carries the account id, its session version and a
+ * session id; the role and ban are read from the database on every request,
+ * and the session id is checked against signed-out sessions (session.ts).
  */
 export function getAuthOptions(): NextAuthOptions {
   if (cached) return cached;
@@ -76,11 +90,10 @@ export function getAuthOptions(): NextAuthOptions {
     ],
     callbacks: {
       jwt({ token, user }) {
-        if (user) token.sv = (user as { sv?: number }).sv ?? 0;
-        return token;
+        return sessionToken(token, user as { sv?: number } | undefined);
       },
       session({ session, token }) {
-        return { ...session, user: { id: token.sub, name: token.name, email: token.email }, sv: token.sv };
+        return { ...session, user: { id: token.sub, name: token.name, email: token.email }, sv: token.sv, sid: token.sid };
       },
     },
   };

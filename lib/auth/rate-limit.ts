@@ -1,59 +1,126 @@
 import "server-only";
-import { RateLimiterMemory } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { getSettings } from "@/lib/settings";
 
 /**
- * Failed sign-ins counted per account and per IP (rate-limiter-flexible, in
- * memory: the app runs as one process). Only failures count; a successful
- * sign-in clears the account's count, and counts expire after the window.
+ * Attempt limits (rate-limiter-flexible, in memory: the app runs as one
+ * process). An attempt is counted BEFORE the expensive work (an argon2 check
+ * or hash), so a burst of parallel requests cannot all get through while the
+ * first ones are still being verified; an attempt that turns out fine gives
+ * its points back.
  */
-type Limiters = { key: string; account: RateLimiterMemory; ip: RateLimiterMemory };
+type Check = { limiter: RateLimiterMemory; key: string; reason: string };
 
-const globalForLimits = globalThis as typeof globalThis & { __newsroomSignInLimits?: Limiters };
+export type AttemptResult =
+  | { ok: true; consumed: readonly Check[] }
+  | { ok: false; reason: string; retryAfterMs: number };
 
-function limiters(): Limiters {
+/**
+ * Takes one point from every limiter, all or nothing: when one is over its
+ * limit, the others get their point back (a refused attempt costs nothing
+ * more) and the answer says which limit refused and for how long.
+ */
+export async function consumeAttempt(checks: readonly Check[]): Promise<AttemptResult> {
+  const consumed: Check[] = [];
+  for (const check of checks) {
+    try {
+      await check.limiter.consume(check.key);
+      consumed.push(check);
+    } catch (error) {
+      // The refusing limiter counted the point too: give it back so the count
+      // stays at the limit (the window's end does not move either way).
+      await check.limiter.reward(check.key);
+      await refundAttempt(consumed);
+      if (error instanceof RateLimiterRes) return { ok: false, reason: check.reason, retryAfterMs: error.msBeforeNext };
+      throw error;
+    }
+  }
+  return { ok: true, consumed };
+}
+
+/** Gives the points of an attempt back (not below zero: a window that ended meanwhile stays ended). */
+export async function refundAttempt(consumed: readonly Check[]): Promise<void> {
+  for (const { limiter, key } of consumed) {
+    const current = await limiter.get(key);
+    if (current && current.consumedPoints > 0) await limiter.reward(key);
+  }
+}
+
+export function minutesText(ms: number): string {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+/**
+ * Sign-in limits, three of them, each over `signInWindowMinutes`:
+ * - per account from one address (`signInMaxPerAccountAndIp`, strict): an
+ *   attacker guessing from their address locks only themselves out, not the
+ *   owner signing in from theirs;
+ * - per account from all addresses (`signInMaxPerAccountAllIps`, a higher
+ *   ceiling against guessing spread over many addresses);
+ * - per address across accounts (`signInMaxPerIp`).
+ * Failed attempts keep their points; a successful one gives them back and
+ * clears the account's count for that address.
+ */
+type SignInLimiters = { key: string; accountAndIp: RateLimiterMemory; account: RateLimiterMemory; ip: RateLimiterMemory };
+
+const globalForLimits = globalThis as typeof globalThis & { __newsroomSignInLimits?: SignInLimiters };
+
+function signInLimiters(): SignInLimiters {
   const s = getSettings();
-  const key = `${s.signInMaxPerAccount}/${s.signInMaxPerIp}/${s.signInWindowMinutes}`;
+  const key = `${s.signInMaxPerAccountAndIp}/${s.signInMaxPerAccountAllIps}/${s.signInMaxPerIp}/${s.signInWindowMinutes}`;
   const existing = globalForLimits.__newsroomSignInLimits;
   if (existing?.key === key) return existing;
   const duration = Math.round(s.signInWindowMinutes * 60);
   const created = {
     key,
-    account: new RateLimiterMemory({ keyPrefix: "signin-account", points: s.signInMaxPerAccount, duration }),
+    accountAndIp: new RateLimiterMemory({ keyPrefix: "signin-account-ip", points: s.signInMaxPerAccountAndIp, duration }),
+    account: new RateLimiterMemory({ keyPrefix: "signin-account", points: s.signInMaxPerAccountAllIps, duration }),
     ip: new RateLimiterMemory({ keyPrefix: "signin-ip", points: s.signInMaxPerIp, duration }),
   };
   globalForLimits.__newsroomSignInLimits = created;
   return created;
 }
 
+const ACCOUNT_AND_IP = "account-and-ip";
+const ACCOUNT = "account";
+const IP = "ip";
+
+/** Thrown (its message shown on the sign-in form) when an attempt is refused. */
 export class TooManySignInAttempts extends Error {
-  constructor(readonly retryAfterMs: number) {
-    const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
-    super(`Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
+  constructor(
+    readonly reason: string,
+    readonly retryAfterMs: number,
+  ) {
+    const wait = `Too many sign-in attempts. Try again in ${minutesText(retryAfterMs)}.`;
+    super(
+      reason === ACCOUNT_AND_IP
+        ? `${wait} You can still sign in from another device or network you usually use. If you have forgotten your password, ask an admin of this site to set a new one.`
+        : reason === ACCOUNT
+          ? `${wait} If you have forgotten your password, ask an admin of this site to set a new one.`
+          : wait,
+    );
     this.name = "TooManySignInAttempts";
   }
 }
 
-/** Throws TooManySignInAttempts while the account or the IP is over its limit. */
-export async function assertSignInAllowed(email: string, ip: string): Promise<void> {
-  const { account, ip: byIp } = limiters();
-  const checks = [
-    { limiter: account, key: email, max: account.points },
-    ...(ip ? [{ limiter: byIp, key: ip, max: byIp.points }] : []),
-  ];
-  for (const { limiter, key, max } of checks) {
-    const res = await limiter.get(key);
-    if (res && res.consumedPoints >= max) throw new TooManySignInAttempts(res.msBeforeNext);
-  }
+export type SignInAttempt = { email: string; ip: string; consumed: readonly Check[] };
+
+/** Counts a sign-in attempt before the password is checked; throws TooManySignInAttempts when over a limit. */
+export async function beginSignInAttempt(email: string, ip: string): Promise<SignInAttempt> {
+  const { accountAndIp, account, ip: byIp } = signInLimiters();
+  const address = ip || "unknown";
+  const result = await consumeAttempt([
+    { limiter: accountAndIp, key: `${email}\u0000${address}`, reason: ACCOUNT_AND_IP },
+    { limiter: account, key: email, reason: ACCOUNT },
+    ...(ip ? [{ limiter: byIp, key: ip, reason: IP }] : []),
+  ]);
+  if (!result.ok) throw new TooManySignInAttempts(result.reason, result.retryAfterMs);
+  return { email, ip: address, consumed: result.consumed };
 }
 
-export async function recordFailedSignIn(email: string, ip: string): Promise<void> {
-  const { account, ip: byIp } = limiters();
-  // consume() rejects once the limit is passed: the count is what matters here.
-  await account.consume(email).catch(() => undefined);
-  if (ip) await byIp.consume(ip).catch(() => undefined);
-}
-
-export async function recordSuccessfulSignIn(email: string): Promise<void> {
-  await limiters().account.delete(email);
+/** The password was right: the attempt is given back, and the account's failures from this address are forgotten. */
+export async function signInSucceeded(attempt: SignInAttempt): Promise<void> {
+  await refundAttempt(attempt.consumed);
+  await signInLimiters().accountAndIp.delete(`${attempt.email}\u0000${attempt.ip}`);
 }

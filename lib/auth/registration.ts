@@ -1,5 +1,6 @@
 import "server-only";
 import type { UserRole } from "@/db/schema";
+import { consumeRegistration } from "./registration-limit";
 import { newAccountSchema } from "./rules";
 import { createAccount } from "./users";
 
@@ -16,9 +17,15 @@ export type RegistrationResult = { ok: true; id: number; email: string } | { ok:
 
 /**
  * Validates and creates an account from a form: a reader (`/register`) or the
- * first admin (`/setup`, refused once an admin exists).
+ * first admin (`/setup`, refused once an admin exists). Each valid attempt
+ * counts against the limit for the sender's address (`ip`) before the
+ * password is hashed.
  */
-export async function registerAccount(formData: FormData, role: UserRole, options: { onlyIfNoAdmin?: boolean } = {}): Promise<RegistrationResult> {
+export async function registerAccount(
+  formData: FormData,
+  role: UserRole,
+  options: { ip: string; onlyIfNoAdmin?: boolean },
+): Promise<RegistrationResult> {
   const raw = {
     name: String(formData.get("name") ?? ""),
     email: String(formData.get("email") ?? ""),
@@ -34,6 +41,8 @@ export async function registerAccount(formData: FormData, role: UserRole, option
     }
     return { ok: false, state: { message: "Please correct the highlighted fields.", fieldErrors, values } };
   }
+  const refused = await consumeRegistration(options.ip);
+  if (refused) return { ok: false, state: { message: refused, fieldErrors: {}, values } };
   const created = await createAccount({ ...parsed.data, role, onlyIfNoAdmin: options.onlyIfNoAdmin });
   if (!created.ok) {
     return created.reason === "email_taken"

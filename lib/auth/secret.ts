@@ -26,9 +26,11 @@ export function getServerSecret(): string {
   let secret: string;
   try {
     secret = fs.readFileSync(file, "utf8").trim();
+    // A copy or an older install may have left it readable by others.
+    if ((fs.statSync(file).mode & 0o777) !== 0o600) fs.chmodSync(file, 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     secret = crypto.randomBytes(48).toString("base64url");
     try {
       // "wx": never overwrite a secret another process wrote first.

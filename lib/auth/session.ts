@@ -5,6 +5,7 @@ import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { getAuthOptions } from "./options";
 import { can, type Capability } from "./permissions";
+import { isSessionRevoked } from "./revocations";
 import { safeCallbackUrl } from "./rules";
 import { getAccountById, type AccountSummary } from "./users";
 
@@ -13,12 +14,13 @@ export type CurrentUser = AccountSummary;
 /** next-auth's session cookie, plain or `__Secure-` prefixed, possibly split into chunks. */
 export const SESSION_COOKIE = /^(__Secure-)?next-auth\.session-token(\.\d+)?$/;
 
-type SessionShape = { user?: { id?: string }; sv?: number } | null;
+type SessionShape = { user?: { id?: string }; sv?: number; sid?: string } | null;
 
 /**
  * The signed-in account for this request, read from the database (a role or
  * ban in a token could be stale), or null when signed out, deleted, or when
- * the token predates a password, role or ban change (session version).
+ * the token predates a password, role or ban change or a "Sign out
+ * everywhere" (session version), or when its session was signed out.
  * A banned account is returned with `banned: true`: it is signed in but may
  * do nothing.
  */
@@ -29,6 +31,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = (await getServerSession(getAuthOptions())) as SessionShape;
   const id = Number(session?.user?.id);
   if (!Number.isSafeInteger(id) || id <= 0) return null;
+  if (!session?.sid || isSessionRevoked(session.sid)) return null;
   const account = getAccountById(id);
   if (!account || account.sessionVersion !== (session?.sv ?? 0)) return null;
   return account;

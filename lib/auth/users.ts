@@ -49,6 +49,15 @@ export function recordSignIn(id: number, at = new Date()): void {
   getDb().update(users).set({ lastSignInAt: at }).where(eq(users.id, id)).run();
 }
 
+/** Ends every session of the account ("Sign out everywhere"): tokens carry the old session version. */
+export function endAllSessions(id: number): void {
+  getDb()
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .where(eq(users.id, id))
+    .run();
+}
+
 export type CreateAccountResult = { ok: true; id: number } | { ok: false; reason: "email_taken" | "admin_exists" };
 
 /**

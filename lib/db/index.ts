@@ -1,5 +1,6 @@
 import "server-only";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
@@ -14,17 +15,67 @@ export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 
 /**
  * Opens (creating when missing) a SQLite file with the settings every
- * connection of this app uses: WAL, foreign keys, a busy timeout.
+ * connection of this app uses: WAL, foreign keys, a busy timeout. The files
+ * hold password hashes, emails and IPs, so they are readable by the owner
+ * only (see `restrictDatabaseFiles`).
  */
 export function openDatabase(file: string, { synchronous = "normal" }: { synchronous?: "normal" | "full" } = {}): Db {
-  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ":memory:") prepareDatabaseFile(path.resolve(file));
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   // NORMAL: nothing committed is lost when the process dies; FULL: nor on power loss (decision 010).
   sqlite.pragma(`synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`);
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  if (file !== ":memory:") restrictDatabaseFiles(path.resolve(file));
   return drizzle(sqlite, { schema }) as Db;
+}
+
+const OWNER_ONLY_FILE = 0o600;
+const OWNER_ONLY_FOLDER = 0o700;
+
+/**
+ * Before SQLite opens the file: its folder is created owner-only, and a
+ * missing database file is created empty with mode 0600 (SQLite gives the
+ * -wal and -shm files it creates later the database file's mode).
+ */
+function prepareDatabaseFile(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: OWNER_ONLY_FOLDER });
+  try {
+    fs.closeSync(fs.openSync(file, "wx", OWNER_ONLY_FILE));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+}
+
+/**
+ * Tightens existing files from before (created 0644): the database, -wal and
+ * -shm to 0600, and the data folder to 0700 when it is the app's own (owned
+ * by this user; not the working directory or one above it, the home folder,
+ * or a shared folder like /tmp).
+ */
+function restrictDatabaseFiles(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((fs.statSync(f).mode & 0o777) !== OWNER_ONLY_FILE) fs.chmodSync(f, OWNER_ONLY_FILE);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+  }
+  const folder = path.dirname(file);
+  if (isDedicatedFolder(folder)) {
+    const mode = fs.statSync(folder).mode & 0o777;
+    if (mode !== OWNER_ONLY_FOLDER) fs.chmodSync(folder, OWNER_ONLY_FOLDER);
+  }
+}
+
+function isDedicatedFolder(folder: string): boolean {
+  const stat = fs.statSync(folder);
+  if (typeof process.getuid === "function" && stat.uid !== process.getuid()) return false;
+  if (stat.mode & 0o1000) return false; // sticky bit: a shared folder, like /tmp
+  const cwd = process.cwd();
+  const isCwdOrAbove = cwd === folder || cwd.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep);
+  return !isCwdOrAbove && folder !== os.homedir() && folder !== path.parse(folder).root;
 }
 
 /** Applies every committed migration not yet applied. */

@@ -38,10 +38,18 @@ export const settingsSchema = z.object({
   spamRetentionDays: z.number().int().min(1).max(3650).default(15),
   blatantSpamRetentionDays: z.number().int().min(0).max(3650).default(1),
   trashRetentionDays: z.number().int().min(1).max(3650).default(30),
-  /** Failed sign-ins allowed per account, and per IP, within the window below. */
-  signInMaxPerAccount: z.number().int().min(1).max(1000).default(5),
+  /**
+   * Failed sign-ins allowed within the window below: per account from one IP
+   * (strict: someone guessing from their address does not lock the owner out
+   * of theirs), per account from all IPs (a ceiling), and per IP.
+   */
+  signInMaxPerAccountAndIp: z.number().int().min(1).max(1000).default(5),
+  signInMaxPerAccountAllIps: z.number().int().min(1).max(100_000).default(100),
   signInMaxPerIp: z.number().int().min(1).max(10_000).default(20),
   signInWindowMinutes: z.number().min(1).max(1440).default(15),
+  /** Accounts an IP may try to create (/register and /setup) within the window below. */
+  registrationsMaxPerIp: z.number().int().min(1).max(10_000).default(5),
+  registrationWindowMinutes: z.number().min(1).max(10_080).default(60),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

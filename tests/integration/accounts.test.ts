@@ -26,7 +26,9 @@ async function account(role: "reader" | "editor" | "moderator" | "admin", passwo
 
 const headers = (ip: string) => ({ "x-newsroom-peer-ip": ip });
 
-beforeEach(() => updateSettings({ signInMaxPerAccount: 3, signInMaxPerIp: 50, signInWindowMinutes: 15 }));
+beforeEach(() =>
+  updateSettings({ signInMaxPerAccountAndIp: 3, signInMaxPerAccountAllIps: 100, signInMaxPerIp: 50, signInWindowMinutes: 15 }),
+);
 
 describe("passwords", () => {
   it("are stored as argon2id hashes and verified", async () => {
@@ -53,14 +55,45 @@ describe("signing in (the Credentials provider's authorize)", () => {
     expect(await authorizeCredentials({ email: "nobody@example.com", password: "wrong password" }, headers("198.51.100.2"))).toBeNull();
   });
 
-  it("limits failures per account, even from different IPs, and a success clears the count", async () => {
+  it("limits failures per account from one IP, and a success there clears the count", async () => {
     const a = await account("reader");
-    for (let i = 0; i < 2; i++) expect(await authorizeCredentials({ email: a.email, password: "nope" }, headers(`198.51.100.${10 + i}`))).toBeNull();
+    const ip = "198.51.100.10";
+    for (let i = 0; i < 2; i++) expect(await authorizeCredentials({ email: a.email, password: "nope" }, headers(ip))).toBeNull();
     // Under the limit, the right password still works and resets the count.
-    expect(await authorizeCredentials({ email: a.email, password: a.password }, headers("198.51.100.20"))).not.toBeNull();
-    for (let i = 0; i < 3; i++) await authorizeCredentials({ email: a.email, password: "nope" }, headers(`198.51.100.${30 + i}`));
-    await expect(authorizeCredentials({ email: a.email, password: a.password }, headers("198.51.100.40"))).rejects.toThrow(
-      /^Too many sign-in attempts\. Try again in 15 minutes\.$/,
+    expect(await authorizeCredentials({ email: a.email, password: a.password }, headers(ip))).not.toBeNull();
+    for (let i = 0; i < 3; i++) expect(await authorizeCredentials({ email: a.email, password: "nope" }, headers(ip))).toBeNull();
+    await expect(authorizeCredentials({ email: a.email, password: a.password }, headers(ip))).rejects.toThrow(
+      /^Too many sign-in attempts\. Try again in 15 minutes\. You can still sign in from another device or network you usually use\. If you have forgotten your password, ask an admin of this site to set a new one\.$/,
+    );
+  });
+
+  it("verifies at most the allowed number of parallel guesses", async () => {
+    const a = await account("reader");
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, (_, i) => authorizeCredentials({ email: a.email, password: `guess ${i}` }, headers("198.51.100.50"))),
+    );
+    // A "wrong password" answer (null) means the password was checked; the rest were refused before any check.
+    const checked = results.filter((r) => r.status === "fulfilled" && r.value === null).length;
+    const refused = results.filter((r) => r.status === "rejected" && /^Too many sign-in attempts/.test(String((r.reason as Error).message))).length;
+    expect(checked).toBe(3);
+    expect(refused).toBe(22);
+  });
+
+  it("does not lock the owner out when someone else burns the limit from their address", async () => {
+    const a = await account("reader");
+    const attacker = headers("203.0.113.66");
+    await Promise.allSettled(Array.from({ length: 10 }, (_, i) => authorizeCredentials({ email: a.email, password: `guess ${i}` }, attacker)));
+    await expect(authorizeCredentials({ email: a.email, password: a.password }, attacker)).rejects.toThrow(/Too many sign-in attempts/);
+    // The owner, from their own network, signs in.
+    expect(await authorizeCredentials({ email: a.email, password: a.password }, headers("198.51.100.77"))).toMatchObject({ id: String(a.id) });
+  });
+
+  it("caps failures per account across all IPs", async () => {
+    updateSettings({ signInMaxPerAccountAllIps: 6 });
+    const a = await account("reader");
+    for (let i = 0; i < 6; i++) expect(await authorizeCredentials({ email: a.email, password: "nope" }, headers(`198.51.100.${120 + i}`))).toBeNull();
+    await expect(authorizeCredentials({ email: a.email, password: a.password }, headers("198.51.100.140"))).rejects.toThrow(
+      /^Too many sign-in attempts\. Try again in 15 minutes\. If you have forgotten your password, ask an admin of this site to set a new one\.$/,
     );
   });
 

@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { getCurrentUser } from "@/lib/auth/session";
+import { signOutEverywhereAction } from "./actions";
+
+export const metadata: Metadata = { title: "Your account", robots: { index: false } };
+export const dynamic = "force-dynamic";
+
+/** The signed-in account: who it is, and ending its sessions on every device. */
+export default async function AccountPage() {
+  const user = await getCurrentUser();
+  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent("/account")}`);
+  return (
+    <div className="auth-page">
+      <h1 className="page-heading">Your account</h1>
+      <dl className="account-details">
+        <dt>Name</dt>
+        <dd>{user.name}</dd>
+        <dt>Email</dt>
+        <dd>{user.email}</dd>
+        <dt>Role</dt>
+        <dd>{ROLE_LABELS[user.role]}{user.banned ? " (suspended)" : ""}</dd>
+      </dl>
+      <section aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">Sessions</h2>
+        <p className="muted">
+          “Sign out” in the menu ends the session in this browser. If you signed in on a device you no longer use, or think
+          someone else has, sign out everywhere: every browser signed in to this account, this one included, is signed out.
+        </p>
+        <form action={signOutEverywhereAction}>
+          <button type="submit">Sign out everywhere</button>
+        </form>
+      </section>
+    </div>
+  );
+}

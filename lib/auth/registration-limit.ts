@@ -1,0 +1,38 @@
+import "server-only";
+import { RateLimiterMemory } from "rate-limiter-flexible";
+import { getSettings } from "@/lib/settings";
+import { consumeAttempt, minutesText } from "./rate-limit";
+
+/**
+ * Accounts an address may try to create (/register and /setup together):
+ * `registrationsMaxPerIp` per `registrationWindowMinutes`, counted before the
+ * password is hashed (in memory: the app runs as one process).
+ */
+type RegistrationLimiter = { key: string; limiter: RateLimiterMemory };
+
+const globalForLimit = globalThis as typeof globalThis & { __newsroomRegistrationLimit?: RegistrationLimiter };
+
+function registrationLimiter(): RateLimiterMemory {
+  const s = getSettings();
+  const key = `${s.registrationsMaxPerIp}/${s.registrationWindowMinutes}`;
+  const existing = globalForLimit.__newsroomRegistrationLimit;
+  if (existing?.key === key) return existing.limiter;
+  const limiter = new RateLimiterMemory({
+    keyPrefix: "registration-ip",
+    points: s.registrationsMaxPerIp,
+    duration: Math.round(s.registrationWindowMinutes * 60),
+  });
+  globalForLimit.__newsroomRegistrationLimit = { key, limiter };
+  return limiter;
+}
+
+/**
+ * Counts one account creation from an address. Null when allowed; otherwise
+ * the message to show. An unknown address shares one count with the others
+ * that are unknown, so the limit holds even then.
+ */
+export async function consumeRegistration(ip: string): Promise<string | null> {
+  const result = await consumeAttempt([{ limiter: registrationLimiter(), key: ip || "unknown", reason: "ip" }]);
+  if (result.ok) return null;
+  return `Too many accounts were requested from your network recently (a limit against automated sign-ups). Try again in ${minutesText(result.retryAfterMs)}.`;
+}
