@@ -41,12 +41,28 @@ export const newAccountSchema = z
 export type NewAccount = z.infer<typeof newAccountSchema>;
 
 /**
- * Where to go after signing in: only a path on this site (no `//host`,
- * no scheme), so `callbackUrl` cannot send people elsewhere.
+ * A redirect target that came from a request (`callbackUrl`, a Referer),
+ * made safe: resolved with the WHATWG URL parser against the site's own URL
+ * (`siteUrl`, i.e. `SITE_URL`; a parameter so this file stays free of
+ * server-only imports) and accepted only when it lands on the site's origin.
+ * The parser does what a browser does with `/\t/evil.example`, `/\\evil`,
+ * `//evil`, `https:evil`, so whatever it accepts a browser reads the same way.
+ * Returns the path, query and fragment on this site, or `fallback`.
  */
-export function safeCallbackUrl(value: unknown, fallback = "/"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
+export function safeCallbackUrl(value: unknown, siteUrl: string, fallback = "/"): string {
+  if (typeof value !== "string" || value === "" || value.length > 2000) return fallback;
+  let site: URL;
+  let target: URL;
+  try {
+    site = new URL(siteUrl);
+    target = new URL(value, site.origin + "/");
+  } catch {
     return fallback;
   }
-  return value.slice(0, 2000);
+  if (target.origin !== site.origin || target.username !== "" || target.password !== "") return fallback;
+  const path = target.pathname + target.search + target.hash;
+  // `/.//evil.example` resolves to the path `//evil.example`, which a browser
+  // would read as another host: refuse any path that starts with two slashes.
+  if (!path.startsWith("/") || path.startsWith("//")) return fallback;
+  return path;
 }
