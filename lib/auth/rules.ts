@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { findInvisibleCharacter, invisibleCharacterMessage } from "@/lib/text/invisible-characters";
 
 /**
  * Account field rules, shared by the forms (shown to people), the server
@@ -12,19 +13,31 @@ export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 200;
 export const PASSWORD_RULES = `At least ${PASSWORD_MIN} characters; a passphrase of several words is best.`;
 
-export const emailField = z
-  .string()
-  .trim()
-  .min(1, "Enter your email address.")
-  .max(100, "An email address can be at most 100 characters.")
-  .pipe(z.email("Enter a valid email address, like name@example.com."))
+/** NFC-normalised and trimmed, then refused if it holds an invisible or control character (bidi override, zero-width, C0/C1). */
+const visibleText = (what: string) =>
+  z
+    .string()
+    .transform((v) => v.normalize("NFC").trim())
+    .pipe(
+      z.string().check((ctx) => {
+        const found = findInvisibleCharacter(ctx.value);
+        if (found) ctx.issues.push({ code: "custom", input: ctx.value, message: invisibleCharacterMessage(what, found) });
+      }),
+    );
+
+export const emailField = visibleText("Your email address")
+  .pipe(
+    z
+      .string()
+      .min(1, "Enter your email address.")
+      .max(100, "An email address can be at most 100 characters.")
+      .pipe(z.email("Enter a valid email address, like name@example.com.")),
+  )
   .transform((e) => e.toLowerCase());
 
-export const nameField = z
-  .string()
-  .trim()
-  .min(1, "Enter your name.")
-  .max(245, "A name can be at most 245 characters.");
+export const nameField = visibleText("Your name").pipe(
+  z.string().min(1, "Enter your name.").max(245, "A name can be at most 245 characters."),
+);
 
 export const passwordField = z
   .string()
