@@ -10,7 +10,7 @@ import { akismetConfigured, akismetIsTest, callAkismet, toCheckRecord } from "@/
 import { buildCheckParams } from "@/lib/spam/params";
 import { decideStatus, retryDelayMs, type StatusDecision } from "@/lib/spam/verdict";
 import { runDefences } from "./defences";
-import { checkFormToken } from "./form-token";
+import { checkFormToken, issueFormToken } from "./form-token";
 import { addCommentEvent } from "./history";
 import { defenceLookups } from "./lookups";
 import { commentDepth } from "./thread";
@@ -39,6 +39,8 @@ export type SubmitResult =
   | { ok: true; commentId: number; status: CommentStatus; articleId: number; articleSlug: string }
   | { ok: false; kind: "invalid"; fieldErrors: FieldErrors; message: string }
   | { ok: false; kind: "refused"; code: "flood" | "duplicate" | "closed" | "suspended"; message: string }
+  /** The form was rendered too long ago: nothing stored; post again with `formToken`. */
+  | { ok: false; kind: "expired"; message: string; formToken: string }
   | { ok: false; kind: "not_found"; message: string };
 
 const INVALID_MESSAGE = "Please correct the highlighted fields; your comment has been kept.";
@@ -112,6 +114,9 @@ export async function submitComment(
     lookups: defenceLookups(db),
   });
   if (defence.outcome === "refused") {
+    if (defence.code === "expired") {
+      return { ok: false, kind: "expired", message: defence.message, formToken: issueFormToken(article.id, now.getTime()) };
+    }
     return { ok: false, kind: "refused", code: defence.code, message: defence.message };
   }
 
