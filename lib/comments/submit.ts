@@ -14,7 +14,7 @@ import { checkFormToken, issueFormToken } from "./form-token";
 import { addCommentEvent } from "./history";
 import { defenceLookups } from "./lookups";
 import { commentDepth } from "./thread";
-import { validateComment, type FieldErrors } from "./validation";
+import { INVALID_COMMENT_MESSAGE, validateComment, type FieldErrors } from "./validation";
 
 /** Roles whose comments are approved without checks. */
 export const TRUSTED_ROLES: readonly UserRole[] = ["editor", "moderator", "admin"];
@@ -43,7 +43,7 @@ export type SubmitResult =
   | { ok: false; kind: "expired"; message: string; formToken: string }
   | { ok: false; kind: "not_found"; message: string };
 
-const INVALID_MESSAGE = "Please correct the highlighted fields; your comment has been kept.";
+const INVALID_MESSAGE = INVALID_COMMENT_MESSAGE;
 
 /**
  * The comment pipeline: validate, run the local defences, store, check with

@@ -130,6 +130,9 @@ export function formValues(raw: Record<string, unknown>): CommentFormValues {
   };
 }
 
+/** The form's message when a field needs correcting (the server's and the browser's check say the same). */
+export const INVALID_COMMENT_MESSAGE = "Please correct the highlighted fields; your comment has been kept.";
+
 /** Validates a submission; a guest must give name and email. */
 export function validateComment(
   raw: Record<string, unknown>,
