@@ -85,6 +85,16 @@ describe("safeCallbackUrl: redirect targets from a request", () => {
     }
   });
 
+  it("reads `http:host` on an http site as a path on the site, as browsers do", () => {
+    for (const value of ["http:evil.example", "http:/\tevil.example/x"]) {
+      const path = safeCallbackUrl(value, "http://localhost:3000");
+      expect(path.startsWith("/") && !path.startsWith("//")).toBe(true);
+      expect(new URL(path, "http://localhost:3000/login").origin).toBe("http://localhost:3000");
+    }
+    expect(safeCallbackUrl("http://evil.example", "http://localhost:3000")).toBe("/");
+    expect(safeCallbackUrl("http:\\\\evil.example", "http://localhost:3000")).toBe("/");
+  });
+
   it("takes the origin from the site URL, whatever its path", () => {
     expect(safeCallbackUrl("/admin", "http://127.0.0.1:3100/")).toBe("/admin");
     expect(safeCallbackUrl("http://127.0.0.1:3100/admin", "http://127.0.0.1:3100")).toBe("/admin");
