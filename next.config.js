@@ -35,7 +35,12 @@ const nextConfig = {
   // superagent (akismet-api's HTTP client) cannot be bundled by Turbopack.
   serverExternalPackages: ["akismet-api"],
   // forbidden() answers 403 with app/forbidden.tsx (lib/auth/session.ts).
-  experimental: { authInterrupts: true },
+  experimental: {
+    authInterrupts: true,
+    // Comment form posts: keep equal to COMMENT_FORM_BODY_LIMIT_BYTES
+    // (lib/comments/form-limits.ts); bigger posts get proxy.ts's 413 page.
+    serverActions: { bodySizeLimit: "1mb" },
+  },
   // Migrations and seed articles are read from disk at start-up.
   outputFileTracingIncludes: {
     "/**": ["./db/migrations/**/*", "./db/seed/**/*"],

@@ -3,7 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { SIGN_IN_FAILED } from "@/lib/auth/rules";
+import { SIGN_IN_FAILED, safeCallbackUrl } from "@/lib/auth/rules";
 
 /**
  * Signs in through next-auth's Credentials provider. The message for an
@@ -32,7 +32,9 @@ export function LoginForm({ callbackUrl, initialEmail }: { callbackUrl: string; 
         setPending(false);
         return;
       }
-      router.replace(callbackUrl);
+      // The server checked callbackUrl already; check again before leaving,
+      // against the origin this page is on, so no path can lead off the site.
+      router.replace(safeCallbackUrl(callbackUrl, window.location.origin));
       router.refresh();
     } catch {
       setError("Signing in failed: the server could not be reached. Try again.");

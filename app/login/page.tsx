@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { safeCallbackUrl } from "@/lib/auth/rules";
+import { siteRedirectPath } from "@/lib/auth/redirect-target";
 import { getCurrentUser } from "@/lib/auth/session";
 import { LoginForm } from "./login-form";
 
@@ -11,7 +11,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 export default async function LoginPage({ searchParams }: Props) {
   const params = await searchParams;
-  const callbackUrl = safeCallbackUrl(params.callbackUrl);
+  const callbackUrl = siteRedirectPath(params.callbackUrl);
   const user = await getCurrentUser();
   if (user && !user.banned) redirect(callbackUrl);
   const notice =

@@ -2,13 +2,13 @@
 
 import { redirect } from "next/navigation";
 import { registerAccount, type AccountFormState } from "@/lib/auth/registration";
-import { safeCallbackUrl } from "@/lib/auth/rules";
+import { siteRedirectPath } from "@/lib/auth/redirect-target";
 import { commentRequestContext } from "@/lib/comments/request-context";
 
 export async function registerAction(_prev: AccountFormState, formData: FormData): Promise<AccountFormState> {
   const { ip } = await commentRequestContext();
   const result = await registerAccount(formData, "reader", { ip });
   if (!result.ok) return result.state;
-  const callbackUrl = safeCallbackUrl(formData.get("callbackUrl"));
+  const callbackUrl = siteRedirectPath(formData.get("callbackUrl"));
   redirect(`/login?registered=1&email=${encodeURIComponent(result.email)}&callbackUrl=${encodeURIComponent(callbackUrl)}`);
 }

@@ -3,7 +3,8 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AccountForm } from "@/app/account-form";
 import { EMPTY_ACCOUNT_FORM } from "@/lib/auth/registration";
-import { PASSWORD_RULES, safeCallbackUrl } from "@/lib/auth/rules";
+import { siteRedirectPath } from "@/lib/auth/redirect-target";
+import { PASSWORD_RULES } from "@/lib/auth/rules";
 import { getCurrentUser } from "@/lib/auth/session";
 import { registerAction } from "./actions";
 
@@ -12,7 +13,7 @@ export const metadata: Metadata = { title: "Create an account", robots: { index:
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function RegisterPage({ searchParams }: Props) {
-  const callbackUrl = safeCallbackUrl((await searchParams).callbackUrl);
+  const callbackUrl = siteRedirectPath((await searchParams).callbackUrl);
   if (await getCurrentUser()) redirect(callbackUrl);
   return (
     <div className="auth-page">

@@ -5,8 +5,8 @@ import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { getAuthOptions } from "./options";
 import { can, type Capability } from "./permissions";
+import { siteRedirectPath } from "./redirect-target";
 import { isSessionRevoked } from "./revocations";
-import { safeCallbackUrl } from "./rules";
 import { getAccountById, type AccountSummary } from "./users";
 
 export type CurrentUser = AccountSummary;
@@ -37,16 +37,17 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   return account;
 });
 
-/** For a server action: the path (and query) of the page it was posted from, or `fallback`. */
+/**
+ * For a server action: the path (and query) of the page it was posted from,
+ * when the Referer is a page of this site (`SITE_URL`'s origin), or `fallback`.
+ */
 export async function refererPath(fallback: string): Promise<string> {
   const referer = (await headers()).get("referer");
   if (!referer) return fallback;
-  try {
-    const url = new URL(referer);
-    return safeCallbackUrl(url.pathname + url.search, fallback);
-  } catch {
-    return fallback;
-  }
+  const path = siteRedirectPath(referer, fallback);
+  // The fragment never reaches the server; drop one a client sent anyway.
+  const hash = path.indexOf("#");
+  return hash === -1 ? path : path.slice(0, hash);
 }
 
 /**

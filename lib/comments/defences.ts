@@ -16,7 +16,7 @@ export type DefenceRule =
   | "hold_word"
   | "first_time";
 
-export type RefusalCode = "flood" | "duplicate" | "closed";
+export type RefusalCode = "flood" | "duplicate" | "closed" | "expired";
 
 export type DefenceResult =
   | { outcome: "refused"; code: RefusalCode; message: string }
@@ -27,6 +27,8 @@ export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
   flood: "You are posting comments too quickly. Please wait a few seconds and try again.",
   duplicate: "You have already posted this comment here.",
   closed: "Comments are closed on this article.",
+  // The form (or the API's answer) brings a fresh token and keeps the text.
+  expired: "This form has expired; your comment is below, post it again.",
 };
 
 export type DefenceInput = {
@@ -84,6 +86,11 @@ export function runDefences(input: DefenceInput): DefenceResult {
   }
 
   if (!author.trusted) {
+    // A genuine token older than its lifetime: refused (nothing stored), so
+    // one fetched token cannot be replayed forever; the form keeps the text.
+    if (!input.formToken.valid && input.formToken.reason === "expired") {
+      return { outcome: "refused", code: "expired", message: REFUSAL_MESSAGES.expired };
+    }
     if (!input.formToken.valid) {
       const message = `Held: form token ${input.formToken.reason}`;
       events.push({ rule: "form_token", message });

@@ -12,11 +12,11 @@ import { decideStatus, retryDelayMs, type StatusDecision } from "@/lib/spam/verd
 import { leaseOwner } from "@/lib/jobs/runs";
 import { checkLeaseUntil } from "./check-lease";
 import { runDefences } from "./defences";
-import { checkFormToken } from "./form-token";
+import { checkFormToken, issueFormToken } from "./form-token";
 import { addCommentEvent } from "./history";
 import { defenceLookups } from "./lookups";
 import { commentDepth } from "./thread";
-import { validateComment, type FieldErrors } from "./validation";
+import { INVALID_COMMENT_MESSAGE, validateComment, type FieldErrors } from "./validation";
 
 /** Roles whose comments are approved without checks. */
 export const TRUSTED_ROLES: readonly UserRole[] = ["editor", "moderator", "admin"];
@@ -41,9 +41,11 @@ export type SubmitResult =
   | { ok: true; commentId: number; status: CommentStatus; articleId: number; articleSlug: string }
   | { ok: false; kind: "invalid"; fieldErrors: FieldErrors; message: string }
   | { ok: false; kind: "refused"; code: "flood" | "duplicate" | "closed" | "suspended"; message: string }
+  /** The form was rendered too long ago: nothing stored; post again with `formToken`. */
+  | { ok: false; kind: "expired"; message: string; formToken: string }
   | { ok: false; kind: "not_found"; message: string };
 
-const INVALID_MESSAGE = "Please correct the highlighted fields; your comment has been kept.";
+const INVALID_MESSAGE = INVALID_COMMENT_MESSAGE;
 
 /**
  * The comment pipeline: validate, run the local defences, store, check with
@@ -114,6 +116,9 @@ export async function submitComment(
     lookups: defenceLookups(db),
   });
   if (defence.outcome === "refused") {
+    if (defence.code === "expired") {
+      return { ok: false, kind: "expired", message: defence.message, formToken: issueFormToken(article.id, now.getTime()) };
+    }
     return { ok: false, kind: "refused", code: defence.code, message: defence.message };
   }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cleanCommentText, findInvisibleCharacter, invisibleCharacterMessage } from "@/lib/text/invisible-characters";
 
 export const COMMENT_LIMITS = {
   content: 65_525,
@@ -9,12 +10,23 @@ export const COMMENT_LIMITS = {
 
 const text = z.preprocess((v) => (typeof v === "string" ? v : v == null ? "" : String(v)), z.string());
 
-/** Normalizes what a person typed: CRLF to LF, no NUL or other control characters. */
+/**
+ * Normalizes the text of a comment: NFC, CRLF to LF, no control characters
+ * but tab and LF, no bidi overrides (see lib/text/invisible-characters.ts).
+ */
 export function normalizeContent(value: string): string {
-  return value
-    .replace(/\r\n?/g, "\n")
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
+  return cleanCommentText(value);
 }
+
+/** NFC and trimmed: what a name, email or website is compared and stored as. */
+const normalizeField = (v: string) => v.normalize("NFC").trim();
+
+/** Refuses invisible and control characters (bidi overrides, zero-width, C0/C1) with a message naming the field. */
+const visibleOnly = (what: string) =>
+  z.string().check((ctx) => {
+    const found = findInvisibleCharacter(ctx.value);
+    if (found) ctx.issues.push({ code: "custom", input: ctx.value, message: invisibleCharacterMessage(what, found) });
+  });
 
 const content = text.transform(normalizeContent).pipe(
   z
@@ -31,27 +43,36 @@ const content = text.transform(normalizeContent).pipe(
     }),
 );
 
-const name = text.transform((v) => v.trim()).pipe(
-  z
-    .string()
-    .min(1, "Please enter your name.")
-    .max(COMMENT_LIMITS.name, `Your name is too long: at most ${COMMENT_LIMITS.name} characters.`),
-);
+const name = text
+  .transform(normalizeField)
+  .pipe(visibleOnly("Your name"))
+  .pipe(
+    z
+      .string()
+      .min(1, "Please enter your name.")
+      .max(COMMENT_LIMITS.name, `Your name is too long: at most ${COMMENT_LIMITS.name} characters.`),
+  );
 
-const email = text.transform((v) => v.trim()).pipe(
-  z
-    .string()
-    .min(1, "Please enter your email address.")
-    .max(COMMENT_LIMITS.email, `Your email address is too long: at most ${COMMENT_LIMITS.email} characters.`)
-    .pipe(z.email("Please enter a valid email address, like name@example.com.")),
-);
+const email = text
+  .transform(normalizeField)
+  .pipe(visibleOnly("Your email address"))
+  .pipe(
+    z
+      .string()
+      .min(1, "Please enter your email address.")
+      .max(COMMENT_LIMITS.email, `Your email address is too long: at most ${COMMENT_LIMITS.email} characters.`)
+      .pipe(z.email("Please enter a valid email address, like name@example.com.")),
+  );
 
-const website = text.transform((v) => v.trim()).pipe(
-  z
-    .string()
-    .max(COMMENT_LIMITS.url, `Your website address is too long: at most ${COMMENT_LIMITS.url} characters.`)
-    .refine((v) => v === "" || isHttpUrl(v), "Your website must be a full address starting with http:// or https://."),
-);
+const website = text
+  .transform(normalizeField)
+  .pipe(visibleOnly("Your website address"))
+  .pipe(
+    z
+      .string()
+      .max(COMMENT_LIMITS.url, `Your website address is too long: at most ${COMMENT_LIMITS.url} characters.`)
+      .refine((v) => v === "" || isHttpUrl(v), "Your website must be a full address starting with http:// or https://."),
+  );
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -108,6 +129,9 @@ export function formValues(raw: Record<string, unknown>): CommentFormValues {
     remember: raw.remember === true || raw.remember === "on",
   };
 }
+
+/** The form's message when a field needs correcting (the server's and the browser's check say the same). */
+export const INVALID_COMMENT_MESSAGE = "Please correct the highlighted fields; your comment has been kept.";
 
 /** Validates a submission; a guest must give name and email. */
 export function validateComment(

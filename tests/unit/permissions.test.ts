@@ -24,9 +24,9 @@ describe("the role table", () => {
 
 describe("callbackUrl", () => {
   it("keeps paths on this site and refuses everything else", () => {
-    expect(safeCallbackUrl("/admin/users?x=1")).toBe("/admin/users?x=1");
+    expect(safeCallbackUrl("/admin/users?x=1", "http://localhost:3000")).toBe("/admin/users?x=1");
     for (const bad of ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "", undefined, 42]) {
-      expect(safeCallbackUrl(bad)).toBe("/");
+      expect(safeCallbackUrl(bad, "http://localhost:3000")).toBe("/");
     }
   });
 });

@@ -1,9 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState } from "react";
-import { INITIAL_COMMENT_FORM_STATE } from "@/lib/comments/form-state";
-import type { CommentFormValues } from "@/lib/comments/validation";
+import { useActionState, useEffect, useState, type FormEvent } from "react";
+import { COMMENT_TOO_LARGE_MESSAGE, exceedsFormBodyLimit } from "@/lib/comments/form-limits";
+import { INITIAL_COMMENT_FORM_STATE, type CommentFormState } from "@/lib/comments/form-state";
+import { COMMENT_LIMITS, INVALID_COMMENT_MESSAGE, formValues, validateComment, type CommentFormValues } from "@/lib/comments/validation";
 import { signOutAction } from "@/app/auth-actions";
 import { postComment } from "./actions";
 
@@ -28,9 +29,35 @@ function FieldError({ id, message }: { id: string; message?: string }) {
 }
 
 export function CommentForm({ articleSlug, formToken, guest, account, replyTo, cancelReplyHref, defaults }: Props) {
-  const [state, formAction, pending] = useActionState(postComment, INITIAL_COMMENT_FORM_STATE);
+  const [serverState, formAction, pending] = useActionState(postComment, INITIAL_COMMENT_FORM_STATE);
+  // A post refused in the browser before sending (too large for the server to take).
+  const [refusedHere, setRefusedHere] = useState<CommentFormState | null>(null);
+  // Without JavaScript the textarea's maxlength keeps a post under the body
+  // limit; with it, nothing is cut off silently: an over-long comment is
+  // refused on submit with the message and the text kept.
+  const [enhanced, setEnhanced] = useState(false);
+  useEffect(() => setEnhanced(true), []);
+  const state = refusedHere ?? serverState;
   const values = state.values ?? { content: "", parentId: "", ...defaults };
   const errors = state.fieldErrors;
+
+  function refuseOversized(event: FormEvent<HTMLFormElement>) {
+    const data = new FormData(event.currentTarget);
+    const raw = Object.fromEntries([...data.entries()].filter((e): e is [string, string] => typeof e[1] === "string"));
+    const content = raw.content ?? "";
+    if (content.length <= COMMENT_LIMITS.content && !exceedsFormBodyLimit(Object.values(raw))) {
+      setRefusedHere(null);
+      return;
+    }
+    event.preventDefault();
+    const checked = validateComment(raw, { guest });
+    const fieldErrors = checked.ok ? {} : checked.fieldErrors;
+    setRefusedHere({
+      message: Object.keys(fieldErrors).length > 0 ? INVALID_COMMENT_MESSAGE : COMMENT_TOO_LARGE_MESSAGE,
+      fieldErrors,
+      values: formValues(raw),
+    });
+  }
   const described = (field: keyof typeof errors) => (errors[field] ? `${field}-error` : undefined);
 
   return (
@@ -55,7 +82,14 @@ export function CommentForm({ articleSlug, formToken, guest, account, replyTo, c
       ) : null}
       {/* Sign-out is its own form (forms cannot nest); the button below submits it. */}
       {account ? <form id="logout-form" action={signOutAction} hidden /> : null}
-      <form action={formAction} noValidate className="comment-form" aria-labelledby="reply-title" hidden={account?.banned}>
+      <form
+        action={formAction}
+        onSubmit={refuseOversized}
+        noValidate
+        className="comment-form"
+        aria-labelledby="reply-title"
+        hidden={account?.banned}
+      >
         {account ? (
           <p className="logged-in-as">
             Logged in as {account.name}.{" "}
@@ -78,6 +112,7 @@ export function CommentForm({ articleSlug, formToken, guest, account, replyTo, c
             id="comment-content"
             name="content"
             rows={7}
+            maxLength={enhanced ? undefined : COMMENT_LIMITS.content}
             aria-required="true"
             aria-invalid={errors.content ? true : undefined}
             aria-describedby={described("content")}
@@ -143,7 +178,8 @@ export function CommentForm({ articleSlug, formToken, guest, account, replyTo, c
           <input id="comment-fax" name="fax" type="text" tabIndex={-1} autoComplete="off" defaultValue="" />
         </div>
         <input type="hidden" name="articleSlug" value={articleSlug} />
-        <input type="hidden" name="formToken" value={formToken} />
+        {/* A fresh token comes back with the form when the one it was rendered with expired. */}
+        <input type="hidden" name="formToken" value={serverState.formToken ?? formToken} />
         <input type="hidden" name="parentId" value={replyTo ? String(replyTo.id) : ""} />
         {guest ? (
           <p className="form-check">

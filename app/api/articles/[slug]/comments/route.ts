@@ -70,5 +70,8 @@ export async function POST(request: Request, { params }: Context) {
       return json(404, { error: result.message });
     case "refused":
       return json(REFUSAL_STATUS[result.code], { error: result.message });
+    case "expired":
+      // Nothing stored: post again with the fresh token.
+      return json(400, { error: result.message, formToken: result.formToken });
   }
 }

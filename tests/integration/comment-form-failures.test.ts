@@ -1,0 +1,104 @@
+import { notFound, redirect } from "next/navigation";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FORM_TOKEN_LIFETIME_MS, issueFormToken } from "@/lib/comments/form-token";
+import { UNEXPECTED_FAILURE_MESSAGE, keepCommentOnFailure } from "@/lib/comments/form-recovery";
+import { submitComment } from "@/lib/comments/submit";
+import { formValues } from "@/lib/comments/validation";
+import { getDb } from "@/lib/db";
+import { updateSettings } from "@/lib/settings";
+import { startLocalAkismet, type LocalAkismet } from "../../scripts/akismet-local/server";
+import { countComments, getComment, postComment } from "../support/comments";
+import { createArticle } from "../support/factories";
+
+let akismet: LocalAkismet;
+
+beforeAll(async () => {
+  akismet = await startLocalAkismet({ keys: ["localdevkey"] });
+  process.env.AKISMET_URL = akismet.url;
+  process.env.AKISMET_KEY = "localdevkey";
+});
+afterAll(() => akismet.close());
+beforeEach(() => updateSettings({ floodSeconds: 0, minSubmitSeconds: 3 }));
+
+const EXPIRED = "This form has expired; your comment is below, post it again.";
+
+describe("an expired form token", () => {
+  it("is refused with a clear message, stores nothing, and comes back with a fresh token that works", async () => {
+    const article = createArticle();
+    const before = countComments();
+    const typed = "I wrote this yesterday and left the tab open.";
+    const stale = issueFormToken(article.id, Date.now() - FORM_TOKEN_LIFETIME_MS - 60_000);
+
+    const refused = await postComment(article, { content: typed, formToken: stale });
+    expect(refused).toMatchObject({ ok: false, kind: "expired", message: EXPIRED });
+    expect(countComments()).toBe(before);
+    expect(akismet.requests()).toHaveLength(0);
+    if (refused.ok || refused.kind !== "expired") return;
+    expect(refused.formToken).not.toBe(stale);
+
+    // Posted again a little later with the fresh token: accepted.
+    const again = await postComment(article, { content: typed, formToken: refused.formToken }, { now: new Date(Date.now() + 10_000) });
+    expect(again).toMatchObject({ ok: true, status: "approved" });
+    if (!again.ok) return;
+    expect(getComment(again.commentId).content).toBe(typed);
+    expect(countComments()).toBe(before + 1);
+  });
+
+  it("replayed forever no more: the same token is accepted within a day and refused after it", async () => {
+    const article = createArticle();
+    const token = issueFormToken(article.id, Date.now() - FORM_TOKEN_LIFETIME_MS + 60_000);
+    expect(await postComment(article, { formToken: token })).toMatchObject({ ok: true });
+    const later = new Date(Date.now() + 2 * 60_000);
+    expect(await postComment(article, { formToken: token }, { now: later })).toMatchObject({ ok: false, kind: "expired" });
+  });
+});
+
+describe("an unexpected failure while posting from the form", () => {
+  const raw = { content: "A long, carefully typed comment.", name: "Ada", email: "ada@example.com", url: "", parentId: "" };
+
+  it("answers with the form, a clear message and the text kept, and logs the error", async () => {
+    const article = createArticle();
+    // A real fault inside the pipeline: the database refuses the insert.
+    getDb().$client.exec(
+      "create trigger refuse_comments before insert on comments begin select raise(abort, 'disk I/O error (simulated)'); end",
+    );
+    const logged: unknown[] = [];
+    try {
+      const state = await keepCommentOnFailure(
+        async () => {
+          const result = await submitComment(article.slug, { ...raw, formToken: issueFormToken(article.id, Date.now() - 30_000) }, {
+            ip: "203.0.113.9",
+            userAgent: "Mozilla/5.0 (test)",
+            referrer: "",
+            user: null,
+          });
+          return { message: result.ok ? null : result.message, fieldErrors: {}, values: null };
+        },
+        formValues(raw),
+        (_message, error) => logged.push(error),
+      );
+      expect(state).toEqual({
+        message: UNEXPECTED_FAILURE_MESSAGE,
+        fieldErrors: {},
+        values: { content: raw.content, name: "Ada", email: "ada@example.com", url: "", parentId: "", remember: false },
+      });
+      expect(UNEXPECTED_FAILURE_MESSAGE).toBe("Something went wrong on our side; your comment is below, please try again.");
+      expect(String(logged[0])).toMatch(/disk I\/O error \(simulated\)/);
+    } finally {
+      getDb().$client.exec("drop trigger refuse_comments");
+    }
+  });
+
+  it("lets Next's redirect() and notFound() through", async () => {
+    const values = formValues(raw);
+    const log = () => {
+      throw new Error("a redirect is not a failure");
+    };
+    await expect(keepCommentOnFailure(async () => redirect("/articles/x#comment-1"), values, log)).rejects.toMatchObject({
+      digest: expect.stringMatching(/^NEXT_REDIRECT;/),
+    });
+    await expect(keepCommentOnFailure(async () => notFound(), values, log)).rejects.toMatchObject({
+      digest: expect.stringMatching(/NEXT_HTTP_ERROR_FALLBACK;404|NEXT_NOT_FOUND/),
+    });
+  });
+});
