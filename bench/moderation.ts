@@ -569,14 +569,15 @@ async function emptySpamWhileServing(
     return false;
   }
   const during: number[] = [];
-  let remaining = count();
+  const finished = () =>
+    db.prepare("select finished_at as finishedAt, summary from job_runs where job = 'empty-spam' order by id desc limit 1").get() as
+      | { finishedAt: number | null; summary: string }
+      | undefined;
   const deadline = Date.now() + 600_000;
-  while (remaining > 0 && Date.now() < deadline) {
-    during.push(...(await sample(1)));
-    remaining = count();
-  }
+  while (!finished()?.finishedAt && Date.now() < deadline) during.push(...(await sample(1)));
   const jobSeconds = (performance.now() - started) / 1000;
-  const run = db.prepare("select summary from job_runs where job = 'empty-spam' order by id desc limit 1").get() as { summary: string } | undefined;
+  const run = finished();
+  const remaining = count();
   db.close();
   const busy = during.length > 0 ? summarize(during) : { p50: 0, p99: 0, max: 0 };
   console.log(`\nEmpty Spam of ${spamBefore.toLocaleString("en")} comments through the console while readers keep coming`);

@@ -56,17 +56,17 @@ export const RETENTION_BATCH_SQL = `
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Deletes old spam and trash for good, in batches of `batchSize`: each batch
- * is picked and deleted (replies kept) in its own short immediate
- * transaction, and the event loop gets a turn between batches, so neither
- * writers nor requests wait long. Retention days come from the settings.
+ * Deletes old spam and trash for good, in batches of `batchSize` (20 by
+ * default: a few milliseconds of work): each batch is picked and deleted
+ * (replies kept) in its own short immediate transaction, and the event loop
+ * gets a turn between batches, so neither writers nor requests wait long. Retention days come from the settings.
  * Each run is claimed in `job_runs` (job 'retention') before it starts, so
  * two runners (two instances, or a slow run overlapping the next hour's)
  * never work at once; the run's row keeps its summary, and runs that deleted
  * something are logged. When another run is in progress it does nothing
  * and says so (`skipped: "running"`).
  */
-export async function runRetention({ now = new Date(), db = getDb(), batchSize = 500 }: RetentionOptions = {}): Promise<RetentionSummary> {
+export async function runRetention({ now = new Date(), db = getDb(), batchSize = 20 }: RetentionOptions = {}): Promise<RetentionSummary> {
   const limit = Math.max(1, Math.floor(batchSize));
   const settings = getSettings();
   const buckets: Bucket[] = [
