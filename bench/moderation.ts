@@ -454,6 +454,12 @@ async function httpBench(moderatorId: number): Promise<boolean> {
   };
   delete env.AKISMET_KEY;
   delete env.NEXTAUTH_URL;
+  // The server's own retention job would delete old spam beside Empty Spam and blur its figures.
+  const settingsDb = new Database(DB);
+  for (const key of ["spamRetentionDays", "blatantSpamRetentionDays", "trashRetentionDays"]) {
+    settingsDb.prepare("insert into settings (key, value) values (?, '3650') on conflict(key) do update set value = excluded.value").run(key);
+  }
+  settingsDb.close();
   // Directly with node (not npx), so SIGTERM reaches the server itself.
   const server = spawn(process.execPath, ["scripts/server.mjs"], { env, stdio: ["ignore", "ignore", "inherit"] });
   let exited = false;
@@ -466,7 +472,8 @@ async function httpBench(moderatorId: number): Promise<boolean> {
   try {
     await waitFor(`${BASE}/`, 60_000, () => !exited);
     const { encode } = await import("next-auth/jwt");
-    const token = await encode({ token: { sub: String(moderatorId), name: MODERATOR.name, email: MODERATOR.email, sv: 0 }, secret: SECRET });
+    // A session id, as every session token carries one since per-session sign-out.
+    const token = await encode({ token: { sub: String(moderatorId), name: MODERATOR.name, email: MODERATOR.email, sv: 0, sid: crypto.randomUUID() }, secret: SECRET });
     const headers = { cookie: `next-auth.session-token=${token}` };
     const get = async (p: string) => {
       const started = performance.now();

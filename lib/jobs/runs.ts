@@ -1,5 +1,6 @@
 import "server-only";
 import crypto from "node:crypto";
+import { performance } from "node:perf_hooks";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { jobRuns } from "@/db/schema";
 import type { Db } from "@/lib/db";
@@ -95,3 +96,13 @@ export function latestJobRun(db: Db, job: string): JobRun | null {
 
 /** Gives the event loop a turn (between batches, so other requests are answered). */
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Rests after a slice of background work as long as the slice took (1 to
+ * 50 ms), so the job keeps the event loop busy at most half of the time and
+ * requests in progress get many turns between two slices, not one.
+ */
+export function restAfterSlice(sliceStartedAt: number): Promise<void> {
+  const took = performance.now() - sliceStartedAt;
+  return new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(50, Math.ceil(took)))));
+}

@@ -1,10 +1,11 @@
 import "server-only";
+import { performance } from "node:perf_hooks";
 import { and, desc, eq } from "drizzle-orm";
 import { commentEvents, comments, type CommentStatus } from "@/db/schema";
 import { addCommentEvent } from "@/lib/comments/history";
 import { deleteCommentsKeepingReplies } from "@/lib/comments/removal";
 import { statement, type Db } from "@/lib/db";
-import { claimJobRun, finishJobRun, heartbeatJobRun, yieldToEventLoop } from "@/lib/jobs/runs";
+import { claimJobRun, finishJobRun, heartbeatJobRun, restAfterSlice } from "@/lib/jobs/runs";
 import { akismetConfigured } from "@/lib/spam/akismet";
 import { enqueueFeedback } from "./outbox";
 import {
@@ -150,8 +151,9 @@ export const emptyQueueJob = (status: "spam" | "trash") => `empty-${status}`;
  * Empty Spam / Empty Trash: deletes every comment in that queue at the time
  * of the click (later arrivals stay), keeping replies (they move up a level),
  * in the background: slices of `sliceSize` comments (a few milliseconds of
- * work), each its own transaction, with the event loop free between them so
- * every other request is answered meanwhile (bench:moderation measures it).
+ * work), each its own transaction, with a rest as long as the slice after
+ * each, so every other request is answered meanwhile (bench:moderation
+ * measures it).
  * Progress is kept in the run's `job_runs` row for the console; a second
  * start while one runs (in any process) starts nothing.
  */
@@ -159,7 +161,7 @@ export function startEmptyQueue(
   db: Db,
   actor: Moderator,
   status: "spam" | "trash",
-  { sliceSize = 10 }: { sliceSize?: number } = {},
+  { sliceSize = 5 }: { sliceSize?: number } = {},
 ): EmptyQueueStart {
   const { total, maxId } = statement(db, "select count(*) as total, coalesce(max(id), 0) as maxId from comments where status = ?").get(status) as {
     total: number;
@@ -182,6 +184,7 @@ export function startEmptyQueue(
         if (ids.length === 0) break;
         let deleted = 0;
         for (let i = 0; i < ids.length; i += sliceSize) {
+          const sliceStartedAt = performance.now();
           const removal = deleteCommentsKeepingReplies(db, ids.slice(i, i + sliceSize), {
             actor,
             how: `deleted when ${actor.name} emptied ${status === "spam" ? "Spam" : "Trash"}`,
@@ -190,7 +193,7 @@ export function startEmptyQueue(
           deleted += removal.deleted;
           progress.deleted += removal.deleted;
           progress.repliesKept += removal.repliesKept;
-          await yieldToEventLoop();
+          await restAfterSlice(sliceStartedAt);
         }
         heartbeatJobRun(db, runId, { ...progress });
         if (deleted === 0) break; // every candidate moved away meanwhile

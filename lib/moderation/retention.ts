@@ -1,7 +1,8 @@
 import "server-only";
+import { performance } from "node:perf_hooks";
 import { deleteCommentsKeepingReplies } from "@/lib/comments/removal";
 import { getDb, statement, type Db } from "@/lib/db";
-import { claimJobRun, finishJobRun, heartbeatJobRun } from "@/lib/jobs/runs";
+import { claimJobRun, finishJobRun, heartbeatJobRun, restAfterSlice } from "@/lib/jobs/runs";
 import { getSettings } from "@/lib/settings";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -53,13 +54,12 @@ export const RETENTION_BATCH_SQL = `
     order by c.created_at, c.id
     limit @limit`;
 
-const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Deletes old spam and trash for good, in batches of `batchSize` (20 by
  * default: a few milliseconds of work): each batch is picked and deleted
- * (replies kept) in its own short immediate transaction, and the event loop
- * gets a turn between batches, so neither writers nor requests wait long. Retention days come from the settings.
+ * (replies kept) in its own short immediate transaction, with a rest as
+ * long as the batch after each, so neither writers nor requests wait long. Retention days come from the settings.
  * Each run is claimed in `job_runs` (job 'retention') before it starts, so
  * two runners (two instances, or a slow run overlapping the next hour's)
  * never work at once; the run's row keeps its summary, and runs that deleted
@@ -98,6 +98,7 @@ export async function runRetention({ now = new Date(), db = getDb(), batchSize =
     for (const bucket of buckets) {
       const cutoff = now.getTime() - bucket.days * DAY_MS;
       for (;;) {
+        const sliceStartedAt = performance.now();
         const removal = deleteBatch.immediate(bucket, cutoff);
         if (removal.deleted > 0) {
           summary[bucket.key] += removal.deleted;
@@ -106,7 +107,7 @@ export async function runRetention({ now = new Date(), db = getDb(), batchSize =
           heartbeatJobRun(db, claim.run.id, { ...summary, days });
         }
         if (removal.deleted < limit) break;
-        await nextTick();
+        await restAfterSlice(sliceStartedAt);
       }
     }
   } catch (error) {
