@@ -1,4 +1,5 @@
 import "server-only";
+import { performance } from "node:perf_hooks";
 import type { CommentStatus } from "@/db/schema";
 import { statement, type Db } from "@/lib/db";
 import { addCommentEvent } from "./history";
@@ -12,6 +13,8 @@ export type RemovalSummary = {
   ids: number[];
   /** The replies that stayed and moved up. */
   keptReplyIds: number[];
+  /** How many of the given ids were handled (all of them unless a budget ran out). */
+  processed: number;
 };
 
 export type RemovalOptions = {
@@ -22,6 +25,12 @@ export type RemovalOptions = {
   /** Delete a comment only while it is still in this status (a moderator's view, a job's query). */
   onlyIfStatus?: CommentStatus;
   now?: Date;
+  /**
+   * Stop taking the next comment once this many milliseconds have passed
+   * (background jobs keep each transaction short); the summary's `ids` say
+   * which went, `processed` how many of `ids` were looked at.
+   */
+  budgetMs?: number;
 };
 
 type Target = { id: number; parentId: number | null; authorName: string; status: CommentStatus };
@@ -44,9 +53,12 @@ export function deleteCommentsKeepingReplies(db: Db, ids: readonly number[], opt
   const remove = statement(db, "delete from comments where id = ?");
 
   return db.transaction(() => {
-    const summary: RemovalSummary = { deleted: 0, repliesKept: 0, ids: [], keptReplyIds: [] };
+    const summary: RemovalSummary = { deleted: 0, repliesKept: 0, ids: [], keptReplyIds: [], processed: 0 };
     const moved = new Set<number>();
+    const until = options.budgetMs === undefined ? Infinity : performance.now() + options.budgetMs;
     for (const id of new Set(ids)) {
+      if (summary.processed > 0 && performance.now() >= until) break;
+      summary.processed++;
       const target = find.get(id) as Target | undefined;
       if (!target || (options.onlyIfStatus && target.status !== options.onlyIfStatus)) continue;
       const replies = (repliesOf.all(id) as { id: number }[]).map((r) => r.id);

@@ -150,9 +150,8 @@ export const emptyQueueJob = (status: "spam" | "trash") => `empty-${status}`;
 /**
  * Empty Spam / Empty Trash: deletes every comment in that queue at the time
  * of the click (later arrivals stay), keeping replies (they move up a level),
- * in the background: slices of `sliceSize` comments (a few milliseconds of
- * work), each its own transaction, with a rest as long as the slice after
- * each, so every other request is answered meanwhile (bench:moderation
+ * in the background: slices of about `sliceMs` of work, each its own
+ * transaction, with a rest as long as the slice after each, so every other request is answered meanwhile (bench:moderation
  * measures it).
  * Progress is kept in the run's `job_runs` row for the console; a second
  * start while one runs (in any process) starts nothing.
@@ -161,7 +160,7 @@ export function startEmptyQueue(
   db: Db,
   actor: Moderator,
   status: "spam" | "trash",
-  { sliceSize = 5 }: { sliceSize?: number } = {},
+  { sliceMs = 10 }: { sliceMs?: number } = {},
 ): EmptyQueueStart {
   const { total, maxId } = statement(db, "select count(*) as total, coalesce(max(id), 0) as maxId from comments where status = ?").get(status) as {
     total: number;
@@ -180,16 +179,18 @@ export function startEmptyQueue(
     const progress = { ...initial };
     try {
       for (;;) {
-        const ids = (next.all(status, maxId, sliceSize * 20) as { id: number }[]).map((r) => r.id);
+        const ids = (next.all(status, maxId, 500) as { id: number }[]).map((r) => r.id);
         if (ids.length === 0) break;
         let deleted = 0;
-        for (let i = 0; i < ids.length; i += sliceSize) {
+        for (let i = 0; i < ids.length; ) {
           const sliceStartedAt = performance.now();
-          const removal = deleteCommentsKeepingReplies(db, ids.slice(i, i + sliceSize), {
+          const removal = deleteCommentsKeepingReplies(db, ids.slice(i), {
             actor,
             how: `deleted when ${actor.name} emptied ${status === "spam" ? "Spam" : "Trash"}`,
             onlyIfStatus: status,
+            budgetMs: sliceMs,
           });
+          i += removal.processed;
           deleted += removal.deleted;
           progress.deleted += removal.deleted;
           progress.repliesKept += removal.repliesKept;

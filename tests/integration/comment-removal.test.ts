@@ -85,7 +85,7 @@ describe("Empty Spam", () => {
     for (let i = 0; i < 45; i++) createComment(article.id, { status: "spam" });
     const spamBefore = (getDb().$client.prepare("select count(*) as n from comments where status = 'spam'").get() as { n: number }).n;
 
-    const start = startEmptyQueue(getDb(), mo, "spam", { sliceSize: 10 });
+    const start = startEmptyQueue(getDb(), mo, "spam", { sliceMs: 1 });
     if (!start.started) throw new Error("not started");
     expect(start.total).toBe(spamBefore);
     // A second click while it runs starts nothing.
@@ -107,7 +107,7 @@ describe("Empty Spam", () => {
   it("leaves comments that reached Spam after the click", async () => {
     const article = createArticle();
     for (let i = 0; i < 5; i++) createComment(article.id, { status: "trash" });
-    const start = startEmptyQueue(getDb(), mo, "trash", { sliceSize: 2 });
+    const start = startEmptyQueue(getDb(), mo, "trash", { sliceMs: 1 });
     if (!start.started) throw new Error("not started");
     const late = createComment(article.id, { status: "trash" }).id;
     expect((await start.finished).deleted).toBe(5);
