@@ -41,6 +41,8 @@ for (const javaScriptEnabled of [false, true]) {
     await page.getByLabel("Email").fill(account.email);
     await page.getByLabel("Password").fill(wrongPassword);
     await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForLoadState();
+    expectNotInAnyUrl(requests, [wrongPassword]);
     await expect(page.locator("form").getByRole("alert")).toHaveText("The email or password is not right.");
     // The email is kept, the password is not.
     await expect(page.getByLabel("Email")).toHaveValue(account.email);
