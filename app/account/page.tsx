@@ -29,7 +29,9 @@ export default async function AccountPage() {
           someone else has, sign out everywhere: every browser signed in to this account, this one included, is signed out.
         </p>
         <form action={signOutEverywhereAction}>
-          <button type="submit">Sign out everywhere</button>
+          <p className="form-submit">
+            <button type="submit">Sign out everywhere</button>
+          </p>
         </form>
       </section>
     </div>

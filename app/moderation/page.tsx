@@ -95,7 +95,8 @@ export default async function ModerationPage({ searchParams }: Props) {
       </div>
 
       {jobs.length > 0 ? (
-        <section className="panel background-jobs" aria-label="Background work">
+        <section className="panel background-jobs" aria-labelledby="background-work-heading">
+          <h2 id="background-work-heading">Background work</h2>
           <ul role="status" aria-live="polite">
             {jobs.map((j) => (
               <li key={j.job} data-job={j.job} data-running={j.running ? "yes" : "no"}>
