@@ -69,12 +69,15 @@ test("kill -9 during a posting load: every acknowledged comment survives with it
     for (const [id, status] of acknowledged) {
       expect(byId.get(id)?.status, `acknowledged comment #${id}`).toBe(status);
     }
+    // Written but never answered: held and not checked yet, except the few whose Akismet
+    // verdict was stored in the instant before the answer left (then already checked).
     const unanswered = rows.filter((r) => !acknowledged.has(r.id));
-    expect(unanswered.length, "comments written but never answered").toBeGreaterThan(0);
-    for (const r of unanswered) expect(r).toMatchObject({ status: "pending", spam_check_state: "not_checked" });
+    const held = unanswered.filter((r) => r.status === "pending" && r.spam_check_state === "not_checked");
+    expect(held.length, "comments written but never answered, held for the retry job").toBeGreaterThan(0);
+    for (const r of unanswered.filter((u) => !held.includes(u))) expect(r).toMatchObject({ status: "approved", spam_check_state: "checked" });
     test.info().annotations.push({
       type: "load",
-      description: `${sent} posts sent, ${acknowledged.size} answered 201, ${unanswered.length} written but unanswered at the kill`,
+      description: `${sent} posts sent, ${acknowledged.size} answered 201, ${unanswered.length} written but unanswered at the kill (${held.length} held)`,
     });
   } finally {
     db.close();

@@ -62,6 +62,22 @@ export function claimDueForRecheck(
   return rows.sort((a, b) => a.due - b.due || a.id - b.id).map((r) => r.id);
 }
 
+/**
+ * Renews a claim right before its Akismet call: a batch claimed together is
+ * checked one comment after another, so a later one's lease may have run out
+ * and been taken by another runner meanwhile. False: not ours any more (or
+ * no longer pending and not checked), so the caller must not call Akismet.
+ */
+export function renewRecheckLease(db: Db, id: number, owner: string, now: Date, timeoutMs: number): boolean {
+  return (
+    statement(
+      db,
+      `update comments set check_lease_until = @until
+       where id = @id and check_lease_owner = @owner and status = 'pending' and spam_check_state = 'not_checked'`,
+    ).run({ id, owner, until: checkLeaseUntil(now, timeoutMs) }).changes === 1
+  );
+}
+
 /** Gives a claim back without a result (the runner skipped the comment). */
 export function releaseCheckLease(db: Db, id: number, owner: string): void {
   statement(db, "update comments set check_lease_owner = null, check_lease_until = null where id = ? and check_lease_owner = ?").run(id, owner);

@@ -159,8 +159,9 @@ export function startQueueCheck(db: Db, actor: Moderator): QueueCheckStart {
         for (const { id } of batch) {
           await checkOne(db, actor, id, owner, progress, new Date());
           progress.done++;
+          // After every check: a slow Akismet must not make the run look dead.
+          heartbeatJobRun(db, runId, { ...progress });
         }
-        heartbeatJobRun(db, runId, { ...progress });
         await yieldToEventLoop();
       }
       finishJobRun(db, runId, { ...progress });

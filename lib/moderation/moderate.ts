@@ -162,6 +162,9 @@ export function startEmptyQueue(
   status: "spam" | "trash",
   { sliceMs = 10 }: { sliceMs?: number } = {},
 ): EmptyQueueStart {
+  // What is in the queue now: a comment moved into it later (a moderator's click, a
+  // re-check) has a later updated_at, and one posted later a higher id; both stay.
+  const clickedAt = Date.now();
   const { total, maxId } = statement(db, "select count(*) as total, coalesce(max(id), 0) as maxId from comments where status = ?").get(status) as {
     total: number;
     maxId: number;
@@ -173,13 +176,13 @@ export function startEmptyQueue(
   const next = statement(
     db,
     `select id from comments indexed by comments_status_created_idx
-     where status = ? and id <= ? order by created_at, id limit ?`,
+     where status = ? and id <= ? and updated_at <= ? order by created_at, id limit ?`,
   );
   const finished = (async () => {
     const progress = { ...initial };
     try {
       for (;;) {
-        const ids = (next.all(status, maxId, 500) as { id: number }[]).map((r) => r.id);
+        const ids = (next.all(status, maxId, clickedAt, 500) as { id: number }[]).map((r) => r.id);
         if (ids.length === 0) break;
         let deleted = 0;
         for (let i = 0; i < ids.length; ) {

@@ -108,7 +108,15 @@ export async function processOutbox({ now = new Date(), db = getDb() }: { now?: 
   const timeoutMs = getSettings().akismetTimeoutMs;
   const owner = leaseOwner("outbox");
   const due = db.$client.transaction(() => claimDueReports(db, owner, now, timeoutMs + 10_000, BATCH)).immediate();
+
+  const leaseMs = timeoutMs + 10_000;
+  const renew = statement(
+    db,
+    "update akismet_outbox set lease_until = @until where id = @id and lease_owner = @owner and state = 'pending'",
+  );
   for (const entry of due) {
+    // Still ours right before the call: an earlier call in this batch may have outlived the lease.
+    if (renew.run({ id: entry.id, owner, until: Date.now() + leaseMs }).changes === 0) continue;
     const result = await callAkismet(entry.kind, entry.params, { timeoutMs });
     const at = new Date();
     db.transaction(() => {

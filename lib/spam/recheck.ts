@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { comments } from "@/db/schema";
-import { claimDueForRecheck, releaseCheckLease } from "@/lib/comments/check-lease";
+import { claimDueForRecheck, releaseCheckLease, renewRecheckLease } from "@/lib/comments/check-lease";
 import { applyCheckResult } from "@/lib/comments/submit";
 import { addCommentEvent } from "@/lib/comments/history";
 import { getDb, type Db } from "@/lib/db";
@@ -64,6 +64,8 @@ export async function recheckComments({
       continue;
     }
 
+    // Still ours right before the call (an earlier call in this batch may have outlived the lease).
+    if (!renewRecheckLease(db, comment.id, owner, new Date(), settings.akismetTimeoutMs)) continue;
     const record = comment.spamCheck;
     const params = { ...(record?.params ?? {}), recheck_reason: "retry" };
     const localHolds = record?.localHolds ?? [];

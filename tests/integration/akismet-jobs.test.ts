@@ -108,6 +108,23 @@ describe("the retry job with two runners", () => {
     expect(callsPerComment().every((n) => n === 1)).toBe(true);
   });
 
+  it("a batch that outlives its lease: the rest goes to another runner, and each comment is still checked once", async () => {
+    const ids = await unchecked(5);
+    akismet.setBehaviour({ delayMs: 150 });
+    const first = recheckComments();
+    await vi.waitFor(() => expect(akismet.inFlight()).toBe(1));
+    // The batch's lease runs out for the comments not yet called (as after a long outage batch).
+    const inFlight = getDb().select().from(comments).all().find((c) => ids.includes(c.id) && c.checkLeaseUntil !== null && c.checkLeaseUntil.getTime() > Date.now() + 5000);
+    getDb().$client.prepare(`update comments set check_lease_until = 0 where id in (${ids.filter((id) => id !== inFlight?.id).join(",")})`).run();
+    // The first runner moves on to the next comment, whose lease has run out; only then does another runner start.
+    await vi.waitFor(() => expect(checksFor("retry").length === 1 && akismet.inFlight() === 1).toBe(true));
+    const second = recheckComments();
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.checked + b.checked).toBe(5);
+    expect(checksFor("retry")).toHaveLength(5);
+    expect(callsPerComment("retry").every((n) => n === 1)).toBe(true);
+  });
+
   it("never re-checks a comment whose first check is still in flight", async () => {
     const article = createArticle();
     akismet.setBehaviour({ delayMs: 400, times: 1 });
@@ -156,6 +173,27 @@ describe("the feedback outbox with two runners", () => {
     const sent = akismet.requests().filter((r) => r.path === "/1.1/submit-spam");
     expect(sent).toHaveLength(15);
     expect(new Set(sent.map((r) => r.params.comment_content)).size).toBe(15);
+  });
+
+  it("a drain that outlives its lease sends each report once: the rest goes to another drain", async () => {
+    const article = createArticle();
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await postComment(article, { content: `Long drain ${crypto.randomUUID()}` });
+      if (!r.ok) throw new Error(r.message);
+      ids.push(r.commentId);
+      moderateComment(getDb(), mo, { id: r.commentId, action: "spam", expected: "approved" });
+    }
+    akismet.clearRequests();
+    akismet.setBehaviour({ delayMs: 150 });
+    const first = processOutbox();
+    await vi.waitFor(() => expect(akismet.inFlight()).toBe(1));
+    const inFlight = akismet.inFlight() === 1 ? getDb().$client.prepare("select id from akismet_outbox where state = 'pending' order by lease_until desc limit 1").get() as { id: number } : null;
+    getDb().$client.prepare(`update akismet_outbox set lease_until = 0 where state = 'pending' and id != ?`).run(inFlight?.id ?? 0);
+    await Promise.all([first, processOutbox()]);
+    const sent = akismet.requests().filter((r) => r.path === "/1.1/submit-spam");
+    expect(sent).toHaveLength(5);
+    expect(new Set(sent.map((r) => r.params.comment_content)).size).toBe(5);
   });
 
   it("an undo does not cancel a report already being sent: the opposite report follows", async () => {

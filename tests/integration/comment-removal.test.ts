@@ -14,7 +14,7 @@ import { getDb } from "@/lib/db";
 import { currentJobRun, latestJobRun } from "@/lib/jobs/runs";
 import { applyModeration } from "@/lib/moderation/apply";
 import { consoleJobs } from "@/lib/moderation/background";
-import { emptyQueueJob, startEmptyQueue } from "@/lib/moderation/moderate";
+import { emptyQueueJob, moderateComment, startEmptyQueue } from "@/lib/moderation/moderate";
 import { historyOf } from "../support/comments";
 import { createArticle, createComment, createUser } from "../support/factories";
 
@@ -112,6 +112,21 @@ describe("Empty Spam", () => {
     const late = createComment(article.id, { status: "trash" }).id;
     expect((await start.finished).deleted).toBe(5);
     expect(exists(late)).toBe(true);
+  });
+});
+
+describe("Empty Trash and comments moved in after the click", () => {
+  it("leaves a comment a moderator moves into Trash while the job runs", async () => {
+    const article = createArticle();
+    const older = createComment(article.id, { status: "approved", content: "Moved to Trash after the click." }).id;
+    for (let i = 0; i < 300; i++) createComment(article.id, { status: "trash" });
+    const start = startEmptyQueue(getDb(), mo, "trash", { sliceMs: 1 });
+    if (!start.started) throw new Error("not started");
+    await new Promise((r) => setTimeout(r, 5));
+    expect(moderateComment(getDb(), mo, { id: older, action: "trash", expected: "approved" })).toMatchObject({ ok: true });
+    const done = await start.finished;
+    expect(done.deleted).toBe(start.total);
+    expect(exists(older)).toBe(true);
   });
 });
 
