@@ -1,4 +1,5 @@
 import "server-only";
+import { addressLimitKey } from "@/lib/http/address-key";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { getSettings } from "@/lib/settings";
 
@@ -109,11 +110,12 @@ export type SignInAttempt = { email: string; ip: string; consumed: readonly Chec
 /** Counts a sign-in attempt before the password is checked; throws TooManySignInAttempts when over a limit. */
 export async function beginSignInAttempt(email: string, ip: string): Promise<SignInAttempt> {
   const { accountAndIp, account, ip: byIp } = signInLimiters();
-  const address = ip || "unknown";
+  // IPv6 clients count per /64 (they can rotate addresses within it).
+  const address = addressLimitKey(ip);
   const result = await consumeAttempt([
     { limiter: accountAndIp, key: `${email}\u0000${address}`, reason: ACCOUNT_AND_IP },
     { limiter: account, key: email, reason: ACCOUNT },
-    ...(ip ? [{ limiter: byIp, key: ip, reason: IP }] : []),
+    ...(ip ? [{ limiter: byIp, key: address, reason: IP }] : []),
   ]);
   if (!result.ok) throw new TooManySignInAttempts(result.reason, result.retryAfterMs);
   return { email, ip: address, consumed: result.consumed };

@@ -1,4 +1,5 @@
 import "server-only";
+import { addressLimitKey } from "@/lib/http/address-key";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { getSettings } from "@/lib/settings";
 import { consumeAttempt, minutesText } from "./rate-limit";
@@ -32,7 +33,8 @@ function registrationLimiter(): RateLimiterMemory {
  * that are unknown, so the limit holds even then.
  */
 export async function consumeRegistration(ip: string): Promise<string | null> {
-  const result = await consumeAttempt([{ limiter: registrationLimiter(), key: ip || "unknown", reason: "ip" }]);
+  // IPv6 clients count per /64 (they can rotate addresses within it).
+  const result = await consumeAttempt([{ limiter: registrationLimiter(), key: addressLimitKey(ip), reason: "ip" }]);
   if (result.ok) return null;
   return `Too many accounts were requested from your network recently (a limit against automated sign-ups). Try again in ${minutesText(result.retryAfterMs)}.`;
 }

@@ -13,9 +13,13 @@
  *   joiner (U+200B–U+200D), word joiner (U+2060), BOM (U+FEFF), soft hyphen;
  * - `Zl`, `Zp`: line and paragraph separators; `Cs`: lone surrogates;
  * - the Hangul fillers and the combining grapheme joiner, letters and marks
- *   that render as nothing.
+ *   that render as nothing;
+ * - every other default-ignorable code point (variation selectors
+ *   U+FE00–U+FE0F and U+E0100–U+E01EF, Khmer and Mongolian invisible signs…),
+ *   which render as nothing but make "Alice" and "Alice\uFE0F" two names.
+ *   U+FE0F right after an emoji (its emoji presentation, ❤️) is allowed.
  */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u034F\u115F\u1160\u3164\uFFA0]/u;
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}\u034F\u115F\u1160\u3164\uFFA0]/u;
 
 /**
  * Emoji sequences that need a format character and show as one visible
@@ -24,10 +28,11 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u034F\u115F\u1160\u3164\uFFA0
  */
 const EMOJI_ZWJ = /(?<=\p{Extended_Pictographic}[\u{1F3FB}-\u{1F3FF}\uFE0F]?)\u200D(?=\p{Extended_Pictographic})/gu;
 const EMOJI_TAG_SEQUENCE = /\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}/gu;
+const EMOJI_PRESENTATION = /(?<=\p{Extended_Pictographic}[\u{1F3FB}-\u{1F3FF}]?)\uFE0F/gu;
 
 /** The first invisible or control character in `value`, as `U+XXXX`, or null. */
 export function findInvisibleCharacter(value: string): string | null {
-  const visible = value.replace(EMOJI_TAG_SEQUENCE, "\u{1F3F4}").replace(EMOJI_ZWJ, "");
+  const visible = value.replace(EMOJI_TAG_SEQUENCE, "\u{1F3F4}").replace(EMOJI_ZWJ, "").replace(EMOJI_PRESENTATION, "");
   const match = INVISIBLE.exec(visible);
   if (!match) return null;
   return `U+${match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;

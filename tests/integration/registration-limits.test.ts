@@ -36,6 +36,14 @@ describe("registration limit per address", () => {
     expect(await registerAccount(form("b"), "reader", { ip: "192.0.2.11" })).toMatchObject({ ok: true });
   });
 
+  it("counts an IPv6 client per /64, so rotating addresses within it does not help", async () => {
+    for (let i = 1; i <= 3; i++) {
+      expect(await registerAccount(form("v6"), "reader", { ip: `2001:db8:5:6::${i}` })).toMatchObject({ ok: true });
+    }
+    expect(await registerAccount(form("v6"), "reader", { ip: "2001:db8:5:6:ffff::99" })).toMatchObject({ ok: false });
+    expect(await registerAccount(form("v6"), "reader", { ip: "2001:db8:5:7::1" })).toMatchObject({ ok: true });
+  });
+
   it("holds when many requests arrive at once", async () => {
     const results = await Promise.all(Array.from({ length: 9 }, () => registerAccount(form("burst"), "reader", { ip: "192.0.2.20" })));
     expect(results.filter((r) => r.ok)).toHaveLength(3);

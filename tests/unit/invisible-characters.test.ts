@@ -33,6 +33,12 @@ const INVISIBLE: [string, string][] = [
   ["U+2069", "\u2069"],
   ["U+3164", "\u3164"],
   ["U+FEFF", "\ufeff"],
+  // Default-ignorable: render as nothing, yet make a different name.
+  ["U+FE00", "\ufe00"],
+  ["U+FE0F", "\ufe0f"],
+  ["U+17B4", "\u17b4"],
+  ["U+180B", "\u180b"],
+  ["U+E0100", "\u{e0100}"],
 ];
 
 describe("guest comment names, emails and websites", () => {
@@ -137,5 +143,13 @@ describe("account names and emails (/register, /setup, admin, user:add)", () => 
     expect(nameField.parse(" Rene\u0301 ")).toBe("Ren\u00e9");
     expect(nameField.parse("Zoë 👩‍💻")).toBe("Zoë 👩‍💻");
     expect(emailField.parse(" Ada@Example.COM ")).toBe("ada@example.com");
+  });
+});
+
+describe("emoji in names", () => {
+  it("allows the emoji presentation selector right after an emoji, and joined emoji", () => {
+    for (const name of ["Ada \u2764\ufe0f", "Dev \u{1F469}\u200D\u{1F4BB}", "\u{1F44D}\u{1F3FD}\ufe0f Thumbs"]) {
+      expect(comment({ name }), name).toMatchObject({ ok: true });
+    }
   });
 });
