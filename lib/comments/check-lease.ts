@@ -1,5 +1,6 @@
 import "server-only";
 import { statement, type Db } from "@/lib/db";
+import { LEASE_MARGIN_MS } from "@/lib/jobs/runs";
 
 /**
  * Leases on comments for an Akismet call. Whoever asks Akismet about a
@@ -11,11 +12,8 @@ import { statement, type Db } from "@/lib/db";
  * a margin: if the process dies, it expires and the retry job takes over.
  */
 
-/** How long a claim lasts beyond the Akismet timeout. */
-export const CHECK_LEASE_MARGIN_MS = 10_000;
-
 export function checkLeaseUntil(now: Date, timeoutMs: number): number {
-  return now.getTime() + timeoutMs + CHECK_LEASE_MARGIN_MS;
+  return now.getTime() + timeoutMs + LEASE_MARGIN_MS;
 }
 
 /** Claims one pending comment for a check; false when it moved or another runner holds it. */

@@ -10,14 +10,6 @@ export const COMMENT_LIMITS = {
 
 const text = z.preprocess((v) => (typeof v === "string" ? v : v == null ? "" : String(v)), z.string());
 
-/**
- * Normalizes the text of a comment: NFC, CRLF to LF, no control characters
- * but tab and LF, no bidi overrides (see lib/text/invisible-characters.ts).
- */
-export function normalizeContent(value: string): string {
-  return cleanCommentText(value);
-}
-
 /** NFC and trimmed: what a name, email or website is compared and stored as. */
 const normalizeField = (v: string) => v.normalize("NFC").trim();
 
@@ -28,7 +20,8 @@ const visibleOnly = (what: string) =>
     if (found) ctx.issues.push({ code: "custom", input: ctx.value, message: invisibleCharacterMessage(what, found) });
   });
 
-const content = text.transform(normalizeContent).pipe(
+// NFC, CRLF to LF, no control characters but tab and LF, no bidi overrides.
+const content = text.transform(cleanCommentText).pipe(
   z
     .string()
     .refine((v) => v.trim().length > 0, "Please type your comment.")

@@ -13,6 +13,9 @@ import type { Db } from "@/lib/db";
  * blocking the job for ever.
  */
 
+/** How long a lease on a row outlives the Akismet timeout of the call it was taken for. */
+export const LEASE_MARGIN_MS = 10_000;
+
 /** A run whose heartbeat is older than this is taken for dead. */
 export const STALE_RUN_MS = 2 * 60_000;
 

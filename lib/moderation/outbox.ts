@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import { akismetOutbox, type FeedbackKind, type OutboxEntry } from "@/db/schema";
 import { addCommentEvent } from "@/lib/comments/history";
 import { getDb, statement, type Db } from "@/lib/db";
-import { leaseOwner } from "@/lib/jobs/runs";
+import { LEASE_MARGIN_MS, leaseOwner } from "@/lib/jobs/runs";
 import { callAkismet } from "@/lib/spam/akismet";
 import { getSettings } from "@/lib/settings";
 
@@ -107,9 +107,8 @@ export async function processOutbox({ now = new Date(), db = getDb() }: { now?: 
   const summary: OutboxRunSummary = { sent: 0, failed: 0, gaveUp: 0 };
   const timeoutMs = getSettings().akismetTimeoutMs;
   const owner = leaseOwner("outbox");
-  const due = db.$client.transaction(() => claimDueReports(db, owner, now, timeoutMs + 10_000, BATCH)).immediate();
-
-  const leaseMs = timeoutMs + 10_000;
+  const leaseMs = timeoutMs + LEASE_MARGIN_MS;
+  const due = db.$client.transaction(() => claimDueReports(db, owner, now, leaseMs, BATCH)).immediate();
   const renew = statement(
     db,
     "update akismet_outbox set lease_until = @until where id = @id and lease_owner = @owner and state = 'pending'",
