@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { GET as live } from "@/app/healthz/live/route";
 import { GET } from "@/app/healthz/route";
 import { getDb } from "@/lib/db";
 import { checkHealth } from "@/lib/server/health";
@@ -38,10 +39,16 @@ describe("/healthz", () => {
     expect(checkHealth().ok).toBe(true);
   });
 
-  it("answers 503 when the database does not answer", async () => {
+  it("answers 503 when the database does not answer, while /healthz/live (liveness) still answers ok", async () => {
     getDb().$client.close();
     const response = GET();
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ ok: false, database: { reachable: false, error: expect.any(String) } });
+
+    const alive = live();
+    expect(alive.status).toBe(200);
+    expect(alive.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(alive.headers.get("cache-control")).toBe("no-store");
+    expect(await alive.text()).toBe("ok");
   });
 });
