@@ -592,7 +592,16 @@ async function main() {
     stdio: ["ignore", "ignore", "inherit"],
   });
   // Directly with node (not npx), so the measured tree is the server's and SIGTERM reaches it.
-  const server = spawn(process.execPath, ["scripts/server.mjs"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  // Its output goes to a log file; an early exit is reported with its cause.
+  const serverLog = path.join(DIR, "server.log");
+  const logFd = fs.openSync(serverLog, "a");
+  const server = spawn(process.execPath, ["scripts/server.mjs"], { env, stdio: ["ignore", logFd, logFd] });
+  let stopping = false;
+  server.on("exit", (code, signal) => {
+    if (stopping) return;
+    const tail = fs.readFileSync(serverLog, "utf8").trimEnd().split("\n").slice(-20).join("\n");
+    console.error(`\nThe server exited during the bench (code ${code}, signal ${signal}); the end of ${path.relative(process.cwd(), serverLog)}:\n${tail}`);
+  });
   let nginx: Awaited<ReturnType<typeof startNginx>> = null;
   let nginxChild: ChildProcess | null = null;
   try {
@@ -779,7 +788,9 @@ async function main() {
     report(rows, { asset, sessionCookieName: sessionCookie.split("=")[0]!, data, nginx: nginx?.conf ?? null, nginxSkipped, seconds: (Date.now() - startedAt) / 1000 });
   } finally {
     if (nginxChild) await stop(nginxChild, "SIGQUIT");
+    stopping = true;
     await stop(server);
+    fs.closeSync(logFd);
     await stop(akismet);
   }
 }
