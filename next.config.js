@@ -25,10 +25,60 @@ const securityHeaders = [
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
 ];
 
+// The page cache (docs/decisions/013). A reader who carries none of these
+// cookies sees exactly what every other anonymous reader sees, so they get
+// the cached page (app/(cached)); anyone with one gets the page rendered for
+// them (app/(site)). tests/unit/page-cache-routing.test.ts checks this list
+// against the cookies the app sets.
+const PERSONAL_COOKIES = [
+  "next-auth.session-token",
+  "__Secure-next-auth.session-token",
+  // next-auth splits a large session into numbered chunks.
+  "next-auth.session-token.0",
+  "__Secure-next-auth.session-token.0",
+  "nr_own_comments", // lib/comments/ownership.ts: the reader's own held comments
+  "nr_comment_author", // lib/comments/remember.ts: remembered name, email, website
+];
+const anonymous = PERSONAL_COOKIES.map((key) => ({ type: "cookie", key }));
+// Without JavaScript, ?replytocom=ID puts the reply form under that comment: rendered per request.
+const notReplying = { type: "query", key: "replytocom" };
+
+// Shared caches (nginx, a CDN) may keep an anonymous page for a second and
+// serve it stale for a few more while fetching a fresh one; browsers check
+// back every time (ETag → 304). Per-visitor pages stay Next's `private, no-store`.
+const SHARED_CACHE_CONTROL = "public, max-age=0, s-maxage=1, stale-while-revalidate=9";
+
+const cachedRoutes = [
+  { source: "/", missing: [...anonymous], destination: "/cached/front/1" },
+  {
+    source: "/articles/:slug",
+    has: [{ type: "query", key: "cpage", value: "(?<cpage>[1-9][0-9]{0,5})" }],
+    missing: [...anonymous, notReplying],
+    destination: "/cached/articles/:slug/:cpage",
+  },
+  {
+    source: "/articles/:slug",
+    missing: [...anonymous, notReplying, { type: "query", key: "cpage" }],
+    destination: "/cached/articles/:slug/1",
+  },
+  { source: "/feed.xml", destination: "/cached/feed/rss.xml" },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      ...cachedRoutes.map(({ source, has, missing }) => ({
+        source,
+        ...(has ? { has } : {}),
+        ...(missing ? { missing } : {}),
+        headers: [{ key: "Cache-Control", value: SHARED_CACHE_CONTROL }],
+      })),
+    ];
+  },
+  async rewrites() {
+    return { beforeFiles: cachedRoutes, afterFiles: [], fallback: [] };
   },
   poweredByHeader: false,
   reactStrictMode: true,
@@ -40,7 +90,11 @@ const nextConfig = {
     // Comment form posts: keep equal to COMMENT_FORM_BODY_LIMIT_BYTES
     // (lib/comments/form-limits.ts); bigger posts get proxy.ts's 413 page.
     serverActions: { bodySizeLimit: "1mb" },
+    isrFlushToDisk: false,
   },
+  // Cached pages live in memory only: a restart starts with an empty cache,
+  // so no page saved before a change made while the server was down survives.
+  cacheMaxMemorySize: 64 * 1024 * 1024,
   // Migrations and seed articles are read from disk at start-up.
   outputFileTracingIncludes: {
     "/**": ["./db/migrations/**/*", "./db/seed/**/*"],

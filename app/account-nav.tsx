@@ -2,22 +2,12 @@ import Link from "next/link";
 import { can } from "@/lib/auth/permissions";
 import { getCurrentUser } from "@/lib/auth/session";
 import { signOutAction } from "./auth-actions";
+import { GuestNav } from "./site-header";
 
 /** The header's account links: sign in / register, or the account's name (its page), its areas and sign out. */
 export async function AccountNav() {
   const user = await getCurrentUser();
-  if (!user) {
-    return (
-      <>
-        <li>
-          <Link href="/login">Sign in</Link>
-        </li>
-        <li>
-          <Link href="/register">Register</Link>
-        </li>
-      </>
-    );
-  }
+  if (!user) return <GuestNav />;
   return (
     <>
       {can(user, "article:edit") ? (

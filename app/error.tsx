@@ -4,6 +4,7 @@ import Link from "next/link";
 
 export default function ErrorPage({ reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
+    <main id="main" className="container">
     <div className="error-page">
       <p className="error-page__code">Error</p>
       <h1>Something went wrong</h1>
@@ -15,5 +16,6 @@ export default function ErrorPage({ reset }: { error: Error & { digest?: string 
         or <Link href="/">go to the latest articles</Link>.
       </p>
     </div>
+    </main>
   );
 }

@@ -1,8 +1,6 @@
 import type { Metadata, Viewport } from "next";
-import Link from "next/link";
 import { env } from "@/lib/env";
 import { SITE_DESCRIPTION, SITE_LANG, SITE_NAME } from "@/lib/site";
-import { AccountNav } from "./account-nav";
 import "./globals.css";
 
 export function generateMetadata(): Metadata {
@@ -30,27 +28,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        <header className="site-header">
-          <div className="container site-header__inner">
-            <Link href="/" className="site-title">
-              {SITE_NAME}
-            </Link>
-            <nav aria-label="Site">
-              <ul className="site-nav">
-                <li>
-                  <Link href="/">Latest</Link>
-                </li>
-                <li>
-                  <a href="/feed.xml">RSS</a>
-                </li>
-                <AccountNav />
-              </ul>
-            </nav>
-          </div>
-        </header>
-        <main id="main" className="container">
-          {children}
-        </main>
+        {children}
         <footer className="site-footer">
           <div className="container">
             <p>

@@ -1,16 +1,18 @@
-import Link from "next/link";
+import { NotFoundMessage } from "./not-found-message";
+import { SiteHeader } from "./site-header";
 
+/**
+ * An address no route matches. Static, with no account links: this boundary
+ * is part of every page, cached ones included, so it must not read the
+ * session (app/(site)/not-found.tsx shows them for pages that do).
+ */
 export default function NotFound() {
   return (
-    <div className="error-page">
-      <p className="error-page__code">Error 404</p>
-      <h1>Page not found</h1>
-      <p>
-        The page you asked for does not exist, or the article has not been published yet.
-      </p>
-      <p>
-        <Link href="/">Back to the latest articles</Link>
-      </p>
-    </div>
+    <>
+      <SiteHeader accountNav={null} />
+      <main id="main" className="container">
+        <NotFoundMessage />
+      </main>
+    </>
   );
 }

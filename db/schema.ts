@@ -390,3 +390,20 @@ export const revokedSessions = sqliteTable(
   },
   (t) => [index("revoked_sessions_expires_idx").on(t.expiresAt)],
 );
+
+/**
+ * The page cache's change log: each row names a cache tag (lib/cache/pages.ts)
+ * whose pages changed. Written only by triggers (migration 0011) on the
+ * tables that pages show, so no write path can forget it; read by every
+ * server instance, which expires those tags in its own cache
+ * (lib/cache/invalidation.ts). Rows are pruned after a few minutes.
+ */
+export const pageChanges = sqliteTable(
+  "page_changes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tag: text("tag").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [index("page_changes_created_idx").on(t.createdAt)],
+);

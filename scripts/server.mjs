@@ -31,6 +31,11 @@ function fail(message) {
   process.exit(1);
 }
 
+// Where the app reaches itself (lib/cache/invalidation.ts expires cached
+// pages changed by background jobs through a request to this server).
+const loopback = ["0.0.0.0", "localhost", "127.0.0.1"].includes(hostname) ? "127.0.0.1" : hostname === "::" ? "[::1]" : hostname.includes(":") ? `[${hostname}]` : hostname;
+process.env.NEWSROOM_INTERNAL_URL = `http://${loopback}:${port}`;
+
 const app = next({ dev: false, port, hostname });
 const handle = app.getRequestHandler();
 try {
@@ -43,9 +48,26 @@ try {
 const report = await startup;
 if (!report.ok) fail(report.message);
 
+// Node writes a large string to a socket several times slower than the same
+// bytes as a Buffer (a 280 KB page: ~370 against ~2,200 responses a second on
+// this machine's 2 cores), and Next answers cached pages with one string.
+// Encoding it first costs a fraction of a millisecond (docs/decisions/013).
+const LARGE_STRING = 16 * 1024;
+function endWithBuffer(res) {
+  const end = res.end;
+  res.end = function (chunk, encoding, callback) {
+    if (typeof chunk === "string" && chunk.length > LARGE_STRING) {
+      const enc = typeof encoding === "string" ? encoding : "utf8";
+      return end.call(this, Buffer.from(chunk, enc), typeof encoding === "function" ? encoding : callback);
+    }
+    return end.apply(this, arguments);
+  };
+}
+
 const server = http
   .createServer((req, res) => {
     recordPeerAddress(req);
+    endWithBuffer(res);
     handle(req, res);
   })
   .listen(port, hostname, () => {

@@ -1,5 +1,6 @@
 import "server-only";
 import { seedIfEmpty } from "@/lib/articles/seed";
+import { startPageCacheInvalidation } from "@/lib/cache/invalidation";
 import { getDb } from "@/lib/db";
 import { EnvError, env } from "@/lib/env";
 import { startRetentionScheduler } from "@/lib/moderation/scheduler";
@@ -17,6 +18,7 @@ export function startServer(): void {
   }
   console.log(`[start] database ready at ${config.DATABASE_PATH}`);
   startRetentionScheduler();
+  startPageCacheInvalidation(db);
   if (akismetConfigured()) {
     console.log(`[start] Akismet: checking comments at ${config.AKISMET_URL}`);
     startRecheckScheduler();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import { SpamChart } from "@/app/moderation/stats/chart";
+import { SpamChart } from "@/app/(site)/moderation/stats/chart";
 import { getDb } from "@/lib/db";
 import { DAY_MS, SPAM_STATS_SQL, spamStats, type SpamStats } from "@/lib/moderation/stats";
 import { createArticle, createComment, createUser } from "../support/factories";
@@ -232,7 +232,7 @@ describe("the statistics page", () => {
   });
 
   it("renders the heading, the summary and a table with a row per day and totals", async () => {
-    const { default: SpamStatsPage, metadata, dynamic } = await import("@/app/moderation/stats/page");
+    const { default: SpamStatsPage, metadata, dynamic } = await import("@/app/(site)/moderation/stats/page");
     expect(metadata).toMatchObject({ title: "Spam statistics", robots: { index: false } });
     expect(dynamic).toBe("force-dynamic");
     const html = renderToStaticMarkup(await SpamStatsPage());

@@ -1,0 +1,71 @@
+import type { Metadata } from "next";
+import { notFound, permanentRedirect } from "next/navigation";
+import { cache } from "react";
+import { ArticleView, articleLinks, articleMetadata } from "@/app/_article/article-view";
+import { CommentForm } from "@/app/_article/comment-form";
+import { currentSlugFor } from "@/lib/articles/editorial";
+import { loadArticlePage } from "@/lib/articles/page";
+import { getPublishedArticle } from "@/lib/articles/queries";
+import { CACHE_TAGS, PAGE_MAX_AGE_SECONDS, dependsOn } from "@/lib/cache/pages";
+import { issueFormToken } from "@/lib/comments/form-token";
+import { articlePath } from "@/lib/site";
+
+/**
+ * The article page as every anonymous reader sees it, rendered once and
+ * served from Next's page cache until something it shows changes
+ * (lib/cache/invalidation.ts) or PAGE_MAX_AGE_SECONDS pass. Readers reach it
+ * at /articles/<slug>[?cpage=N] through next.config.js's rewrites, which send
+ * anyone with per-visitor cookies to app/(site)/articles instead. Nothing
+ * here may read cookies, headers or the session: the page would turn dynamic.
+ */
+export const revalidate = 300; // PAGE_MAX_AGE_SECONDS (a literal: Next reads it at build time)
+
+/** No page is built ahead: each is rendered on its first request, then cached. */
+export function generateStaticParams(): { slug: string; cpage: string }[] {
+  return [];
+}
+
+type Props = { params: Promise<{ slug: string; cpage: string }> };
+
+const loadArticle = cache((slug: string) => getPublishedArticle(slug));
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { slug, cpage } = await params;
+  const metadata = articleMetadata(loadArticle(slug));
+  // Later comment pages are not separate documents for search engines.
+  return cpage === "1" ? metadata : { ...metadata, robots: { index: false, follow: true } };
+}
+
+export default async function CachedArticlePage({ params }: Props) {
+  const { slug, cpage } = await params;
+  const page = /^[1-9]\d{0,5}$/.test(cpage) ? Number(cpage) : null;
+  const article = loadArticle(slug);
+  if (!article || page === null) {
+    await dependsOn([CACHE_TAGS.slug(slug)]);
+    const moved = page === null ? null : currentSlugFor(slug);
+    if (moved) permanentRedirect(articlePath(moved));
+    notFound();
+  }
+  const now = new Date();
+  const data = await loadArticlePage(article, { page, now });
+  const untilChange = data.changesAt ? (data.changesAt.getTime() - now.getTime()) / 1000 : PAGE_MAX_AGE_SECONDS;
+  await dependsOn([CACHE_TAGS.article(article.id), CACHE_TAGS.slug(slug)], untilChange);
+  return (
+    <ArticleView
+      data={data}
+      replyToId={null}
+      form={
+        <CommentForm
+          articleSlug={article.slug}
+          formToken={issueFormToken(article.id, now.getTime())}
+          refreshToken
+          guest
+          account={null}
+          replyTo={null}
+          cancelReplyHref={articleLinks(article.slug, data.thread.page).cancelReplyHref}
+          defaults={{ name: "", email: "", url: "", remember: false }}
+        />
+      }
+    />
+  );
+}

@@ -1,0 +1,20 @@
+import { buildRssFeed } from "@/lib/articles/feed";
+import { listPublishedArticles } from "@/lib/articles/queries";
+import { CACHE_TAGS, dependsOn } from "@/lib/cache/pages";
+
+/**
+ * /feed.xml (next.config.js rewrites it here): the RSS feed, from Next's
+ * cache, expired with the front page.
+ */
+export const revalidate = 300;
+
+export function generateStaticParams(): { file: string }[] {
+  return [];
+}
+
+export async function GET(_request: Request, { params }: { params: Promise<{ file: string }> }) {
+  if ((await params).file !== "rss.xml") return new Response("Not found\n", { status: 404 });
+  await dependsOn([CACHE_TAGS.front]);
+  const xml = buildRssFeed(listPublishedArticles({ limit: 50 }));
+  return new Response(xml, { headers: { "Content-Type": "application/rss+xml; charset=utf-8" } });
+}

@@ -1,0 +1,4 @@
+"use client";
+
+// Inside the group's layout, so the header stays.
+export { default } from "../error";

@@ -1,0 +1,108 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import type { Article } from "@/db/schema";
+import type { ArticlePageData } from "@/lib/articles/page";
+import { newsArticleJsonLd } from "@/lib/articles/structured-data";
+import { formatDate } from "@/lib/dates";
+import { absoluteUrl, articlePath } from "@/lib/site";
+import { CommentsSection } from "./comments-section";
+import { EditorReviewSection } from "./editor-review";
+
+export function articleMetadata(article: Article | null): Metadata {
+  if (!article) return { title: "Article not found" };
+  const url = absoluteUrl(articlePath(article.slug));
+  return {
+    title: article.title,
+    description: article.summary || undefined,
+    alternates: { canonical: url },
+    openGraph: {
+      type: "article",
+      url,
+      title: article.title,
+      description: article.summary || undefined,
+      publishedTime: article.publishedAt?.toISOString(),
+      modifiedTime: article.updatedAt.toISOString(),
+      images: article.heroImageUrl
+        ? [{ url: absoluteUrl(article.heroImageUrl), alt: article.heroImageAlt ?? "" }]
+        : undefined,
+    },
+  };
+}
+
+/** Where the thread's links go: comment pages and (without JavaScript) reply forms. */
+export function articleLinks(slug: string, page: number) {
+  const base = articlePath(slug);
+  const pageQuery = page > 1 ? `cpage=${page}` : "";
+  return {
+    pageHref: (n: number) => (n > 1 ? `${base}?cpage=${n}#comments` : `${base}#comments`),
+    cancelReplyHref: `${base}${pageQuery ? `?${pageQuery}` : ""}#respond`,
+  };
+}
+
+type Props = {
+  data: ArticlePageData;
+  replyToId: number | null;
+  /** The comment form, placed under the reply target or at the end. */
+  form: ReactNode;
+};
+
+/** An article page: the article, its editor review and its comments. The same for cached and per-visitor pages. */
+export function ArticleView({ data, replyToId, form }: Props) {
+  const { article, html, review, commentCount, thread, settings, commentsOpen } = data;
+  const links = articleLinks(article.slug, thread.page);
+  const jsonLd = newsArticleJsonLd(article, review);
+  const showCredit =
+    article.heroImageCredit &&
+    !(article.heroImageCaption ?? "").toLowerCase().includes(article.heroImageCredit.toLowerCase());
+  return (
+    <>
+      <article className="article">
+        <header className="article__header">
+          <h1>{article.title}</h1>
+          {article.summary ? <p className="article__summary">{article.summary}</p> : null}
+          <p className="byline">
+            {article.source ? (
+              <span>
+                Source: <span className="byline__source">{article.source}</span>
+              </span>
+            ) : null}
+            {article.publishedAt ? (
+              <time dateTime={article.publishedAt.toISOString()}>{formatDate(article.publishedAt)}</time>
+            ) : null}
+          </p>
+        </header>
+        {article.heroImageUrl ? (
+          <figure className="hero">
+            {/* Images are served from this site: no external requests. */}
+            {/* eslint-disable-next-line @next/next/no-img-element */}
+            <img
+              src={article.heroImageUrl}
+              alt={article.heroImageAlt ?? ""}
+              width={1200}
+              height={630}
+              fetchPriority="high"
+            />
+            {article.heroImageCaption || showCredit ? (
+              <figcaption>
+                {article.heroImageCaption}
+                {showCredit ? ` (${article.heroImageCredit})` : null}
+              </figcaption>
+            ) : null}
+          </figure>
+        ) : null}
+        <div className="prose" dangerouslySetInnerHTML={{ __html: html }} />
+      </article>
+      <EditorReviewSection review={review} />
+      <CommentsSection
+        count={commentCount}
+        thread={thread}
+        maxDepth={settings.threadDepth}
+        commentsOpen={commentsOpen}
+        replyToId={replyToId}
+        pageHref={links.pageHref}
+        form={form}
+      />
+      <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd }} />
+    </>
+  );
+}

@@ -1,0 +1,115 @@
+"use client";
+
+import Link from "next/link";
+import { Fragment, type ReactNode } from "react";
+import { AWAITING_MODERATION, CAN_REPLY, commentDate, type CompactComment } from "@/lib/comments/compact";
+
+const UGC_REL = "nofollow ugc noopener noreferrer";
+
+type Segment = string | [string, string];
+
+/** Paragraphs (blank lines) of lines (line breaks) of segments. */
+function paragraphs(text: CompactComment[6]): Segment[][][] {
+  const result: Segment[][][] = [[[]]];
+  for (const segment of typeof text === "string" ? [text] : text) {
+    if (typeof segment !== "string") {
+      result.at(-1)!.at(-1)!.push(segment);
+      continue;
+    }
+    segment.split(/(\n{2,}|\n)/).forEach((part, i) => {
+      if (i % 2 === 0) {
+        if (part) result.at(-1)!.at(-1)!.push(part);
+      } else if (part.length > 1) result.push([[]]);
+      else result.at(-1)!.push([]);
+    });
+  }
+  return result.filter((p) => p.some((line) => line.some((s) => (typeof s === "string" ? s.trim() !== "" : true))));
+}
+
+/** Plain text: paragraphs, line breaks and auto-linked URLs; React escapes the rest. */
+function CommentText({ text }: { text: CompactComment[6] }) {
+  return paragraphs(text).map((lines, i) => (
+    <p key={i}>
+      {lines.map((line, j) => (
+        <Fragment key={j}>
+          {j > 0 ? <br /> : null}
+          {line.map((segment, k) =>
+            typeof segment === "string" ? (
+              segment
+            ) : (
+              <a key={k} href={segment[1]} rel={UGC_REL}>
+                {segment[0]}
+              </a>
+            ),
+          )}
+        </Fragment>
+      ))}
+    </p>
+  ));
+}
+
+type Node = { comment: CompactComment; children: Node[] };
+
+function tree(comments: CompactComment[]): Node[] {
+  const roots: Node[] = [];
+  const open: Node[] = [];
+  for (const comment of comments) {
+    const node = { comment, children: [] };
+    const depth = comment[1];
+    open.length = depth - 1;
+    (depth > 1 && open[depth - 2] ? open[depth - 2]!.children : roots).push(node);
+    open[depth - 1] = node;
+  }
+  return roots;
+}
+
+type Props = {
+  /** The page's comments, each followed by its replies (depth 1 = top level). */
+  comments: CompactComment[];
+  /** Query kept in reply links (the comment page), e.g. "cpage=2&". */
+  replyQuery: string;
+  /** Where the reply form goes: under this comment. */
+  replyToId: number | null;
+  form: ReactNode;
+};
+
+export function CommentThread({ comments, replyQuery, replyToId, form }: Props) {
+  const render = (nodes: Node[], className: string) => (
+    <ol className={className}>
+      {nodes.map(({ comment, children }) => {
+        const [id, , name, url, avatar, iso, text, flags] = comment;
+        return (
+          <li key={id} id={`comment-${id}`} className={flags & AWAITING_MODERATION ? "held" : undefined}>
+            <article>
+              {/* eslint-disable-next-line @next/next/no-img-element */}
+              <img src={`/avatars/${avatar}.svg`} alt="" loading="lazy" />
+              <b>
+                {url ? (
+                  <a href={url} rel={UGC_REL}>
+                    {name}
+                  </a>
+                ) : (
+                  name
+                )}
+              </b>
+              <a href={`#comment-${id}`}>
+                {/* An absolute date: a cached page never goes stale by itself. */}
+                <time dateTime={iso}>{commentDate(iso)}</time>
+              </a>
+              {flags & AWAITING_MODERATION ? <p className="awaiting">Your comment is awaiting moderation.</p> : null}
+              <CommentText text={text} />
+              {flags & CAN_REPLY ? (
+                <Link href={`?${replyQuery}replytocom=${id}#respond`} scroll={false} aria-label={`Reply to ${name}`}>
+                  Reply
+                </Link>
+              ) : null}
+            </article>
+            {replyToId === id ? form : null}
+            {children.length > 0 ? render(children, "children") : null}
+          </li>
+        );
+      })}
+    </ol>
+  );
+  return render(tree(comments), "comment-list");
+}

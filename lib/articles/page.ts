@@ -1,0 +1,73 @@
+import "server-only";
+import type { Article } from "@/db/schema";
+import { CACHE_TAGS, cachedRender } from "@/lib/cache/pages";
+import { commentsAreOpen } from "@/lib/comments/defences";
+import { getThreadPage, type ThreadNode, type ThreadPage } from "@/lib/comments/thread";
+import { getDb } from "@/lib/db";
+import { getSettings, type Settings } from "@/lib/settings";
+import { countApprovedComments, getPublishedReview, type PublishedReview } from "./queries";
+import { renderMarkdown } from "./markdown";
+
+/** Bump when renderMarkdown's output changes, so cached bodies are rendered again. */
+const MARKDOWN_RENDERER_VERSION = 1;
+
+/** The article body as HTML, rendered once per article version (Next's data cache). */
+export function articleBodyHtml(article: Article): Promise<string> {
+  return cachedRender(
+    ["article-body", String(MARKDOWN_RENDERER_VERSION), String(article.id), String(article.updatedAt.getTime())],
+    [CACHE_TAGS.article(article.id)],
+    () => renderMarkdown(article.body),
+  );
+}
+
+export type ArticlePageData = {
+  article: Article;
+  html: string;
+  review: PublishedReview | null;
+  commentCount: number;
+  thread: ThreadPage;
+  settings: Settings;
+  commentsOpen: boolean;
+  /** When the page changes by itself (comments close), if it does. */
+  changesAt: Date | null;
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Everything an article page shows, for one comment page. `ownIds` are the
+ * viewer's own comments (their held ones are shown to them); the cached page
+ * passes none.
+ */
+export async function loadArticlePage(
+  article: Article,
+  { page, ownIds = [], now = new Date() }: { page: number; ownIds?: number[]; now?: Date },
+): Promise<ArticlePageData> {
+  const settings = getSettings();
+  const commentsOpen = commentsAreOpen(article, now, settings.commentsAutoCloseDays);
+  const closings = [
+    article.commentsCloseAt,
+    settings.commentsAutoCloseDays > 0 && article.publishedAt
+      ? new Date(article.publishedAt.getTime() + settings.commentsAutoCloseDays * DAY_MS)
+      : null,
+  ].filter((d): d is Date => d !== null && d > now);
+  return {
+    article,
+    html: await articleBodyHtml(article),
+    review: getPublishedReview(article.id),
+    commentCount: countApprovedComments(article.id),
+    thread: getThreadPage(getDb(), article.id, { page, perPage: settings.commentsPerPage, ownIds }),
+    settings,
+    commentsOpen,
+    changesAt: commentsOpen && closings.length > 0 ? new Date(Math.min(...closings.map((d) => d.getTime()))) : null,
+  };
+}
+
+export function findThreadNode(nodes: ThreadNode[], id: number): ThreadNode | null {
+  for (const node of nodes) {
+    if (node.id === id) return node;
+    const inChildren = findThreadNode(node.children, id);
+    if (inChildren) return inChildren;
+  }
+  return null;
+}
