@@ -1,0 +1,207 @@
+import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import { createAccount, e2eDb, sessionToken, signInAs, type TestAccount } from "./support/accounts";
+
+/**
+ * The page cache (docs/decisions/013): anonymous readers get article pages,
+ * the front page and the feed from Next's cache, and every change a reader
+ * would see reaches the next anonymous request. Each check first makes sure
+ * the page is being served from the cache, so it proves an expiry, not a
+ * page rendered afresh anyway.
+ */
+let moderator: TestAccount;
+let editor: TestAccount;
+
+test.beforeAll(async () => {
+  moderator = await createAccount("moderator");
+  editor = await createAccount("editor", { name: "Cache Editor" });
+});
+
+/** A reader with no cookies at all, as a search engine or a shared cache would be. */
+async function anonymous(baseURL: string): Promise<APIRequestContext> {
+  return playwrightRequest.newContext({ baseURL });
+}
+
+/** GETs a path until it comes from the cache (the first request renders and stores it). */
+async function cachedBody(reader: APIRequestContext, path: string): Promise<string> {
+  await reader.get(path);
+  const response = await reader.get(path);
+  expect(response.headers()["x-nextjs-cache"]).toBe("HIT");
+  return response.text();
+}
+
+function articleId(slug: string): number {
+  const db = e2eDb();
+  try {
+    return (db.prepare("select id from articles where slug = ?").get(slug) as { id: number }).id;
+  } finally {
+    db.close();
+  }
+}
+
+function insertComment(slug: string, content: string, status: "pending" | "approved"): number {
+  const db = e2eDb();
+  try {
+    return (
+      db
+        .prepare("insert into comments (article_id, author_name, author_email, content, status) values (?, 'Cache Reader', 'cache@example.com', ?, ?) returning id")
+        .get(articleId(slug), content, status) as { id: number }
+    ).id;
+  } finally {
+    db.close();
+  }
+}
+
+test("anonymous pages are cached and shareable; per-visitor pages are not", async ({ baseURL }) => {
+  const reader = await anonymous(baseURL!);
+  for (const path of ["/articles/e2e-cache", "/", "/feed.xml"]) {
+    await cachedBody(reader, path);
+    const response = await reader.get(path);
+    expect(response.headers()["cache-control"]).toMatch(/^public, .*s-maxage=\d+, stale-while-revalidate=\d+$/);
+    const etag = response.headers()["etag"];
+    expect(etag).toBeTruthy();
+    const again = await reader.get(path, { headers: { "If-None-Match": etag! } });
+    expect(again.status()).toBe(304);
+  }
+  // A signed-in reader's page is theirs alone: never stored by a shared cache.
+  const token = await sessionToken(moderator);
+  const signedIn = await reader.get("/articles/e2e-cache", { headers: { Cookie: `next-auth.session-token=${token}` } });
+  expect(signedIn.headers()["cache-control"]).toContain("no-store");
+  expect(signedIn.headers()["x-nextjs-cache"]).toBeUndefined();
+  expect(await signedIn.text()).toContain("Log out?");
+  await reader.dispose();
+});
+
+test("a comment approved by a moderator shows on the next request; marked spam, it disappears", async ({ page, context, baseURL }) => {
+  const text = `Held until a moderator looks ${Date.now()}.`;
+  const id = insertComment("e2e-cache", text, "pending");
+  const reader = await anonymous(baseURL!);
+  expect(await cachedBody(reader, "/articles/e2e-cache")).not.toContain(text);
+
+  await signInAs(context, moderator, baseURL!);
+  await page.goto(`/moderation?queue=pending&q=${encodeURIComponent(text)}`);
+  await page.locator("[data-queue-item]", { hasText: text }).getByRole("button", { name: "Approve" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "1 comment approved." })).toBeVisible();
+
+  const after = await reader.get("/articles/e2e-cache");
+  const html = await after.text();
+  expect(html).toContain(text);
+  expect(html).toContain(`id="comment-${id}"`);
+  // The front page counts it too.
+  expect(await (await reader.get("/")).text()).toMatch(/E2E article: cache[\s\S]*?\d+ Comments?/);
+
+  await page.goto(`/moderation?queue=approved&q=${encodeURIComponent(text)}`);
+  await page.locator("[data-queue-item]", { hasText: text }).getByRole("button", { name: "Spam" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "1 comment marked as spam." })).toBeVisible();
+  expect(await (await reader.get("/articles/e2e-cache")).text()).not.toContain(text);
+  await reader.dispose();
+});
+
+test("a change made outside any request (a script, a background job) reaches the cached page", async ({ baseURL }) => {
+  const text = `Approved by a script ${Date.now()}.`;
+  const id = insertComment("e2e-cache", text, "pending");
+  const reader = await anonymous(baseURL!);
+  expect(await cachedBody(reader, "/articles/e2e-cache")).not.toContain(text);
+  const db = e2eDb();
+  try {
+    db.prepare("update comments set status = 'approved' where id = ?").run(id);
+  } finally {
+    db.close();
+  }
+  // The server reads the change log a few times a second.
+  await expect.poll(async () => (await reader.get("/articles/e2e-cache")).text(), { timeout: 5_000 }).toContain(text);
+  await reader.dispose();
+});
+
+test("an unpublished article answers 404 at once, and comes back when published again", async ({ page, context, baseURL }) => {
+  const reader = await anonymous(baseURL!);
+  expect(await cachedBody(reader, "/articles/e2e-cache-unpublish")).toContain("E2E article: cache-unpublish");
+  await signInAs(context, editor, baseURL!);
+  await page.goto(`/editor/${articleId("e2e-cache-unpublish")}`);
+  await page.getByRole("button", { name: "Unpublish" }).click();
+  await expect(page.getByText("Unpublished: it is a draft again.")).toBeVisible();
+
+  expect((await reader.get("/articles/e2e-cache-unpublish")).status()).toBe(404);
+  expect(await (await reader.get("/")).text()).not.toContain("E2E article: cache-unpublish");
+  expect(await (await reader.get("/feed.xml")).text()).not.toContain("e2e-cache-unpublish");
+
+  await page.getByRole("button", { name: "Submit for review" }).click();
+  await expect(page.getByText("Submitted for review.")).toBeVisible();
+  // Still a draft in review: not public yet.
+  expect((await reader.get("/articles/e2e-cache-unpublish")).status()).toBe(404);
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
+  await expect(page.getByText("Published.", { exact: true })).toBeVisible();
+  expect((await reader.get("/articles/e2e-cache-unpublish")).status()).toBe(200);
+  await reader.dispose();
+});
+
+test("a published review shows on the cached page", async ({ page, context, baseURL }) => {
+  const reader = await anonymous(baseURL!);
+  expect(await cachedBody(reader, "/articles/e2e-cache-review")).toContain("No editor review yet.");
+  await signInAs(context, editor, baseURL!);
+  await page.goto(`/editor/${articleId("e2e-cache-review")}/review`);
+  await page.getByRole("textbox", { name: "Verdict headline" }).fill("Cached no more");
+  await page.getByRole("radio", { name: "3 stars" }).check();
+  await page.getByRole("button", { name: "Publish review" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Review published." })).toBeVisible();
+
+  const html = await (await reader.get("/articles/e2e-cache-review")).text();
+  expect(html).toContain("Cached no more");
+  expect(html).toContain("Rated 3 out of 5");
+  expect(html).not.toContain("No editor review yet.");
+  await reader.dispose();
+});
+
+for (const javaScriptEnabled of [true, false]) {
+  test.describe(javaScriptEnabled ? "with JavaScript" : "without JavaScript", () => {
+    test.use({ javaScriptEnabled });
+
+    test("the reader's own held comment and remembered fields, on a page others get from the cache", async ({ page, browser, baseURL }) => {
+      const reader = await anonymous(baseURL!);
+      await cachedBody(reader, "/articles/e2e-cache-visitor");
+      const text = `My own held comment ${javaScriptEnabled ? "js" : "nojs"} ${Date.now()}.`;
+      await page.goto("/articles/e2e-cache-visitor");
+      await page.getByRole("textbox", { name: "Comment", exact: true }).fill(text);
+      await page.getByRole("textbox", { name: "Name", exact: true }).fill("akismet-guaranteed-spam");
+      await page.getByRole("textbox", { name: "Email", exact: true }).fill("own@example.com");
+      await page.getByRole("textbox", { name: "Website", exact: true }).fill("https://own.example");
+      await page.getByRole("checkbox", { name: /Save my name, email, and website/ }).check();
+      await page.getByRole("button", { name: "Post Comment" }).click();
+
+      await expect(page).toHaveURL(/\/articles\/e2e-cache-visitor#comment-\d+$/);
+      const id = new URL(page.url()).hash.slice(1);
+      await expect(page.locator(`#${id}`)).toContainText(text);
+      await expect(page.locator(`#${id}`)).toContainText("Your comment is awaiting moderation.");
+      await page.reload();
+      await expect(page.locator(`#${id}`)).toContainText("Your comment is awaiting moderation.");
+      await expect(page.getByRole("textbox", { name: "Name", exact: true })).toHaveValue("akismet-guaranteed-spam");
+      await expect(page.getByRole("textbox", { name: "Email", exact: true })).toHaveValue("own@example.com");
+      await expect(page.getByRole("textbox", { name: "Website", exact: true })).toHaveValue("https://own.example");
+
+      // Everyone else still gets the cached page, without it.
+      const other = await reader.get("/articles/e2e-cache-visitor");
+      expect(other.headers()["x-nextjs-cache"]).toBe("HIT");
+      expect(await other.text()).not.toContain(text);
+      const stranger = await browser.newContext({ javaScriptEnabled });
+      const strangerPage = await stranger.newPage();
+      await strangerPage.goto("/articles/e2e-cache-visitor");
+      await expect(strangerPage.getByRole("textbox", { name: "Name", exact: true })).toHaveValue("");
+      await expect(strangerPage.getByText(text)).toHaveCount(0);
+      await stranger.close();
+      await reader.dispose();
+    });
+
+    test("a signed-in reader's form says who they are", async ({ page, context, baseURL }) => {
+      const account = await createAccount("reader");
+      await signInAs(context, account, baseURL!);
+      await page.goto("/articles/e2e-cache-visitor");
+      await expect(page.getByText(`Logged in as ${account.name}.`)).toBeVisible();
+      await expect(page.getByRole("textbox", { name: "Name", exact: true })).toHaveCount(0);
+      await expect(page.getByRole("link", { name: account.name })).toBeVisible();
+      const text = `Signed-in comment ${javaScriptEnabled ? "js" : "nojs"} ${Date.now()}.`;
+      await page.getByRole("textbox", { name: "Comment", exact: true }).fill(text);
+      await page.getByRole("button", { name: "Post Comment" }).click();
+      await expect(page).toHaveURL(/#comment-\d+$/);
+      await expect(page.locator(new URL(page.url()).hash)).toContainText(text);
+    });
+  });
+}
