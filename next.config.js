@@ -81,6 +81,11 @@ const nextConfig = {
     return { beforeFiles: cachedRoutes, afterFiles: [], fallback: [] };
   },
   poweredByHeader: false,
+  // scripts/server.mjs compresses and tags shareable answers (cached pages,
+  // the feed) once per body, and everything else per request: Next would
+  // hash and gzip every cached page again on every request (decision 013).
+  generateEtags: false,
+  compress: false,
   reactStrictMode: true,
   // superagent (akismet-api's HTTP client) cannot be bundled by Turbopack.
   serverExternalPackages: ["akismet-api"],

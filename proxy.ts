@@ -28,7 +28,9 @@ export function proxy(request: NextRequest): Response | undefined {
   });
 }
 
-export const config = { matcher: "/articles/:slug" };
+// Only requests that declare a body length: the function above acts on
+// nothing else, and reading pages (cached or not) then skips the proxy.
+export const config = { matcher: [{ source: "/articles/:slug", has: [{ type: "header", key: "content-length" }] }] };
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);

@@ -1,5 +1,7 @@
 import "server-only";
+import type { Article } from "@/db/schema";
 import { getPublishedArticle } from "@/lib/articles/queries";
+import { CACHE_TAGS, cachedRender } from "@/lib/cache/pages";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { getSettings } from "@/lib/settings";
@@ -29,10 +31,8 @@ function toApi(node: ThreadNode, articleUrl: string): ApiComment {
   };
 }
 
-/** An article's approved comments for the JSON API: one page of whole threads. */
-export function commentsForApi(slug: string, page: number) {
-  const article = getPublishedArticle(slug);
-  if (!article) return null;
+/** One page of an article's approved comments (whole threads), the same for every reader. */
+function commentsPage(article: Article, page: number) {
   const settings = getSettings();
   const thread = getThreadPage(getDb(), article.id, { page, perPage: settings.commentsPerPage });
   const articleUrl = `${env().SITE_URL}/articles/${article.slug}`;
@@ -43,9 +43,24 @@ export function commentsForApi(slug: string, page: number) {
     pageCount: thread.pageCount,
     perPage: thread.perPage,
     comments: thread.roots.map((r) => toApi(r, articleUrl)),
-    /** Send it back with a new comment (see the minimum-time defence). */
-    formToken: issueFormToken(article.id),
   };
+}
+
+/**
+ * An article's approved comments for the JSON API, as JSON text: the page of
+ * comments comes from Next's data cache (expired with the article's page,
+ * lib/cache/pages.ts); only the form token is made per request.
+ */
+export async function commentsJsonForApi(slug: string, page: number): Promise<string | null> {
+  const article = getPublishedArticle(slug);
+  if (!article) return null;
+  const json = await cachedRender(
+    ["comments-api", String(article.id), String(article.updatedAt.getTime()), String(page)],
+    [CACHE_TAGS.article(article.id), CACHE_TAGS.slug(article.slug)],
+    () => JSON.stringify(commentsPage(article, page)),
+  );
+  // "…}" → "…,"formToken":"…"}": the token goes last, as it always has.
+  return `${json.slice(0, -1)},"formToken":${JSON.stringify(issueFormToken(article.id))}}`;
 }
 
 /**

@@ -4,10 +4,16 @@ import { LinkifyIt } from "linkify-it";
 // bare domains ("example.org") stay text.
 const linkify = new LinkifyIt({ fuzzyLink: true, fuzzyEmail: false, fuzzyIP: false });
 
+const MAY_HOLD_LINK = /https?:\/\/|www\./i;
+
 export type TextSegment = { kind: "text"; text: string } | { kind: "link"; text: string; href: string };
 
 /** Splits plain text into text and http(s) link segments (for auto-linking). */
 export function splitLinks(text: string): TextSegment[] {
+  // Only "http(s)://" and "www." addresses become links: most comments have
+  // none, and skipping linkify's Unicode-wide scan for them is most of the
+  // cost of a thread (decision 013).
+  if (!MAY_HOLD_LINK.test(text)) return text ? [{ kind: "text", text }] : [];
   const matches = linkify.match(text) ?? [];
   const segments: TextSegment[] = [];
   let last = 0;

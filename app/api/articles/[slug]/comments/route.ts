@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { commentsForApi, isSameOrigin } from "@/lib/comments/api";
+import { commentsJsonForApi, isSameOrigin } from "@/lib/comments/api";
 import { postCommentFromRequest } from "@/lib/comments/post";
 import { expirePageChanges } from "@/lib/cache/invalidation";
 import { COMMENT_BODY_LIMIT, payloadTooLargeResponse, readJsonBody } from "@/lib/http/body";
@@ -15,9 +15,9 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 export async function GET(request: Request, { params }: Context) {
   const { slug } = await params;
   const page = z.coerce.number().int().min(1).catch(1).parse(new URL(request.url).searchParams.get("page") ?? 1);
-  const body = commentsForApi(slug, page);
+  const body = await commentsJsonForApi(slug, page);
   if (!body) return json(404, { error: "This article does not exist." });
-  return json(200, body);
+  return new Response(body, { headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
 }
 
 const postBody = z.object({
