@@ -95,11 +95,13 @@ const nextConfig = {
     // Comment form posts: keep equal to COMMENT_FORM_BODY_LIMIT_BYTES
     // (lib/comments/form-limits.ts); bigger posts get proxy.ts's 413 page.
     serverActions: { bodySizeLimit: "1mb" },
+    // Cached pages live in memory only: a restart starts with an empty cache,
+    // so no page saved before a change made while the server was down survives.
     isrFlushToDisk: false,
   },
-  // Cached pages live in memory only: a restart starts with an empty cache,
-  // so no page saved before a change made while the server was down survives.
-  cacheMaxMemorySize: 64 * 1024 * 1024,
+  // Next's page and data cache, in memory (isrFlushToDisk below): within the
+  // 256 MB heap the server is started with (package.json "start").
+  cacheMaxMemorySize: 32 * 1024 * 1024,
   // Migrations and seed articles are read from disk at start-up.
   outputFileTracingIncludes: {
     "/**": ["./db/migrations/**/*", "./db/seed/**/*"],

@@ -96,7 +96,7 @@ async function benchWith(synchronous: "normal" | "full") {
 
   // BENCH_PROFILE=1 writes a CPU profile of the server to .tmp/bench-profile.
   const nodeArgs = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", ".tmp/bench-profile"] : [];
-  const server = spawn("node", [...nodeArgs, "scripts/server.mjs"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  const server = spawn("node", [...nodeArgs, "--max-old-space-size=256", "scripts/server.mjs"], { env, stdio: ["ignore", "ignore", "inherit"] });
   let peakRss = 0;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, rssKb(server.pid!, "VmRSS"));

@@ -461,7 +461,7 @@ async function httpBench(moderatorId: number): Promise<boolean> {
   }
   settingsDb.close();
   // Directly with node (not npx), so SIGTERM reaches the server itself.
-  const server = spawn(process.execPath, ["scripts/server.mjs"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  const server = spawn(process.execPath, ["--max-old-space-size=256", "scripts/server.mjs"], { env, stdio: ["ignore", "ignore", "inherit"] });
   let exited = false;
   const exitedPromise = new Promise<void>((resolve) =>
     server.on("exit", () => {

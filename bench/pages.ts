@@ -595,7 +595,7 @@ async function main() {
   // Its output goes to a log file; an early exit is reported with its cause.
   const serverLog = path.join(DIR, "server.log");
   const logFd = fs.openSync(serverLog, "a");
-  const server = spawn(process.execPath, ["scripts/server.mjs"], { env, stdio: ["ignore", logFd, logFd] });
+  const server = spawn(process.execPath, ["--max-old-space-size=256", "scripts/server.mjs"], { env, stdio: ["ignore", logFd, logFd] });
   let stopping = false;
   server.on("exit", (code, signal) => {
     if (stopping) return;

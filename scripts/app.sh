@@ -11,4 +11,4 @@ npm run build
 echo "==> Migrating the database"
 npm run db:migrate
 echo "==> Serving on http://localhost:${PORT:-3000} (the first start seeds an empty database)"
-exec node scripts/server.mjs
+exec node --max-old-space-size=256 scripts/server.mjs

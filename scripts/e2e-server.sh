@@ -15,4 +15,4 @@ npx tsx --conditions=react-server scripts/db-seed.ts
 npx tsx --conditions=react-server scripts/db-seed.ts e2e/fixtures/articles
 # Sign-in limit (per account from one address) lowered so the rate-limit test needs few attempts.
 npx tsx --conditions=react-server scripts/settings.ts set minSubmitSeconds=0 floodSeconds=0 signInMaxPerAccountAndIp=3 signInMaxPerIp=100
-exec node scripts/server.mjs
+exec node --max-old-space-size=256 scripts/server.mjs

@@ -41,7 +41,7 @@ export function prepareDatabase(name: string, settings: string[]): string {
 
 /** Starts `node scripts/server.mjs` and waits until it answers. */
 export async function startOwnServer(port: number, databasePath: string, extra: Record<string, string> = {}): Promise<OwnServer> {
-  const child = spawn("node", ["scripts/server.mjs"], { env: ownServerEnv(port, databasePath, extra), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("node", ["--max-old-space-size=256", "scripts/server.mjs"], { env: ownServerEnv(port, databasePath, extra), stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
