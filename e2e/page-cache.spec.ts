@@ -62,6 +62,13 @@ test("anonymous pages are cached and shareable; per-visitor pages are not", asyn
     const again = await reader.get(path, { headers: { "If-None-Match": etag! } });
     expect(again.status()).toBe(304);
   }
+  // Compressed once per page, with its own tag, for browsers that take gzip.
+  const plain = await reader.get("/articles/e2e-cache", { headers: { "Accept-Encoding": "identity" } });
+  const gzipped = await reader.get("/articles/e2e-cache", { headers: { "Accept-Encoding": "gzip" } });
+  expect(gzipped.headers()["content-encoding"]).toBe("gzip");
+  expect(gzipped.headers()["vary"]).toMatch(/Accept-Encoding/i);
+  expect(gzipped.headers()["etag"]).not.toBe(plain.headers()["etag"]);
+  expect(await gzipped.text()).toBe(await plain.text());
   // A signed-in reader's page is theirs alone: never stored by a shared cache.
   const token = await sessionToken(moderator);
   const signedIn = await reader.get("/articles/e2e-cache", { headers: { Cookie: `next-auth.session-token=${token}` } });

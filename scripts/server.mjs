@@ -103,13 +103,16 @@ function tidyResponse(req, res) {
       }
       if (gzip) this.setHeader("Content-Encoding", "gzip");
       this.setHeader("Content-Length", variant.body.length);
+      this[ENCODED_HERE] = true;
       return end.call(this, req.method === "HEAD" ? undefined : variant.body, done);
     }
     return end.apply(this, arguments);
   };
 }
 
-/** A response every reader may share: compressed here, once per body (the rest by `compress`). */
+const ENCODED_HERE = Symbol("encoded here");
+
+/** A response every reader may share. */
 function shareable(res) {
   return String(res.getHeader("cache-control") ?? "").startsWith("public");
 }
@@ -130,10 +133,10 @@ function representation(text, gzip) {
   return hit.gzip;
 }
 
-// Compression for everything else (per-visitor pages, API answers), as
-// Next's own would do; Next's is off (next.config.js) so that the shareable
-// answers above are compressed once, not per request.
-const compress = compression({ filter: (req, res) => !shareable(res) && compression.filter(req, res) });
+// Compression for everything else (per-visitor pages, API answers, static
+// files), as Next's own would do; Next's is off (next.config.js) so that the
+// shareable pages above are compressed once, not per request.
+const compress = compression({ filter: (req, res) => !res[ENCODED_HERE] && compression.filter(req, res) });
 
 const server = http
   .createServer((req, res) => {

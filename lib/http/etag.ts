@@ -1,7 +1,10 @@
 import "server-only";
 import crypto from "node:crypto";
 
-/** A strong ETag for a body that is the same bytes for everyone (a cached feed). */
-export function strongEtag(body: string): string {
-  return `"${crypto.createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
+/**
+ * A weak ETag for a body that is the same for everyone (the cached feed):
+ * weak, because the server may send it gzipped or not under the same tag.
+ */
+export function weakEtag(body: string): string {
+  return `W/"${crypto.createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
 }

@@ -1,7 +1,7 @@
 import { buildRssFeed } from "@/lib/articles/feed";
 import { listPublishedArticles } from "@/lib/articles/queries";
 import { CACHE_TAGS, dependsOn } from "@/lib/cache/pages";
-import { strongEtag } from "@/lib/http/etag";
+import { weakEtag } from "@/lib/http/etag";
 
 /**
  * /feed.xml (next.config.js rewrites it here): the RSS feed, from Next's
@@ -18,5 +18,5 @@ export async function GET(_request: Request, { params }: { params: Promise<{ fil
   await dependsOn([CACHE_TAGS.front]);
   const xml = buildRssFeed(listPublishedArticles({ limit: 50 }));
   // Stored with the cached answer; a reader's conditional GET gets a 304 (scripts/server.mjs).
-  return new Response(xml, { headers: { "Content-Type": "application/rss+xml; charset=utf-8", ETag: strongEtag(xml) } });
+  return new Response(xml, { headers: { "Content-Type": "application/rss+xml; charset=utf-8", ETag: weakEtag(xml) } });
 }
