@@ -69,16 +69,27 @@ const nextConfig = {
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders },
+      // Not on the router's own requests (header RSC: React's data, or a
+      // redirect to it), which a cache that ignores Vary would mix up.
       ...cachedRoutes.map(({ source, has, missing }) => ({
         source,
         ...(has ? { has } : {}),
-        ...(missing ? { missing } : {}),
+        missing: [...(missing ?? []), { type: "header", key: "rsc" }],
         headers: [{ key: "Cache-Control", value: SHARED_CACHE_CONTROL }],
       })),
     ];
   },
   async rewrites() {
     return { beforeFiles: cachedRoutes, afterFiles: [], fallback: [] };
+  },
+  // The cached routes are reached only through the rewrites above; asked for
+  // by their own address, they send the reader to the page's real one.
+  async redirects() {
+    return [
+      { source: "/cached/articles/:slug/:cpage", destination: "/articles/:slug", permanent: false },
+      { source: "/cached/front/:page", destination: "/", permanent: false },
+      { source: "/cached/feed/:file", destination: "/feed.xml", permanent: false },
+    ];
   },
   poweredByHeader: false,
   // scripts/server.mjs compresses and tags shareable answers (cached pages,

@@ -69,6 +69,10 @@ test("anonymous pages are cached and shareable; per-visitor pages are not", asyn
   expect(gzipped.headers()["vary"]).toMatch(/Accept-Encoding/i);
   expect(gzipped.headers()["etag"]).not.toBe(plain.headers()["etag"]);
   expect(await gzipped.text()).toBe(await plain.text());
+  // The cached routes answer only through the rewrites; their own addresses lead to the real ones.
+  const direct = await reader.get("/cached/articles/e2e-cache/1", { maxRedirects: 0 });
+  expect(direct.status()).toBe(307);
+  expect(direct.headers()["location"]).toBe("/articles/e2e-cache");
   // A signed-in reader's page is theirs alone: never stored by a shared cache.
   const token = await sessionToken(moderator);
   const signedIn = await reader.get("/articles/e2e-cache", { headers: { Cookie: `next-auth.session-token=${token}` } });

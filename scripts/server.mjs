@@ -11,6 +11,7 @@ import crypto from "node:crypto";
 import http from "node:http";
 import zlib from "node:zlib";
 import compression from "compression";
+import Negotiator from "negotiator";
 import next from "next";
 import { recordPeerAddress } from "./peer-address.mjs";
 
@@ -91,7 +92,7 @@ function tidyResponse(req, res) {
   res.end = function (chunk, encoding, callback) {
     const done = typeof encoding === "function" ? encoding : callback;
     if (typeof chunk === "string" && !this.headersSent && this.statusCode === 200 && shareable(this)) {
-      const gzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+      const gzip = new Negotiator(req).encoding(["gzip", "identity"]) === "gzip";
       const variant = representation(chunk, gzip);
       this.setHeader("ETag", variant.etag);
       const vary = String(this.getHeader("vary") ?? "");

@@ -7,7 +7,7 @@ import { env } from "@/lib/env";
 import { getSettings } from "@/lib/settings";
 import { issueFormToken } from "./form-token";
 import { countApprovedComments } from "@/lib/articles/queries";
-import { getThreadPage, type ThreadNode } from "./thread";
+import { getThreadPage, threadPageCount, type ThreadNode } from "./thread";
 
 export type ApiComment = {
   id: number;
@@ -54,10 +54,12 @@ function commentsPage(article: Article, page: number) {
 export async function commentsJsonForApi(slug: string, page: number): Promise<string | null> {
   const article = getPublishedArticle(slug);
   if (!article) return null;
+  // Clamped before it becomes a cache key: one entry per real page, whatever number is asked for.
+  const shown = Math.min(Math.max(1, page), threadPageCount(getDb(), article.id, getSettings().commentsPerPage));
   const json = await cachedRender(
-    ["comments-api", String(article.id), String(article.updatedAt.getTime()), String(page)],
+    ["comments-api", String(article.id), String(article.updatedAt.getTime()), String(shown)],
     [CACHE_TAGS.article(article.id), CACHE_TAGS.slug(article.slug)],
-    () => JSON.stringify(commentsPage(article, page)),
+    () => JSON.stringify(commentsPage(article, shown)),
   );
   // "…}" → "…,"formToken":"…"}": the token goes last, as it always has.
   return `${json.slice(0, -1)},"formToken":${JSON.stringify(issueFormToken(article.id))}}`;

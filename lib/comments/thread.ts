@@ -70,6 +70,11 @@ function rootOf(db: Db, commentId: number): { id: number; status: CommentStatus;
   );
 }
 
+/** How many pages an article's thread has (at least one). */
+export function threadPageCount(db: Db, articleId: number, perPage: number): number {
+  return Math.max(1, Math.ceil(countTopLevelApproved(db, articleId) / perPage));
+}
+
 function countTopLevelApproved(db: Db, articleId: number): number {
   const row = statement(
     db,
@@ -103,7 +108,7 @@ export function getThreadPage(
   articleId: number,
   { page: requested, perPage, ownIds = [] }: { page?: number; perPage: number; ownIds?: number[] },
 ): ThreadPage {
-  const pageCount = Math.max(1, Math.ceil(countTopLevelApproved(db, articleId) / perPage));
+  const pageCount = threadPageCount(db, articleId, perPage);
   const page = Math.min(Math.max(1, Math.floor(requested ?? 1) || 1), pageCount);
   const own = ownIds.filter((id) => Number.isSafeInteger(id) && id > 0).slice(0, 100);
 

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { notFound, permanentRedirect } from "next/navigation";
+import { notFound, permanentRedirect, redirect } from "next/navigation";
 import { cache } from "react";
 import { ArticleView, articleLinks, articleMetadata } from "@/app/_article/article-view";
 import { CommentForm } from "@/app/_article/comment-form";
@@ -41,13 +41,21 @@ export default async function CachedArticlePage({ params }: Props) {
   const page = /^[1-9]\d{0,5}$/.test(cpage) ? Number(cpage) : null;
   const article = loadArticle(slug);
   if (!article || page === null) {
-    await dependsOn([CACHE_TAGS.slug(slug)]);
     const moved = page === null ? null : currentSlugFor(slug);
-    if (moved) permanentRedirect(articlePath(moved));
+    const target = moved ? getPublishedArticle(moved) : null;
+    // A redirect to an article lasts as long as that article stays published.
+    await dependsOn(target ? [CACHE_TAGS.slug(slug), CACHE_TAGS.article(target.id)] : [CACHE_TAGS.slug(slug)]);
+    if (target) permanentRedirect(articlePath(target.slug));
     notFound();
   }
   const now = new Date();
   const data = await loadArticlePage(article, { page, now });
+  if (page > data.thread.pageCount) {
+    // Past the last page: a small cached redirect, not one more copy of the
+    // last page for every number someone tries.
+    await dependsOn([CACHE_TAGS.article(article.id), CACHE_TAGS.slug(slug)]);
+    redirect(articleLinks(article.slug, data.thread.pageCount).pageHref(data.thread.pageCount).replace(/#comments$/, ""));
+  }
   const untilChange = data.changesAt ? (data.changesAt.getTime() - now.getTime()) / 1000 : PAGE_MAX_AGE_SECONDS;
   await dependsOn([CACHE_TAGS.article(article.id), CACHE_TAGS.slug(slug)], untilChange);
   return (
