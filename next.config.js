@@ -28,7 +28,7 @@ const securityHeaders = [
 // The page cache (docs/decisions/013). A reader who carries none of these
 // cookies sees exactly what every other anonymous reader sees, so they get
 // the cached page (app/(cached)); anyone with one gets the page rendered for
-// them (app/(site)). tests/unit/page-cache-routing.test.ts checks this list
+// them (app/(site)). tests/unit/page-cache.test.ts checks this list
 // against the cookies the app sets.
 const PERSONAL_COOKIES = [
   "next-auth.session-token",
@@ -92,8 +92,8 @@ const nextConfig = {
     ];
   },
   poweredByHeader: false,
-  // scripts/server.mjs compresses and tags shareable answers (cached pages,
-  // the feed) once per body, and everything else per request: Next would
+  // scripts/server.mjs compresses and tags each cached page once per body,
+  // and compresses everything else per request: Next would
   // hash and gzip every cached page again on every request (decision 013).
   generateEtags: false,
   compress: false,
@@ -110,7 +110,7 @@ const nextConfig = {
     // so no page saved before a change made while the server was down survives.
     isrFlushToDisk: false,
   },
-  // Next's page and data cache, in memory (isrFlushToDisk below): within the
+  // Next's page and data cache, in memory (isrFlushToDisk above): within the
   // 256 MB heap the server is started with (package.json "start").
   cacheMaxMemorySize: 32 * 1024 * 1024,
   // Migrations and seed articles are read from disk at start-up.

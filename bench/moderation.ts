@@ -16,6 +16,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import type { QueueFilter, QueuePage } from "@/lib/moderation/queue";
+import { rng, waitFor } from "./support";
 
 const COMMENTS = Number(process.env.BENCH_COMMENTS ?? 100_000);
 const ITERATIONS = Math.max(200, Number(process.env.BENCH_ITERATIONS ?? 200));
@@ -42,31 +43,6 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
   });
 }
 
-async function waitFor(url: string, timeoutMs: number, alive: () => boolean) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (!alive()) throw new Error("the server exited before answering");
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run builds the same data. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = rng(20240917);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 /** An index in [0, n) skewed towards 0: a few authors and articles get most comments. */

@@ -56,6 +56,7 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { rng, waitFor } from "./support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3202);
 const HOST = "127.0.0.1";
@@ -95,20 +96,6 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string
 
 function hasCommand(name: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" }).status === 0;
-}
-
-async function waitFor(url: string, timeoutMs: number, alive: () => boolean) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (!alive()) throw new Error(`the process behind ${url} exited before answering`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
 function stop(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
@@ -274,17 +261,6 @@ function wrk(url: string, seconds: number, extra: string[] = [], scriptArgs: str
 // ---------------------------------------------------------------------------
 // Data
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run builds the same thread. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = rng(20250601);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 
@@ -507,6 +483,12 @@ type Row = {
   wrk?: string;
 };
 
+/** The figures every row takes from a measured load. */
+function figures(m: Awaited<ReturnType<typeof measure>>) {
+  const { rps, p50, p99, requests, raw } = m.result;
+  return { rps, p50, p99, requests, cpuMsPerRequest: m.cpuMsPerRequest, peakRssMib: m.peakRssMib, wrk: raw };
+}
+
 async function measure(serverPid: number, url: string, extra: string[] = [], script?: { file: string; warmArg: string; runArg: string }, also?: number) {
   // Warm-up: same connections, not counted.
   await wrk(url, WARMUP, [...extra, ...(script ? ["-s", script.file] : [])], script ? [script.warmArg] : []);
@@ -680,17 +662,11 @@ async function main() {
         name: load.name,
         method: "GET",
         url: load.url,
-        rps: m.result.rps,
-        p50: m.result.p50,
-        p99: m.result.p99,
-        requests: m.result.requests,
-        cpuMsPerRequest: m.cpuMsPerRequest,
+        ...figures(m),
         kib: size.kib,
         gzipKib: size.gzipKib,
-        peakRssMib: m.peakRssMib,
         non2xx: m.result.non2xx + m.result.socketErrors,
         validators,
-        wrk: m.result.raw,
       });
       await load.after?.();
     }
@@ -725,14 +701,9 @@ async function main() {
         name: "POST a comment (JSON API, Akismet)",
         method: "POST",
         url,
-        rps: m.result.rps,
-        p50: m.result.p50,
-        p99: m.result.p99,
-        requests: m.result.requests,
-        cpuMsPerRequest: m.cpuMsPerRequest,
+        ...figures(m),
         kib: one.bytes / 1024,
         gzipKib: null,
-        peakRssMib: m.peakRssMib,
         non2xx: answered - accepted + m.result.socketErrors,
         post: {
           accepted,
@@ -745,7 +716,6 @@ async function main() {
           akismetCommentChecksIncludingWarmup: akismetChecks,
           allStored: stored >= accepted,
         },
-        wrk: m.result.raw,
       });
     }
 
@@ -770,18 +740,12 @@ async function main() {
         name: "article, 200 comments, nginx 1 s cache",
         method: "GET",
         url,
-        rps: m.result.rps,
-        p50: m.result.p50,
-        p99: m.result.p99,
-        requests: m.result.requests,
-        cpuMsPerRequest: m.cpuMsPerRequest,
+        ...figures(m),
         kib: size.kib,
         gzipKib: size.gzipKib,
-        peakRssMib: m.peakRssMib,
         non2xx: m.result.non2xx + m.result.socketErrors,
         nginxCpuMsPerRequest: m.alsoCpuMsPerRequest,
         cacheStatuses,
-        wrk: m.result.raw,
       });
     }
 

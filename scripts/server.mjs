@@ -65,8 +65,8 @@ function notModified(req, res, status) {
 function tidyResponse(req, res) {
   const writeHead = res.writeHead;
   res.writeHead = function (...args) {
-    // Next answers conditional GETs for pages itself; route handlers that set
-    // an ETag (the feed) get their 304 here. Node sends no body with a 304.
+    // Every answer carrying an ETag (cached pages, tagged in end() below; the
+    // feed, by its route) gets its 304 here. Node sends no body with a 304.
     const status = typeof args[0] === "number" ? args[0] : this.statusCode;
     if (notModified(req, this, status)) {
       args[0] = 304;
@@ -97,11 +97,7 @@ function tidyResponse(req, res) {
       this.setHeader("ETag", variant.etag);
       const vary = String(this.getHeader("vary") ?? "");
       if (!/accept-encoding/i.test(vary)) this.setHeader("Vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
-      if (notModified(req, this, 200)) {
-        this.statusCode = 304;
-        for (const name of ["content-length", "content-type", "content-encoding"]) this.removeHeader(name);
-        return end.call(this, done);
-      }
+      // A matching If-None-Match turns this into a 304 in writeHead above.
       if (gzip) this.setHeader("Content-Encoding", "gzip");
       this.setHeader("Content-Length", variant.body.length);
       this[ENCODED_HERE] = true;

@@ -5,7 +5,6 @@ import type { CommentFormState } from "@/lib/comments/form-state";
 import { keepCommentOnFailure } from "@/lib/comments/form-recovery";
 import { postCommentFromRequest } from "@/lib/comments/post";
 import { formValues } from "@/lib/comments/validation";
-import { expirePageChanges } from "@/lib/cache/invalidation";
 
 const FIELDS = ["content", "name", "email", "url", "parentId", "formToken", "remember"] as const;
 
@@ -25,8 +24,6 @@ export async function postComment(_prev: CommentFormState, formData: FormData): 
 
   return keepCommentOnFailure(async () => {
     const { result, location } = await postCommentFromRequest(slug, raw);
-    // A comment approved on arrival shows on the cached page at once.
-    if (result.ok) expirePageChanges();
     if (!result.ok) {
       return {
         message: result.message,

@@ -33,8 +33,10 @@ export function articleMetadata(article: Article | null): Metadata {
 export function articleLinks(slug: string, page: number) {
   const base = articlePath(slug);
   const pageQuery = page > 1 ? `cpage=${page}` : "";
+  const pagePath = (n: number) => (n > 1 ? `${base}?cpage=${n}` : base);
   return {
-    pageHref: (n: number) => (n > 1 ? `${base}?cpage=${n}#comments` : `${base}#comments`),
+    pagePath,
+    pageHref: (n: number) => `${pagePath(n)}#comments`,
     cancelReplyHref: `${base}${pageQuery ? `?${pageQuery}` : ""}#respond`,
   };
 }

@@ -377,15 +377,16 @@ export function getRevision(articleId: number, revisionId: number, db: Db = getD
   );
 }
 
-/** The current slug of a published article that used to live at `slug`, for a permanent redirect. */
-export function currentSlugFor(oldSlug: string, db: Db = getDb()): string | null {
-  const row = db
-    .select({ slug: articles.slug })
-    .from(articleSlugs)
-    .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
-    .where(and(eq(articleSlugs.slug, oldSlug), eq(articles.status, "published")))
-    .get();
-  return row?.slug ?? null;
+/** The published article that used to live at `slug` (its id and current slug), for a permanent redirect. */
+export function movedArticle(oldSlug: string, db: Db = getDb()): { id: number; slug: string } | null {
+  return (
+    db
+      .select({ id: articles.id, slug: articles.slug })
+      .from(articleSlugs)
+      .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
+      .where(and(eq(articleSlugs.slug, oldSlug), eq(articles.status, "published")))
+      .get() ?? null
+  );
 }
 
 /** For tests and tools: the ids of revisions kept for an article, oldest first. */

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Article } from "@/db/schema";
 import { CACHE_TAGS, cachedRender } from "@/lib/cache/pages";
-import { commentsAreOpen } from "@/lib/comments/defences";
+import { commentsAreOpen, commentsCloseNext } from "@/lib/comments/defences";
 import { getThreadPage, type ThreadNode, type ThreadPage } from "@/lib/comments/thread";
 import { getDb } from "@/lib/db";
 import { getSettings, type Settings } from "@/lib/settings";
@@ -32,8 +32,6 @@ export type ArticlePageData = {
   changesAt: Date | null;
 };
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 /**
  * Everything an article page shows, for one comment page. `ownIds` are the
  * viewer's own comments (their held ones are shown to them); the cached page
@@ -44,13 +42,6 @@ export async function loadArticlePage(
   { page, ownIds = [], now = new Date() }: { page: number; ownIds?: number[]; now?: Date },
 ): Promise<ArticlePageData> {
   const settings = getSettings();
-  const commentsOpen = commentsAreOpen(article, now, settings.commentsAutoCloseDays);
-  const closings = [
-    article.commentsCloseAt,
-    settings.commentsAutoCloseDays > 0 && article.publishedAt
-      ? new Date(article.publishedAt.getTime() + settings.commentsAutoCloseDays * DAY_MS)
-      : null,
-  ].filter((d): d is Date => d !== null && d > now);
   return {
     article,
     html: await articleBodyHtml(article),
@@ -58,8 +49,8 @@ export async function loadArticlePage(
     commentCount: countApprovedComments(article.id),
     thread: getThreadPage(getDb(), article.id, { page, perPage: settings.commentsPerPage, ownIds }),
     settings,
-    commentsOpen,
-    changesAt: commentsOpen && closings.length > 0 ? new Date(Math.min(...closings.map((d) => d.getTime()))) : null,
+    commentsOpen: commentsAreOpen(article, now, settings.commentsAutoCloseDays),
+    changesAt: commentsCloseNext(article, now, settings.commentsAutoCloseDays),
   };
 }
 

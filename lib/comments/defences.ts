@@ -52,22 +52,30 @@ export type DefenceInput = {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+type ClosingArticle = { commentsOpen: boolean; commentsCloseAt: Date | null; publishedAt?: Date | null };
+
+/** When the `commentsAutoCloseDays` setting closes an article's comments, if it does. */
+function autoCloseAt(article: ClosingArticle, autoCloseDays: number): Date | null {
+  return autoCloseDays > 0 && article.publishedAt ? new Date(article.publishedAt.getTime() + autoCloseDays * DAY_MS) : null;
+}
+
 /**
  * Whether an article takes comments at this moment: open, before its own
  * closing time, and (when `autoCloseDays` > 0, the `commentsAutoCloseDays`
  * setting) no more than that many days after it was published.
  */
-export function commentsAreOpen(
-  article: { commentsOpen: boolean; commentsCloseAt: Date | null; publishedAt?: Date | null },
-  now: Date,
-  autoCloseDays: number = 0,
-): boolean {
+export function commentsAreOpen(article: ClosingArticle, now: Date, autoCloseDays: number = 0): boolean {
   if (!article.commentsOpen) return false;
   if (article.commentsCloseAt && article.commentsCloseAt <= now) return false;
-  if (autoCloseDays > 0 && article.publishedAt && now.getTime() - article.publishedAt.getTime() > autoCloseDays * DAY_MS) {
-    return false;
-  }
-  return true;
+  const autoClose = autoCloseAt(article, autoCloseDays);
+  return !(autoClose && now > autoClose);
+}
+
+/** The next moment comments close by themselves (their own time or the auto-close), or null. */
+export function commentsCloseNext(article: ClosingArticle, now: Date, autoCloseDays: number = 0): Date | null {
+  if (!commentsAreOpen(article, now, autoCloseDays)) return null;
+  const times = [article.commentsCloseAt, autoCloseAt(article, autoCloseDays)].filter((d): d is Date => d !== null && d > now);
+  return times.length > 0 ? new Date(Math.min(...times.map((d) => d.getTime()))) : null;
 }
 
 /**

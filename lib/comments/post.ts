@@ -9,6 +9,7 @@ import { REMEMBER_COOKIE, REMEMBER_MAX_AGE, encodeRemembered } from "./remember"
 import { commentRequestContext } from "./request-context";
 import { submitComment, type SubmitResult } from "./submit";
 import { pageOfComment } from "./thread";
+import { expirePageChanges } from "@/lib/cache/invalidation";
 
 /**
  * Posts a comment for the request being served (form action or JSON API):
@@ -30,6 +31,8 @@ export async function postCommentFromRequest(
   const user = account ? { id: account.id, name: account.name, email: account.email, role: account.role } : null;
   const result = await submitComment(articleSlug, raw, { ...ctx, user });
   if (!result.ok) return { result, location: null };
+  // A comment approved on arrival shows on the cached page at once.
+  if (result.status === "approved") expirePageChanges();
 
   const jar = await cookies();
   const secure = env().SITE_URL.startsWith("https://");

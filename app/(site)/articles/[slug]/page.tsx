@@ -4,7 +4,7 @@ import { notFound, permanentRedirect } from "next/navigation";
 import { cache } from "react";
 import { ArticleView, articleLinks, articleMetadata } from "@/app/_article/article-view";
 import { CommentForm } from "@/app/_article/comment-form";
-import { currentSlugFor } from "@/lib/articles/editorial";
+import { movedArticle } from "@/lib/articles/editorial";
 import { findThreadNode, loadArticlePage } from "@/lib/articles/page";
 import { getPublishedArticle } from "@/lib/articles/queries";
 import { getCurrentUser } from "@/lib/auth/session";
@@ -42,8 +42,8 @@ export default async function ArticlePage({ params, searchParams }: Props) {
   const article = loadArticle(slug);
   if (!article) {
     // A published article that moved to a new slug: its old address keeps working.
-    const moved = currentSlugFor(slug);
-    if (moved) permanentRedirect(articlePath(moved));
+    const moved = movedArticle(slug);
+    if (moved) permanentRedirect(articlePath(moved.slug));
     notFound();
   }
   const query = await searchParams;

@@ -3,9 +3,12 @@ import { notFound, permanentRedirect, redirect } from "next/navigation";
 import { cache } from "react";
 import { ArticleView, articleLinks, articleMetadata } from "@/app/_article/article-view";
 import { CommentForm } from "@/app/_article/comment-form";
-import { currentSlugFor } from "@/lib/articles/editorial";
+import { movedArticle } from "@/lib/articles/editorial";
 import { loadArticlePage } from "@/lib/articles/page";
 import { getPublishedArticle } from "@/lib/articles/queries";
+import { threadPageCount } from "@/lib/comments/thread";
+import { getDb } from "@/lib/db";
+import { getSettings } from "@/lib/settings";
 import { CACHE_TAGS, PAGE_MAX_AGE_SECONDS, dependsOn } from "@/lib/cache/pages";
 import { issueFormToken } from "@/lib/comments/form-token";
 import { articlePath } from "@/lib/site";
@@ -41,21 +44,21 @@ export default async function CachedArticlePage({ params }: Props) {
   const page = /^[1-9]\d{0,5}$/.test(cpage) ? Number(cpage) : null;
   const article = loadArticle(slug);
   if (!article || page === null) {
-    const moved = page === null ? null : currentSlugFor(slug);
-    const target = moved ? getPublishedArticle(moved) : null;
+    const target = page === null ? null : movedArticle(slug);
     // A redirect to an article lasts as long as that article stays published.
     await dependsOn(target ? [CACHE_TAGS.slug(slug), CACHE_TAGS.article(target.id)] : [CACHE_TAGS.slug(slug)]);
     if (target) permanentRedirect(articlePath(target.slug));
     notFound();
   }
-  const now = new Date();
-  const data = await loadArticlePage(article, { page, now });
-  if (page > data.thread.pageCount) {
+  const pageCount = threadPageCount(getDb(), article.id, getSettings().commentsPerPage);
+  if (page > pageCount) {
     // Past the last page: a small cached redirect, not one more copy of the
     // last page for every number someone tries.
     await dependsOn([CACHE_TAGS.article(article.id), CACHE_TAGS.slug(slug)]);
-    redirect(articleLinks(article.slug, data.thread.pageCount).pageHref(data.thread.pageCount).replace(/#comments$/, ""));
+    redirect(articleLinks(article.slug, pageCount).pagePath(pageCount));
   }
+  const now = new Date();
+  const data = await loadArticlePage(article, { page, now });
   const untilChange = data.changesAt ? (data.changesAt.getTime() - now.getTime()) / 1000 : PAGE_MAX_AGE_SECONDS;
   await dependsOn([CACHE_TAGS.article(article.id), CACHE_TAGS.slug(slug)], untilChange);
   return (
