@@ -7,5 +7,5 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startServerOrExit } = await import("@/lib/server/start");
-  startServerOrExit();
+  await startServerOrExit();
 }

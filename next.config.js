@@ -99,7 +99,10 @@ const nextConfig = {
   compress: false,
   reactStrictMode: true,
   // superagent (akismet-api's HTTP client) cannot be bundled by Turbopack.
-  serverExternalPackages: ["akismet-api"],
+  // rate-limiter-flexible's Drizzle store imports drizzle-orm at run time (a
+  // computed import a bundler cannot follow): both load from node_modules, so
+  // the limiter and the app share one drizzle.
+  serverExternalPackages: ["akismet-api", "rate-limiter-flexible", "drizzle-orm"],
   // forbidden() answers 403 with app/forbidden.tsx (lib/auth/session.ts).
   experimental: {
     authInterrupts: true,
@@ -115,7 +118,7 @@ const nextConfig = {
   cacheMaxMemorySize: 32 * 1024 * 1024,
   // Migrations and seed articles are read from disk at start-up.
   outputFileTracingIncludes: {
-    "/**": ["./db/migrations/**/*", "./db/seed/**/*"],
+    "/**": ["./db/sqlite/migrations/**/*", "./db/pg/migrations/**/*", "./db/seed/**/*"],
   },
 };
 

@@ -15,6 +15,10 @@ export default defineConfig({
   test: {
     environment: "node",
     include: ["tests/**/*.test.ts"],
+    // Two passes (scripts/test-all.sh): SQLite, and PostgreSQL when
+    // TEST_DATABASE_URL names a server. `*.pg.test.ts` need both stores (the
+    // PostgreSQL pass); `*.sqlite.test.ts` are about the SQLite file itself.
+    exclude: ["**/node_modules/**", process.env.TEST_DATABASE_URL ? "tests/**/*.sqlite.test.ts" : "tests/**/*.pg.test.ts"],
     globalSetup: ["tests/support/global-setup.ts"],
     setupFiles: ["tests/support/fresh-database.ts"],
     pool: "forks",

@@ -7,8 +7,8 @@ import { absoluteUrl, articlePath } from "@/lib/site";
 // site's, and a sitemap baked at build time would be stale until revalidated.
 export const dynamic = "force-dynamic";
 
-export default function sitemap(): MetadataRoute.Sitemap {
-  const entries = cachedSitemapEntries();
+export default async function sitemap(): Promise<MetadataRoute.Sitemap> {
+  const entries = await cachedSitemapEntries();
   const lastChange = entries.reduce<Date | undefined>((latest, e) => (!latest || e.updatedAt > latest ? e.updatedAt : latest), undefined);
   return [
     { url: absoluteUrl("/"), changeFrequency: "hourly", priority: 1, lastModified: lastChange },

@@ -15,6 +15,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
+import type { SQL } from "drizzle-orm";
+import type { Db } from "@/lib/db";
+import type { SqliteDb } from "@/lib/db/sqlite";
 import type { QueueFilter, QueuePage } from "@/lib/moderation/queue";
 import { rng, waitFor } from "./support";
 
@@ -403,10 +406,11 @@ async function generate(): Promise<{ tally: Tally; busiestArticle: number; term:
 
 type PlanRow = { id: number; parent: number; detail: string };
 
-function formatPlan(raw: Database.Database, sql: string, params: Record<string, unknown>): string {
-  const rows = raw.prepare(`explain query plan ${sql}`).all(params) as PlanRow[];
+async function formatPlan(db: Db, query: SQL): Promise<string> {
+  const { rows, sql } = await import("@/lib/db");
+  const plan = await rows<PlanRow>(db, sql`explain query plan ${query}`);
   const depth = new Map<number, number>([[0, 0]]);
-  return rows
+  return plan
     .map((r) => {
       const d = (depth.get(r.parent) ?? 0) + 1;
       depth.set(r.id, d);
@@ -598,10 +602,11 @@ async function main() {
   console.log(`approved ${tally.approved}, spam ${tally.spam}, pending ${tally.pending}, trash ${tally.trash}; no ANALYZE (as in production)`);
 
   // The app's own code, on a connection with the app's pragmas.
-  const { openDatabase } = await import("@/lib/db");
-  const { queueCounts, queuePage, buildQueueQuery } = await import("@/lib/moderation/queue");
+  const { closeDatabase, openDatabase } = await import("@/lib/db");
+  const { queueCounts, queueCountsQuery, queuePage, buildQueueQuery } = await import("@/lib/moderation/queue");
   const db = openDatabase(DB);
-  const raw = db.$client;
+  // This bench runs on SQLite (DATABASE_PATH): its file, generated above, is read through the app's connection.
+  const raw = (db as unknown as SqliteDb).$client;
 
   // Record the SQL the first counts call prepares, for its query plan.
   const preparedSql: string[] = [];
@@ -610,7 +615,7 @@ async function main() {
     preparedSql.push(source);
     return originalPrepare(source);
   }) as typeof raw.prepare;
-  queueCounts(db);
+  await queueCounts(db);
   raw.prepare = originalPrepare;
   const countsSql = preparedSql[0]!;
 
@@ -637,20 +642,20 @@ async function main() {
   const problems: string[] = [];
   const results: { c: Case; p50: number; p99: number; max: number; rows: number; total: number }[] = [];
   for (const c of cases) {
-    const once = (): { rows: number; total: number; page?: number; result?: QueuePage } => {
+    const once = async (): Promise<{ rows: number; total: number; page?: number; result?: QueuePage }> => {
       if (!c.filter) {
-        const counts = queueCounts(db);
+        const counts = await queueCounts(db);
         return { rows: Object.keys(counts).length, total: Object.values(counts).reduce((a, b) => a + b, 0) };
       }
-      const result = queuePage(db, c.filter);
+      const result = await queuePage(db, c.filter);
       return { rows: result.rows.length, total: result.total, page: result.page, result };
     };
-    let last = once();
-    for (let i = 1; i < WARMUP; i++) once();
+    let last = await once();
+    for (let i = 1; i < WARMUP; i++) await once();
     const samples: number[] = [];
     for (let i = 0; i < ITERATIONS; i++) {
       const t = performance.now();
-      last = once();
+      last = await once();
       samples.push(performance.now() - t);
     }
     const s = summarize(samples);
@@ -679,23 +684,23 @@ async function main() {
     );
   }
 
-  const spam = buildQueueQuery({ status: "spam" });
+  const spam = buildQueueQuery(db, { status: "spam" }, { limit: 50, offset: 0 });
   console.log("\nQuery plan: counts");
   console.log(`  ${countsSql.replace(/\s+/g, " ")}`);
-  console.log(formatPlan(raw, countsSql, {}));
+  console.log(await formatPlan(db, queueCountsQuery(db)));
   console.log("\nQuery plan: Spam queue, count");
-  console.log(formatPlan(raw, spam.countSql, spam.params));
+  console.log(await formatPlan(db, spam.countSql));
   console.log("\nQuery plan: Spam queue, page");
-  console.log(formatPlan(raw, spam.pageSql, { ...spam.params, limit: 50, offset: 0 }));
+  console.log(await formatPlan(db, spam.pageSql));
   for (const r of missed) {
     if (!r.c.filter) continue;
-    const q = buildQueueQuery(r.c.filter);
+    const q = buildQueueQuery(db, r.c.filter, { limit: 50, offset: 0 });
     console.log(`\nQuery plan of a case over the target: ${r.c.name}, count`);
-    console.log(formatPlan(raw, q.countSql, q.params));
+    console.log(await formatPlan(db, q.countSql));
     console.log(`Query plan of a case over the target: ${r.c.name}, page`);
-    console.log(formatPlan(raw, q.pageSql, { ...q.params, limit: 50, offset: 0 }));
+    console.log(await formatPlan(db, q.pageSql));
   }
-  db.$client.close();
+  await closeDatabase(db);
 
   let httpOk = true;
   if (process.env.BENCH_HTTP === "0") {

@@ -13,6 +13,16 @@ const httpUrl = z
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_PATH: optional(z.string().min(1)).transform((v) => v ?? "./data/app.db"),
+  /** Run on PostgreSQL instead of the SQLite file (decision 014). */
+  DATABASE_URL: optional(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/i, "must be a postgres:// URL, e.g. postgres://user@127.0.0.1:5432/newsroom"),
+  ),
+  /** PostgreSQL: connections each app instance keeps at most. */
+  DATABASE_POOL_SIZE: optional(z.coerce.number().int().min(1).max(200)).transform((v) => v ?? 10),
+  /** PostgreSQL: a statement running longer is cancelled (and the request fails with 503). */
+  DATABASE_STATEMENT_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(600_000)).transform((v) => v ?? 5_000),
   SITE_URL: optional(httpUrl).transform((v) => v ?? "http://localhost:3000"),
   AKISMET_KEY: optional(
     z.string().regex(/^[A-Za-z0-9]{1,64}$/, "must be the alphanumeric key from akismet.com"),

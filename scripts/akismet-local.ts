@@ -10,7 +10,9 @@ async function main() {
   const keys = process.env.AKISMET_LOCAL_KEYS?.split(",").map((k) => k.trim()).filter(Boolean) ?? DEFAULT_LOCAL_KEYS;
   const server = await startLocalAkismet({ port, host: "127.0.0.1", keys, log: process.env.AKISMET_LOCAL_LOG === "1" });
   console.log(`Local Akismet-compatible server on ${server.url} (keys: ${keys.join(", ")})`);
-  const stop = () => server.close().then(() => process.exit(0));
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 }

@@ -4,8 +4,19 @@
  */
 import path from "node:path";
 import { seedArticles } from "@/lib/articles/seed";
-import { getDb } from "@/lib/db";
+import { closeDb, prepareDatabase } from "@/lib/db";
 
-const folder = process.argv[2] ? path.resolve(process.argv[2]) : undefined;
-const inserted = seedArticles(getDb(), folder);
-console.log(inserted.length > 0 ? `Seeded: ${inserted.join(", ")}` : "Seed articles already present.");
+async function main() {
+  const folder = process.argv[2] ? path.resolve(process.argv[2]) : undefined;
+  try {
+    const inserted = await seedArticles(await prepareDatabase(), folder);
+    console.log(inserted.length > 0 ? `Seeded: ${inserted.join(", ")}` : "Seed articles already present.");
+  } finally {
+    await closeDb();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -2,6 +2,7 @@
  * `npm run settings -- list` | `npm run settings -- set key=value [key=value ...]`
  * Reads or changes site settings (values are JSON: numbers, true/false, ["a","b"]).
  */
+import { closeDb, prepareDatabase } from "@/lib/db";
 import { getSettings, updateSettings, type Settings } from "@/lib/settings";
 
 function parseValue(raw: string): unknown {
@@ -12,37 +13,52 @@ function parseValue(raw: string): unknown {
   }
 }
 
-function main() {
+/** The exit status: 0 done, 1 a value was refused, 2 a usage error. */
+async function run(): Promise<number> {
   const [command, ...args] = process.argv.slice(2);
   if (command === "list" || command === undefined) {
-    console.log(JSON.stringify(getSettings(), null, 2));
-    return;
+    console.log(JSON.stringify(await getSettings(), null, 2));
+    return 0;
   }
   if (command !== "set" || args.length === 0) {
     console.error("Usage: npm run settings -- list | set key=value [key=value ...]");
-    process.exit(2);
+    return 2;
   }
   const values: Record<string, unknown> = {};
   for (const arg of args) {
     const eq = arg.indexOf("=");
     if (eq <= 0) {
       console.error(`Not key=value: ${arg}`);
-      process.exit(2);
+      return 2;
     }
     values[arg.slice(0, eq)] = parseValue(arg.slice(eq + 1));
   }
-  const known = Object.keys(getSettings());
+  const known = Object.keys(await getSettings());
   const unknown = Object.keys(values).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
     console.error(`Unknown setting(s): ${unknown.join(", ")}. Known: ${known.join(", ")}`);
-    process.exit(2);
+    return 2;
   }
-  const result = updateSettings(values as Partial<Settings>);
+  const result = await updateSettings(values as Partial<Settings>);
   if (!result.ok) {
     for (const [key, message] of Object.entries(result.errors)) console.error(`${key}: ${message}`);
-    process.exit(1);
+    return 1;
   }
   console.log(`Saved: ${Object.keys(values).join(", ")}`);
+  return 0;
 }
 
-main();
+async function main() {
+  await prepareDatabase();
+  try {
+    process.exitCode = await run();
+  } finally {
+    // The PostgreSQL pool would keep the process alive.
+    await closeDb();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,5 +1,5 @@
-// Prints the test counts of the last vitest and Playwright runs, ending with
-// one plain line: "tests: N passed, N failed".
+// Prints the test counts of the last vitest runs (SQLite, PostgreSQL) and
+// Playwright run, ending with one plain line: "tests: N passed, N failed".
 import fs from "node:fs";
 
 function read(file) {
@@ -10,12 +10,18 @@ function read(file) {
   }
 }
 
+function vitestCounts(report) {
+  return report
+    ? { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests }
+    : { passed: 0, failed: 1, skipped: 0 };
+}
+
 const vitest = read(".tmp/vitest.json");
+const vitestPg = read(".tmp/vitest-pg.json");
 const playwright = read(".tmp/playwright.json");
 
-const unit = vitest
-  ? { passed: vitest.numPassedTests, failed: vitest.numFailedTests, skipped: vitest.numPendingTests + vitest.numTodoTests }
-  : { passed: 0, failed: 1, skipped: 0 };
+const unit = vitestCounts(vitest);
+const pg = vitestCounts(vitestPg);
 const e2e = playwright
   ? {
       passed: playwright.stats.expected + playwright.stats.flaky,
@@ -24,7 +30,9 @@ const e2e = playwright
     }
   : { passed: 0, failed: 1, skipped: 0 };
 
+const missing = (report) => (report ? "" : " (no report: the run did not finish)");
 console.log("");
-console.log(`unit and integration (vitest): ${unit.passed} passed, ${unit.failed} failed, ${unit.skipped} skipped${vitest ? "" : " (no report: the run did not finish)"}`);
-console.log(`end-to-end (playwright): ${e2e.passed} passed, ${e2e.failed} failed, ${e2e.skipped} skipped${playwright ? "" : " (no report: the run did not finish)"}`);
-console.log(`tests: ${unit.passed + e2e.passed} passed, ${unit.failed + e2e.failed} failed`);
+console.log(`unit and integration on SQLite (vitest): ${unit.passed} passed, ${unit.failed} failed, ${unit.skipped} skipped${missing(vitest)}`);
+console.log(`integration on PostgreSQL (vitest): ${pg.passed} passed, ${pg.failed} failed, ${pg.skipped} skipped${missing(vitestPg)}`);
+console.log(`end-to-end (playwright): ${e2e.passed} passed, ${e2e.failed} failed, ${e2e.skipped} skipped${missing(playwright)}`);
+console.log(`tests: ${unit.passed + pg.passed + e2e.passed} passed, ${unit.failed + pg.failed + e2e.failed} failed`);

@@ -14,6 +14,7 @@ import { z } from "zod";
 import { USER_ROLES } from "@/db/schema";
 import { emailField, nameField, passwordField, PASSWORD_MAX } from "@/lib/auth/rules";
 import { upsertAccount } from "@/lib/auth/users";
+import { closeDb, prepareDatabase } from "@/lib/db";
 
 const USAGE = [
   "Usage: npm run user:add -- --email <e> --role <reader|editor|moderator|admin> [--name <n>] [--password-stdin]",
@@ -114,8 +115,14 @@ async function main() {
     process.exit(2);
   }
   const input = { ...checked.data, password: parsedPassword.data };
-  const result = await upsertAccount(input);
-  console.log(`${result.created ? "Created" : "Updated"} ${input.role} ${input.email} (id ${result.id}).`);
+  await prepareDatabase();
+  try {
+    const result = await upsertAccount(input);
+    console.log(`${result.created ? "Created" : "Updated"} ${input.role} ${input.email} (id ${result.id}).`);
+  } finally {
+    // The PostgreSQL pool would keep the process alive.
+    await closeDb();
+  }
 }
 
 main().catch((error) => {

@@ -7,6 +7,6 @@ import { listPublishedArticles } from "@/lib/articles/queries";
  */
 export const dynamic = "force-dynamic";
 
-export default function HomePage() {
-  return <FrontPage articles={listPublishedArticles()} />;
+export default async function HomePage() {
+  return <FrontPage articles={await listPublishedArticles()} />;
 }

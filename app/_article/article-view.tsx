@@ -76,7 +76,6 @@ export function ArticleView({ data, replyToId, form }: Props) {
         {article.heroImageUrl ? (
           <figure className="hero">
             {/* Images are served from this site: no external requests. */}
-            {/* eslint-disable-next-line @next/next/no-img-element */}
             <img
               src={article.heroImageUrl}
               alt={article.heroImageAlt ?? ""}

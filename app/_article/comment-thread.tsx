@@ -81,7 +81,6 @@ export function CommentThread({ comments, replyQuery, replyToId, form }: Props) 
         return (
           <li key={id} id={`comment-${id}`} className={flags & AWAITING_MODERATION ? "held" : undefined}>
             <article>
-              {/* eslint-disable-next-line @next/next/no-img-element */}
               <img src={`/avatars/${avatar}.svg`} alt="" loading="lazy" />
               <b>
                 {url ? (

@@ -11,7 +11,8 @@ import {
   type ArticleEventType,
   type ArticleStatus,
 } from "@/db/schema";
-import { getDb, type Db } from "@/lib/db";
+import { getDb, transaction, type Db } from "@/lib/db";
+import { isUniqueViolation } from "@/lib/db/dialect";
 import { slugBase } from "./slug";
 
 export type Editor = { id: number; name: string };
@@ -107,40 +108,49 @@ export type SaveResult =
 const INVALID = "Please correct the highlighted fields; nothing was saved, and your text is still here.";
 
 /** Whether a slug is free for this article: not another article's, nor one another article used before. */
-function slugTaken(db: Db, slug: string, articleId: number | null): boolean {
-  const current = db.select({ id: articles.id }).from(articles).where(eq(articles.slug, slug)).get();
+async function slugTaken(db: Db, slug: string, articleId: number | null): Promise<boolean> {
+  const [current] = await db.select({ id: articles.id }).from(articles).where(eq(articles.slug, slug));
   if (current && current.id !== articleId) return true;
-  const old = db.select({ articleId: articleSlugs.articleId }).from(articleSlugs).where(eq(articleSlugs.slug, slug)).get();
+  const [old] = await db.select({ articleId: articleSlugs.articleId }).from(articleSlugs).where(eq(articleSlugs.slug, slug));
   return Boolean(old && old.articleId !== articleId);
 }
 
-function uniqueSlug(db: Db, base: string, articleId: number | null): string {
+async function uniqueSlug(db: Db, base: string, articleId: number | null): Promise<string> {
   let slug = base;
-  for (let n = 2; slugTaken(db, slug, articleId); n++) slug = `${base.slice(0, 95)}-${n}`;
+  for (let n = 2; await slugTaken(db, slug, articleId); n++) slug = `${base.slice(0, 95)}-${n}`;
   return slug;
 }
 
-function addEvent(
+async function addEvent(
   db: Db,
   e: { articleId: number; type: ArticleEventType; actorId: number; from?: ArticleStatus | null; to?: ArticleStatus | null; note?: string | null; at: Date },
-) {
-  db.insert(articleEvents)
-    .values({ articleId: e.articleId, type: e.type, actorId: e.actorId, fromStatus: e.from ?? null, toStatus: e.to ?? null, note: e.note ?? null, createdAt: e.at })
-    .run();
+): Promise<void> {
+  await db
+    .insert(articleEvents)
+    .values({ articleId: e.articleId, type: e.type, actorId: e.actorId, fromStatus: e.from ?? null, toStatus: e.to ?? null, note: e.note ?? null, createdAt: e.at });
 }
 
-function addRevision(db: Db, articleId: number, data: { title: string; summary: string; body: string }, actorId: number, at: Date) {
-  db.insert(articleRevisions).values({ articleId, ...data, savedBy: actorId, createdAt: at }).run();
-  const keep = db
+async function addRevision(db: Db, articleId: number, data: { title: string; summary: string; body: string }, actorId: number, at: Date): Promise<void> {
+  await db.insert(articleRevisions).values({ articleId, ...data, savedBy: actorId, createdAt: at });
+  const [keep] = await db
     .select({ id: articleRevisions.id })
     .from(articleRevisions)
     .where(eq(articleRevisions.articleId, articleId))
     .orderBy(desc(articleRevisions.id))
     .limit(1)
-    .offset(REVISIONS_KEPT - 1)
-    .get();
-  if (keep) db.delete(articleRevisions).where(and(eq(articleRevisions.articleId, articleId), lt(articleRevisions.id, keep.id))).run();
+    .offset(REVISIONS_KEPT - 1);
+  if (keep) await db.delete(articleRevisions).where(and(eq(articleRevisions.articleId, articleId), lt(articleRevisions.id, keep.id)));
 }
+
+const CONFLICT = {
+  ok: false,
+  conflict: true,
+  message: "Someone else saved this article after you opened it, so nothing was saved. Your text is still here: copy it, reload to see their version, then merge.",
+  fieldErrors: {},
+} as const;
+
+/** A save that lost a race for a slug (a unique index refused it) is tried again this many times. */
+const SLUG_RACE_ATTEMPTS = 3;
 
 /**
  * Creates (id null) or saves an article from the editor's form. A save
@@ -148,13 +158,18 @@ function addRevision(db: Db, articleId: number, data: { title: string; summary: 
  * between, nothing is overwritten and the editor keeps their text (workflow
  * steps do not change the version). Each save
  * of the text adds a revision; a published article's old slug keeps working.
+ *
+ * Concurrent saves (PostgreSQL runs them side by side): the update only
+ * applies to the version that was read, so of two saves from one version the
+ * second is refused as a conflict; two articles taking one slug at once meet
+ * the unique indexes, and the loser runs again (then finds the slug taken).
  */
-export function saveArticle(
+export async function saveArticle(
   actor: Editor,
   id: number | null,
   values: ArticleFormValues,
   options: { expectedVersion?: number | null; now?: Date; db?: Db } = {},
-): SaveResult {
+): Promise<SaveResult> {
   const db = options.db ?? getDb();
   const now = options.now ?? new Date();
   const parsed = articleFormSchema.safeParse(values);
@@ -164,61 +179,77 @@ export function saveArticle(
     return { ok: false, message: INVALID, fieldErrors };
   }
   const data = parsed.data;
-  return db.transaction(() => {
-    const existing = id === null ? null : (db.select().from(articles).where(eq(articles.id, id)).get() ?? null);
-    if (id !== null && !existing) return { ok: false, message: "This article no longer exists; copy your text before leaving.", fieldErrors: {} } as const;
-    if (existing && options.expectedVersion !== undefined && options.expectedVersion !== null && existing.version !== options.expectedVersion) {
-      return {
-        ok: false,
-        conflict: true,
-        message: "Someone else saved this article after you opened it, so nothing was saved. Your text is still here: copy it, reload to see their version, then merge.",
-        fieldErrors: {},
-      } as const;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction(db, (tx) => saveInTransaction(tx, actor, id, data, values, options.expectedVersion, now));
+    } catch (error) {
+      if (attempt >= SLUG_RACE_ATTEMPTS || !isUniqueViolation(error)) throw error;
     }
-    const wanted = data.slug || (existing && !values.slug ? existing.slug : slugFromTitle(data.title));
-    let slug: string;
-    if (data.slug) {
-      if (slugTaken(db, data.slug, id)) {
-        return { ok: false, message: INVALID, fieldErrors: { slug: "Another article already uses this slug (now or before); choose another." } } as const;
-      }
-      slug = data.slug;
-    } else {
-      slug = uniqueSlug(db, wanted, id);
+  }
+}
+
+async function saveInTransaction(
+  tx: Db,
+  actor: Editor,
+  id: number | null,
+  data: z.infer<typeof articleFormSchema>,
+  values: ArticleFormValues,
+  expectedVersion: number | null | undefined,
+  now: Date,
+): Promise<SaveResult> {
+  const existing = id === null ? null : ((await tx.select().from(articles).where(eq(articles.id, id)))[0] ?? null);
+  if (id !== null && !existing) return { ok: false, message: "This article no longer exists; copy your text before leaving.", fieldErrors: {} };
+  if (existing && expectedVersion !== undefined && expectedVersion !== null && existing.version !== expectedVersion) return CONFLICT;
+  const wanted = data.slug || (existing && !values.slug ? existing.slug : slugFromTitle(data.title));
+  let slug: string;
+  if (data.slug) {
+    if (await slugTaken(tx, data.slug, id)) {
+      return { ok: false, message: INVALID, fieldErrors: { slug: "Another article already uses this slug (now or before); choose another." } };
     }
-    const fields = {
-      title: data.title,
-      slug,
-      summary: data.summary,
-      body: data.body,
-      heroImageUrl: data.heroImageUrl,
-      heroImageAlt: data.heroImageAlt,
-      heroImageCaption: data.heroImageCaption,
-      heroImageCredit: data.heroImageCredit,
-      source: data.source,
-      commentsOpen: data.commentsOpen,
-      commentsCloseAt: data.commentsCloseAt,
-      updatedAt: now,
-    };
-    if (!existing) {
-      const row = db.insert(articles).values({ ...fields, status: "draft", authorId: actor.id, createdAt: now }).returning({ id: articles.id }).get();
-      addRevision(db, row.id, data, actor.id, now);
-      addEvent(db, { articleId: row.id, type: "created", actorId: actor.id, to: "draft", at: now });
-      return { ok: true, id: row.id, slug, message: "Draft created.", updatedAt: now.getTime(), version: 0 } as const;
+    slug = data.slug;
+  } else {
+    slug = await uniqueSlug(tx, wanted, id);
+  }
+  const fields = {
+    title: data.title,
+    slug,
+    summary: data.summary,
+    body: data.body,
+    heroImageUrl: data.heroImageUrl,
+    heroImageAlt: data.heroImageAlt,
+    heroImageCaption: data.heroImageCaption,
+    heroImageCredit: data.heroImageCredit,
+    source: data.source,
+    commentsOpen: data.commentsOpen,
+    commentsCloseAt: data.commentsCloseAt,
+    updatedAt: now,
+  };
+  if (!existing) {
+    const [row] = await tx.insert(articles).values({ ...fields, status: "draft", authorId: actor.id, createdAt: now }).returning({ id: articles.id });
+    await addRevision(tx, row!.id, data, actor.id, now);
+    await addEvent(tx, { articleId: row!.id, type: "created", actorId: actor.id, to: "draft", at: now });
+    return { ok: true, id: row!.id, slug, message: "Draft created.", updatedAt: now.getTime(), version: 0 };
+  }
+  // Only over the version read above: a save that committed since (PostgreSQL
+  // waits for it, then finds the version moved on) wins, and this one changes nothing.
+  const updated = await tx
+    .update(articles)
+    .set({ ...fields, version: existing.version + 1 })
+    .where(and(eq(articles.id, existing.id), eq(articles.version, existing.version)))
+    .returning({ id: articles.id });
+  if (updated.length === 0) return CONFLICT;
+  if (existing.title !== data.title || existing.summary !== data.summary || existing.body !== data.body) {
+    await addRevision(tx, existing.id, data, actor.id, now);
+  }
+  if (existing.slug !== slug) {
+    // The new slug is no longer an "old" one; the previous one becomes one if readers may have it.
+    await tx.delete(articleSlugs).where(eq(articleSlugs.slug, slug));
+    if (existing.publishedAt) {
+      await tx.insert(articleSlugs).values({ slug: existing.slug, articleId: existing.id, createdAt: now }).onConflictDoNothing();
     }
-    db.update(articles).set({ ...fields, version: existing.version + 1 }).where(eq(articles.id, existing.id)).run();
-    if (existing.title !== data.title || existing.summary !== data.summary || existing.body !== data.body) {
-      addRevision(db, existing.id, data, actor.id, now);
-    }
-    if (existing.slug !== slug) {
-      // The new slug is no longer an "old" one; the previous one becomes one if readers may have it.
-      db.delete(articleSlugs).where(eq(articleSlugs.slug, slug)).run();
-      if (existing.publishedAt) {
-        db.insert(articleSlugs).values({ slug: existing.slug, articleId: existing.id, createdAt: now }).onConflictDoNothing().run();
-      }
-      addEvent(db, { articleId: existing.id, type: "slug_changed", actorId: actor.id, note: `${existing.slug} → ${slug}`, at: now });
-    }
-    return { ok: true, id: existing.id, slug, message: "Saved.", updatedAt: now.getTime(), version: existing.version + 1 } as const;
-  });
+    await addEvent(tx, { articleId: existing.id, type: "slug_changed", actorId: actor.id, note: `${existing.slug} → ${slug}`, at: now });
+  }
+  return { ok: true, id: existing.id, slug, message: "Saved.", updatedAt: now.getTime(), version: existing.version + 1 };
 }
 
 export const WORKFLOW_ACTIONS = ["submit", "publish", "send_back", "unpublish"] as const;
@@ -245,41 +276,49 @@ export type TransitionResult = { ok: true; status: ArticleStatus; message: strin
 /**
  * One workflow step, guarded by the status the editor saw. "Send back" needs
  * a note for the author. Publishing sets the publication date the first time.
+ * The step applies only while the article still has that status (one
+ * conditional update), so of two editors taking a step at once one does.
  */
-export function transitionArticle(
+export async function transitionArticle(
   actor: Editor,
   id: number,
   action: WorkflowAction,
   input: { expected: ArticleStatus; note?: string | null },
   options: { now?: Date; db?: Db } = {},
-): TransitionResult {
+): Promise<TransitionResult> {
   const db = options.db ?? getDb();
   const now = options.now ?? new Date();
   const step = WORKFLOW[action];
   const note = input.note?.trim().slice(0, 2000) || null;
   if (action === "send_back" && !note) return { ok: false, message: "Say what needs changing: the note goes to the author." };
-  return db.transaction(() => {
-    const article = db.select().from(articles).where(eq(articles.id, id)).get();
-    if (!article) return { ok: false, message: "This article no longer exists." } as const;
-    if (article.status !== input.expected) {
-      return { ok: false, message: `Someone already moved this article to ${STATUS_WORDS[article.status]}; nothing changed.` } as const;
-    }
+  const movedBySomeoneElse = (status: ArticleStatus) =>
+    ({ ok: false, message: `Someone already moved this article to ${STATUS_WORDS[status]}; nothing changed.` }) as const;
+  return transaction(db, async (tx): Promise<TransitionResult> => {
+    const [article] = await tx.select().from(articles).where(eq(articles.id, id));
+    if (!article) return { ok: false, message: "This article no longer exists." };
+    if (article.status !== input.expected) return movedBySomeoneElse(article.status);
     if (!step.from.includes(article.status)) {
       return {
         ok: false,
         message: action === "publish" && article.status === "draft" ? "Submit it for review first." : `“${step.label}” does not apply to an article that is ${STATUS_WORDS[article.status]}.`,
-      } as const;
+      };
     }
     if (action === "submit" || action === "publish") {
-      if (!article.body.trim()) return { ok: false, message: "Write the body before this step." } as const;
-      if (slugTaken(db, article.slug, article.id)) return { ok: false, message: "Its slug is taken: change it first." } as const;
+      if (!article.body.trim()) return { ok: false, message: "Write the body before this step." };
+      if (await slugTaken(tx, article.slug, article.id)) return { ok: false, message: "Its slug is taken: change it first." };
     }
-    db.update(articles)
+    const changed = await tx
+      .update(articles)
       .set({ status: step.to, updatedAt: now, ...(action === "publish" && !article.publishedAt ? { publishedAt: now } : {}) })
       .where(and(eq(articles.id, id), eq(articles.status, input.expected)))
-      .run();
-    addEvent(db, { articleId: id, type: step.event, actorId: actor.id, from: article.status, to: step.to, note, at: now });
-    return { ok: true, status: step.to, message: step.done } as const;
+      .returning({ id: articles.id });
+    if (changed.length === 0) {
+      // Another step committed since the read above (PostgreSQL): say where it went.
+      const [current] = await tx.select({ status: articles.status }).from(articles).where(eq(articles.id, id));
+      return current ? movedBySomeoneElse(current.status) : { ok: false, message: "This article no longer exists." };
+    }
+    await addEvent(tx, { articleId: id, type: step.event, actorId: actor.id, from: article.status, to: step.to, note, at: now });
+    return { ok: true, status: step.to, message: step.done };
   });
 }
 
@@ -298,7 +337,7 @@ export type EditorListItem = {
 };
 
 /** Every article for the editors' desk: newest change first, with comment counts. */
-export function listArticlesForEditor(db: Db = getDb()): EditorListItem[] {
+export async function listArticlesForEditor(db: Db = getDb()): Promise<EditorListItem[]> {
   return db
     .select({
       id: articles.id,
@@ -313,18 +352,21 @@ export function listArticlesForEditor(db: Db = getDb()): EditorListItem[] {
     })
     .from(articles)
     .leftJoin(users, eq(users.id, articles.authorId))
-    .orderBy(desc(articles.updatedAt), desc(articles.id))
-    .all();
+    .orderBy(desc(articles.updatedAt), desc(articles.id));
 }
 
-export function getArticleById(id: number, db: Db = getDb()): (Article & { authorName: string | null }) | null {
-  const row = db.select({ article: articles, authorName: users.name }).from(articles).leftJoin(users, eq(users.id, articles.authorId)).where(eq(articles.id, id)).get();
+export async function getArticleById(id: number, db: Db = getDb()): Promise<(Article & { authorName: string | null }) | null> {
+  const [row] = await db
+    .select({ article: articles, authorName: users.name })
+    .from(articles)
+    .leftJoin(users, eq(users.id, articles.authorId))
+    .where(eq(articles.id, id));
   return row ? { ...row.article, authorName: row.authorName } : null;
 }
 
 export type ArticleHistoryItem = { id: number; type: ArticleEventType; actorName: string | null; fromStatus: ArticleStatus | null; toStatus: ArticleStatus | null; note: string | null; createdAt: Date };
 
-export function articleHistory(articleId: number, db: Db = getDb()): ArticleHistoryItem[] {
+export async function articleHistory(articleId: number, db: Db = getDb()): Promise<ArticleHistoryItem[]> {
   return db
     .select({
       id: articleEvents.id,
@@ -338,19 +380,18 @@ export function articleHistory(articleId: number, db: Db = getDb()): ArticleHist
     .from(articleEvents)
     .leftJoin(users, eq(users.id, articleEvents.actorId))
     .where(eq(articleEvents.articleId, articleId))
-    .orderBy(desc(articleEvents.createdAt), desc(articleEvents.id))
-    .all();
+    .orderBy(desc(articleEvents.createdAt), desc(articleEvents.id));
 }
 
 /** The latest "Send back" note, while the article is a draft again. */
-export function pendingSendBackNote(articleId: number, db: Db = getDb()): ArticleHistoryItem | null {
-  const [last] = articleHistory(articleId, db).filter((e) => e.type === "submitted" || e.type === "sent_back" || e.type === "published");
+export async function pendingSendBackNote(articleId: number, db: Db = getDb()): Promise<ArticleHistoryItem | null> {
+  const [last] = (await articleHistory(articleId, db)).filter((e) => e.type === "submitted" || e.type === "sent_back" || e.type === "published");
   return last?.type === "sent_back" ? last : null;
 }
 
 export type RevisionListItem = { id: number; title: string; savedByName: string | null; createdAt: Date; bodyLength: number };
 
-export function listRevisions(articleId: number, db: Db = getDb()): RevisionListItem[] {
+export async function listRevisions(articleId: number, db: Db = getDb()): Promise<RevisionListItem[]> {
   return db
     .select({
       id: articleRevisions.id,
@@ -362,35 +403,30 @@ export function listRevisions(articleId: number, db: Db = getDb()): RevisionList
     .from(articleRevisions)
     .leftJoin(users, eq(users.id, articleRevisions.savedBy))
     .where(eq(articleRevisions.articleId, articleId))
-    .orderBy(desc(articleRevisions.id))
-    .all();
+    .orderBy(desc(articleRevisions.id));
 }
 
-export function getRevision(articleId: number, revisionId: number, db: Db = getDb()) {
-  return (
-    db
-      .select({ revision: articleRevisions, savedByName: users.name })
-      .from(articleRevisions)
-      .leftJoin(users, eq(users.id, articleRevisions.savedBy))
-      .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.id, revisionId)))
-      .get() ?? null
-  );
+export async function getRevision(articleId: number, revisionId: number, db: Db = getDb()) {
+  const [row] = await db
+    .select({ revision: articleRevisions, savedByName: users.name })
+    .from(articleRevisions)
+    .leftJoin(users, eq(users.id, articleRevisions.savedBy))
+    .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.id, revisionId)));
+  return row ?? null;
 }
 
 /** The published article that used to live at `slug` (its id and current slug), for a permanent redirect. */
-export function movedArticle(oldSlug: string, db: Db = getDb()): { id: number; slug: string } | null {
-  return (
-    db
-      .select({ id: articles.id, slug: articles.slug })
-      .from(articleSlugs)
-      .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
-      .where(and(eq(articleSlugs.slug, oldSlug), eq(articles.status, "published")))
-      .get() ?? null
-  );
+export async function movedArticle(oldSlug: string, db: Db = getDb()): Promise<{ id: number; slug: string } | null> {
+  const [row] = await db
+    .select({ id: articles.id, slug: articles.slug })
+    .from(articleSlugs)
+    .innerJoin(articles, eq(articles.id, articleSlugs.articleId))
+    .where(and(eq(articleSlugs.slug, oldSlug), eq(articles.status, "published")));
+  return row ?? null;
 }
 
 /** For tests and tools: the ids of revisions kept for an article, oldest first. */
-export function revisionIds(articleId: number, db: Db = getDb()): number[] {
-  return db.select({ id: articleRevisions.id }).from(articleRevisions).where(eq(articleRevisions.articleId, articleId)).orderBy(asc(articleRevisions.id)).all().map((r) => r.id);
+export async function revisionIds(articleId: number, db: Db = getDb()): Promise<number[]> {
+  const rows = await db.select({ id: articleRevisions.id }).from(articleRevisions).where(eq(articleRevisions.articleId, articleId)).orderBy(asc(articleRevisions.id));
+  return rows.map((r) => r.id);
 }
-

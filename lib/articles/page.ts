@@ -41,13 +41,20 @@ export async function loadArticlePage(
   article: Article,
   { page, ownIds = [], now = new Date() }: { page: number; ownIds?: number[]; now?: Date },
 ): Promise<ArticlePageData> {
-  const settings = getSettings();
+  const settings = await getSettings();
+  // Independent reads: on PostgreSQL they run side by side on the pool.
+  const [html, review, commentCount, thread] = await Promise.all([
+    articleBodyHtml(article),
+    getPublishedReview(article.id),
+    countApprovedComments(article.id),
+    getThreadPage(getDb(), article.id, { page, perPage: settings.commentsPerPage, ownIds }),
+  ]);
   return {
     article,
-    html: await articleBodyHtml(article),
-    review: getPublishedReview(article.id),
-    commentCount: countApprovedComments(article.id),
-    thread: getThreadPage(getDb(), article.id, { page, perPage: settings.commentsPerPage, ownIds }),
+    html,
+    review,
+    commentCount,
+    thread,
     settings,
     commentsOpen: commentsAreOpen(article, now, settings.commentsAutoCloseDays),
     changesAt: commentsCloseNext(article, now, settings.commentsAutoCloseDays),

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, count, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { articles, comments, type Article } from "@/db/schema";
-import { getDb, prepared } from "@/lib/db";
+import { getDb } from "@/lib/db";
 import { getReviewForEditor, type ReviewForEditor } from "./reviews";
 
 export type ArticleListItem = Pick<
@@ -17,7 +17,7 @@ const approvedCount = sql<number>`(
 )`.mapWith(Number);
 
 /** Published articles, newest first, with their approved comment counts. */
-export function listPublishedArticles({ limit = 50 }: { limit?: number } = {}): ArticleListItem[] {
+export async function listPublishedArticles({ limit = 50 }: { limit?: number } = {}): Promise<ArticleListItem[]> {
   return getDb()
     .select({
       id: articles.id,
@@ -31,36 +31,27 @@ export function listPublishedArticles({ limit = 50 }: { limit?: number } = {}): 
     .from(articles)
     .where(eq(articles.status, "published"))
     .orderBy(desc(articles.publishedAt), desc(articles.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /** A published article by its slug, or null for unknown and unpublished slugs. */
-export function getPublishedArticle(slug: string): Article | null {
-  const query = prepared(getDb(), "articles.publishedBySlug", (db) =>
-    db
-      .select()
-      .from(articles)
-      .where(and(eq(articles.slug, sql.placeholder("slug")), eq(articles.status, "published")))
-      .prepare(),
-  );
-  return query.get({ slug }) ?? null;
+export async function getPublishedArticle(slug: string): Promise<Article | null> {
+  const [article] = await getDb()
+    .select()
+    .from(articles)
+    .where(and(eq(articles.slug, slug), eq(articles.status, "published")));
+  return article ?? null;
 }
 
 export type PublishedReview = ReviewForEditor;
 
 /** The article's editor review, when one is published, with its reviewer's name. */
-export function getPublishedReview(articleId: number): PublishedReview | null {
-  const review = getReviewForEditor(articleId);
+export async function getPublishedReview(articleId: number): Promise<PublishedReview | null> {
+  const review = await getReviewForEditor(articleId);
   return review?.status === "published" ? review : null;
 }
 
 /** Number of approved (publicly visible) comments on an article. */
-export function countApprovedComments(articleId: number): number {
-  const row = getDb()
-    .select({ n: count() })
-    .from(comments)
-    .where(and(eq(comments.articleId, articleId), eq(comments.status, "approved")))
-    .get();
-  return row?.n ?? 0;
+export async function countApprovedComments(articleId: number): Promise<number> {
+  return getDb().$count(comments, and(eq(comments.articleId, articleId), eq(comments.status, "approved")));
 }

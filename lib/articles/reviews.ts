@@ -1,5 +1,5 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import {
   articleEvents,
@@ -9,7 +9,7 @@ import {
   type EditorReview,
   type ReviewStatus,
 } from "@/db/schema";
-import { getDb, type Db } from "@/lib/db";
+import { getDb, transaction, type Db } from "@/lib/db";
 
 /** The criteria an editor may score, in the order shown (each optional). */
 export const REVIEW_CRITERIA = ["Sourcing", "Balance", "Clarity"] as const;
@@ -130,13 +130,12 @@ export function validateReview(
 export type ReviewForEditor = EditorReview & { reviewerName: string | null };
 
 /** The article's review in any status, with its reviewer's name, or null when there is none. */
-export function getReviewForEditor(articleId: number, db: Db = getDb()): ReviewForEditor | null {
-  const row = db
+export async function getReviewForEditor(articleId: number, db: Db = getDb()): Promise<ReviewForEditor | null> {
+  const [row] = await db
     .select({ review: editorReviews, reviewerName: users.name })
     .from(editorReviews)
     .leftJoin(users, eq(users.id, editorReviews.reviewerId))
-    .where(eq(editorReviews.articleId, articleId))
-    .get();
+    .where(eq(editorReviews.articleId, articleId));
   return row ? { ...row.review, reviewerName: row.reviewerName } : null;
 }
 
@@ -156,16 +155,17 @@ type Options = { now?: Date; db?: Db };
  * input, or an article that does not exist, saves nothing; the answer then
  * carries the typed values back to the form.
  */
-export function saveReview(
+export async function saveReview(
   actor: ReviewActor,
   articleId: number,
   formData: FormData,
   intent: "draft" | "publish",
   { now = new Date(), db = getDb() }: Options = {},
-): SaveReviewResult {
+): Promise<SaveReviewResult> {
   const values = readReviewForm(formData);
-  return db.transaction((tx): SaveReviewResult => {
-    if (!tx.select({ id: articles.id }).from(articles).where(eq(articles.id, articleId)).get()) {
+  return transaction(db, async (tx): Promise<SaveReviewResult> => {
+    const [article] = await tx.select({ id: articles.id }).from(articles).where(eq(articles.id, articleId));
+    if (!article) {
       return { ok: false, message: "This article no longer exists; nothing was saved.", fieldErrors: {}, values };
     }
     const valid = validateReview(values);
@@ -185,13 +185,14 @@ export function saveReview(
       publishedAt: status === "published" ? now : null,
       updatedAt: now,
     };
-    tx.insert(editorReviews)
+    // One statement (the article's one review, by its unique article_id): two saves at once both land, the later last.
+    await tx
+      .insert(editorReviews)
       .values({ articleId, ...fields, createdAt: now })
-      .onConflictDoUpdate({ target: editorReviews.articleId, set: fields })
-      .run();
-    tx.insert(articleEvents)
-      .values({ articleId, type: status === "published" ? "review_published" : "review_saved", actorId: actor.id, createdAt: now })
-      .run();
+      .onConflictDoUpdate({ target: editorReviews.articleId, set: fields });
+    await tx
+      .insert(articleEvents)
+      .values({ articleId, type: status === "published" ? "review_published" : "review_saved", actorId: actor.id, createdAt: now });
     return { ok: true, status, message: status === "published" ? "Review published." : "Review saved as a draft." };
   });
 }
@@ -201,27 +202,24 @@ export type UnpublishReviewResult = { ok: true; status: "draft"; message: string
 /**
  * Takes the article's published review off the article page (it stays, as a
  * draft, for the editors), with a `review_unpublished` entry in the article's
- * history, in the same transaction.
+ * history, in the same transaction. One conditional update: of two editors
+ * unpublishing at once, one does it and the other is told there is nothing to do.
  */
-export function unpublishReview(
+export async function unpublishReview(
   actor: ReviewActor,
   articleId: number,
   { now = new Date(), db = getDb() }: Options = {},
-): UnpublishReviewResult {
-  return db.transaction((tx): UnpublishReviewResult => {
-    const review = tx
-      .select({ id: editorReviews.id, status: editorReviews.status })
-      .from(editorReviews)
-      .where(eq(editorReviews.articleId, articleId))
-      .get();
-    if (!review || review.status !== "published") {
+): Promise<UnpublishReviewResult> {
+  return transaction(db, async (tx): Promise<UnpublishReviewResult> => {
+    const changed = await tx
+      .update(editorReviews)
+      .set({ status: "draft", publishedAt: null, updatedAt: now })
+      .where(and(eq(editorReviews.articleId, articleId), eq(editorReviews.status, "published")))
+      .returning({ id: editorReviews.id });
+    if (changed.length === 0) {
       return { ok: false, message: "There is no published review to unpublish." };
     }
-    tx.update(editorReviews)
-      .set({ status: "draft", publishedAt: null, updatedAt: now })
-      .where(eq(editorReviews.id, review.id))
-      .run();
-    tx.insert(articleEvents).values({ articleId, type: "review_unpublished", actorId: actor.id, createdAt: now }).run();
+    await tx.insert(articleEvents).values({ articleId, type: "review_unpublished", actorId: actor.id, createdAt: now });
     return { ok: true, status: "draft", message: "Review unpublished." };
   });
 }

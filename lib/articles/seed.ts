@@ -2,10 +2,9 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import matter from "gray-matter";
-import { count } from "drizzle-orm";
 import { z } from "zod";
 import { ARTICLE_STATUSES, articles, type NewArticle } from "@/db/schema";
-import type { Db } from "@/lib/db";
+import { transaction, type Db } from "@/lib/db";
 
 export const SEED_FOLDER = path.join(process.cwd(), "db", "seed");
 
@@ -49,29 +48,30 @@ export function parseSeedArticle(fileText: string, fileName = "seed"): NewArticl
 
 /**
  * Inserts every seed article whose slug is not there yet. Idempotent:
- * running it again changes nothing, and never overwrites edited articles.
+ * running it again changes nothing, and never overwrites edited articles
+ * (nor does a second instance seeding at the same time: the slug is unique).
  * Returns the slugs it inserted.
  */
-export function seedArticles(db: Db, folder = SEED_FOLDER): string[] {
+export async function seedArticles(db: Db, folder = SEED_FOLDER): Promise<string[]> {
   // The folder is given at run time; the build ships db/seed (next.config.js).
   const files = fs
     .readdirSync(/* turbopackIgnore: true */ folder)
     .filter((f) => f.endsWith(".md"))
     .sort();
-  const inserted: string[] = [];
-  db.transaction((tx) => {
-    for (const file of files) {
-      const row = parseSeedArticle(fs.readFileSync(path.join(/* turbopackIgnore: true */ folder, file), "utf8"), file);
-      const result = tx.insert(articles).values(row).onConflictDoNothing().run();
-      if (result.changes > 0) inserted.push(row.slug);
+  // Read and checked before the transaction: a bad file inserts nothing.
+  const rows = files.map((file) => parseSeedArticle(fs.readFileSync(path.join(/* turbopackIgnore: true */ folder, file), "utf8"), file));
+  return transaction(db, async (tx) => {
+    const inserted: string[] = [];
+    for (const row of rows) {
+      const added = await tx.insert(articles).values(row).onConflictDoNothing().returning({ id: articles.id });
+      if (added.length > 0) inserted.push(row.slug);
     }
+    return inserted;
   });
-  return inserted;
 }
 
 /** Seeds only a database that has no articles at all (first start). */
-export function seedIfEmpty(db: Db, folder = SEED_FOLDER): string[] {
-  const row = db.select({ n: count() }).from(articles).get();
-  if ((row?.n ?? 0) > 0) return [];
+export async function seedIfEmpty(db: Db, folder = SEED_FOLDER): Promise<string[]> {
+  if ((await db.$count(articles)) > 0) return [];
   return seedArticles(db, folder);
 }

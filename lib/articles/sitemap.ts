@@ -24,19 +24,24 @@ export function sitemapQuery(db: Db) {
     .limit(SITEMAP_ARTICLE_LIMIT);
 }
 
-export function listSitemapEntries(): SitemapEntry[] {
-  return sitemapQuery(getDb()).all();
+export async function listSitemapEntries(): Promise<SitemapEntry[]> {
+  return sitemapQuery(getDb());
 }
 
-let cached: { at: number; entries: SitemapEntry[] } | undefined;
+let cached: { at: number; entries: Promise<SitemapEntry[]> } | undefined;
 
 /**
  * The sitemap's entries, read at most once per SITEMAP_TTL_MS per process:
- * crawlers and bots asking for /sitemap.xml repeatedly cost one query.
+ * crawlers and bots asking for /sitemap.xml repeatedly cost one query (those
+ * arriving while it runs share it; a failed read is not kept).
  */
-export function cachedSitemapEntries(now = Date.now()): SitemapEntry[] {
+export function cachedSitemapEntries(now = Date.now()): Promise<SitemapEntry[]> {
   if (!cached || now - cached.at >= SITEMAP_TTL_MS || now < cached.at) {
-    cached = { at: now, entries: listSitemapEntries() };
+    const entry = { at: now, entries: listSitemapEntries() };
+    entry.entries.catch(() => {
+      if (cached === entry) cached = undefined;
+    });
+    cached = entry;
   }
   return cached.entries;
 }

@@ -38,12 +38,12 @@ export async function authorizeCredentials(
   if (!parsed.success || !parsed.data.email || !parsed.data.password) return null;
   const { email, password } = parsed.data;
   const attempt = await beginSignInAttempt(email, requestIp(headerReader(headers)));
-  const account = getAccountForSignIn(email);
+  const account = await getAccountForSignIn(email);
   const ok = await verifyPassword(account?.passwordHash ?? null, password);
   if (!account || !ok) return null;
   if (account.banned) throw new Error(ACCOUNT_SUSPENDED);
   await signInSucceeded(attempt);
-  recordSignIn(account.id);
+  await recordSignIn(account.id);
   return { id: String(account.id), name: account.name, email: account.email, sv: account.sessionVersion };
 }
 
@@ -53,10 +53,10 @@ export async function authorizeCredentials(
  * one (issued before session ids existed) or with a revoked one is emptied,
  * so it no longer names an account and renewing it cannot extend it.
  */
-export function sessionToken(token: JWT, user: { sv?: number } | undefined): JWT {
+export async function sessionToken(token: JWT, user: { sv?: number } | undefined): Promise<JWT> {
   if (user) return { ...token, sv: user.sv ?? 0, sid: crypto.randomUUID() };
   const sid = typeof token.sid === "string" ? token.sid : "";
-  if (!sid || isSessionRevoked(sid)) return {};
+  if (!sid || (await isSessionRevoked(sid))) return {};
   return token;
 }
 

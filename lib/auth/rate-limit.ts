@@ -1,16 +1,34 @@
 import "server-only";
+import { rateLimits } from "@/db/schema";
+import { getDb, type Db } from "@/lib/db";
 import { addressLimitKey } from "@/lib/http/address-key";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterDrizzle, RateLimiterRes, type RateLimiterStoreAbstract } from "rate-limiter-flexible";
 import { getSettings } from "@/lib/settings";
 
 /**
- * Attempt limits (rate-limiter-flexible, in memory: the app runs as one
- * process). An attempt is counted BEFORE the expensive work (an argon2 check
- * or hash), so a burst of parallel requests cannot all get through while the
- * first ones are still being verified; an attempt that turns out fine gives
- * its points back.
+ * Attempt limits (rate-limiter-flexible's Drizzle store): the counters are
+ * rows of `rate_limits`, each attempt one atomic upsert, so every app
+ * instance on the database counts against the same limit (decision 014). An
+ * attempt is counted BEFORE the expensive work (an argon2 check or hash), so
+ * a burst of parallel requests cannot all get through while the first ones
+ * are still being verified; an attempt that turns out fine gives its points
+ * back.
  */
-type Check = { limiter: RateLimiterMemory; key: string; reason: string };
+export type Limiter = RateLimiterStoreAbstract;
+type Check = { limiter: Limiter; key: string; reason: string };
+
+/** A limiter whose counters live in the database: `points` per `durationSeconds`, under `keyPrefix`. */
+export function databaseLimiter(keyPrefix: string, points: number, durationSeconds: number, db: Db = getDb()): Limiter {
+  return new RateLimiterDrizzle({
+    storeClient: db,
+    schema: rateLimits,
+    keyPrefix,
+    points,
+    duration: durationSeconds,
+    // Expired counters are deleted every few minutes by the limiter itself.
+    clearExpiredByTimeout: true,
+  });
+}
 
 export type AttemptResult =
   | { ok: true; consumed: readonly Check[] }
@@ -63,25 +81,35 @@ export function minutesText(ms: number): string {
  * Failed attempts keep their points; a successful one gives them back and
  * clears the account's count for that address.
  */
-type SignInLimiters = { key: string; accountAndIp: RateLimiterMemory; account: RateLimiterMemory; ip: RateLimiterMemory };
+type SignInLimiters = { key: string; accountAndIp: Limiter; account: Limiter; ip: Limiter };
 
 const globalForLimits = globalThis as typeof globalThis & { __newsroomSignInLimits?: SignInLimiters };
 
-function signInLimiters(): SignInLimiters {
-  const s = getSettings();
-  const key = `${s.signInMaxPerAccountAndIp}/${s.signInMaxPerAccountAllIps}/${s.signInMaxPerIp}/${s.signInWindowMinutes}`;
+async function signInLimiters(): Promise<SignInLimiters> {
+  const s = await getSettings();
+  const key = `${s.signInMaxPerAccountAndIp}/${s.signInMaxPerAccountAllIps}/${s.signInMaxPerIp}/${s.signInWindowMinutes}/${databaseIdentity()}`;
   const existing = globalForLimits.__newsroomSignInLimits;
   if (existing?.key === key) return existing;
   const duration = Math.round(s.signInWindowMinutes * 60);
   const created = {
     key,
-    accountAndIp: new RateLimiterMemory({ keyPrefix: "signin-account-ip", points: s.signInMaxPerAccountAndIp, duration }),
-    account: new RateLimiterMemory({ keyPrefix: "signin-account", points: s.signInMaxPerAccountAllIps, duration }),
-    ip: new RateLimiterMemory({ keyPrefix: "signin-ip", points: s.signInMaxPerIp, duration }),
+    accountAndIp: databaseLimiter("signin-account-ip", s.signInMaxPerAccountAndIp, duration),
+    account: databaseLimiter("signin-account", s.signInMaxPerAccountAllIps, duration),
+    ip: databaseLimiter("signin-ip", s.signInMaxPerIp, duration),
   };
   globalForLimits.__newsroomSignInLimits = created;
   return created;
 }
+
+/** Limiters are made per database connection (tests open several in one process). */
+export function databaseIdentity(): string {
+  const db = getDb() as object;
+  let id = identities.get(db);
+  if (!id) identities.set(db, (id = String(++identityCount)));
+  return id;
+}
+const identities = new WeakMap<object, string>();
+let identityCount = 0;
 
 const ACCOUNT_AND_IP = "account-and-ip";
 const ACCOUNT = "account";
@@ -109,11 +137,12 @@ export type SignInAttempt = { email: string; ip: string; consumed: readonly Chec
 
 /** Counts a sign-in attempt before the password is checked; throws TooManySignInAttempts when over a limit. */
 export async function beginSignInAttempt(email: string, ip: string): Promise<SignInAttempt> {
-  const { accountAndIp, account, ip: byIp } = signInLimiters();
+  const { accountAndIp, account, ip: byIp } = await signInLimiters();
   // IPv6 clients count per /64 (they can rotate addresses within it).
   const address = addressLimitKey(ip);
   const result = await consumeAttempt([
-    { limiter: accountAndIp, key: `${email}\u0000${address}`, reason: ACCOUNT_AND_IP },
+    // A space cannot be in an email (validated) or an address key. (No NUL: PostgreSQL text refuses it.)
+    { limiter: accountAndIp, key: `${email} ${address}`, reason: ACCOUNT_AND_IP },
     { limiter: account, key: email, reason: ACCOUNT },
     ...(ip ? [{ limiter: byIp, key: address, reason: IP }] : []),
   ]);
@@ -124,5 +153,5 @@ export async function beginSignInAttempt(email: string, ip: string): Promise<Sig
 /** The password was right: the attempt is given back, and the account's failures from this address are forgotten. */
 export async function signInSucceeded(attempt: SignInAttempt): Promise<void> {
   await refundAttempt(attempt.consumed);
-  await signInLimiters().accountAndIp.delete(`${attempt.email}\u0000${attempt.ip}`);
+  await (await signInLimiters()).accountAndIp.delete(`${attempt.email} ${attempt.ip}`);
 }

@@ -2,11 +2,50 @@ import "server-only";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { eq } from "drizzle-orm";
+import { serverSecrets } from "@/db/schema";
+import type { Db } from "@/lib/db";
 import { env } from "@/lib/env";
 
 const SECRET_FILE = "nextauth-secret";
+const SECRET_NAME = "nextauth";
 
 let cached: { file: string; secret: string } | undefined;
+const shared = new WeakMap<object, string>();
+let loaded: string | undefined;
+
+/**
+ * At start-up, when NEXTAUTH_SECRET is not set: the generated signing secret
+ * is kept in the database (`server_secrets`), so every instance on it signs
+ * and accepts the same sessions. The first instance to start writes it (a
+ * secret an older install kept in its data folder is carried over, so its
+ * sessions stay valid); the others read the one written first.
+ */
+export async function loadServerSecret(db: Db): Promise<void> {
+  if (env().NEXTAUTH_SECRET) return;
+  const known = shared.get(db);
+  if (known) {
+    loaded = known;
+    return;
+  }
+  await db
+    .insert(serverSecrets)
+    .values({ name: SECRET_NAME, value: readSecretFile() ?? crypto.randomBytes(48).toString("base64url") })
+    .onConflictDoNothing();
+  const [row] = await db.select({ value: serverSecrets.value }).from(serverSecrets).where(eq(serverSecrets.name, SECRET_NAME));
+  shared.set(db, row!.value);
+  loaded = row!.value;
+}
+
+/** The secret an older install generated into its data folder, if any. */
+function readSecretFile(): string | null {
+  try {
+    return fs.readFileSync(secretFilePath(), "utf8").trim() || null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
 
 /** Where a generated secret is kept: beside the database, readable by the owner only. */
 export function secretFilePath(): string {
@@ -14,13 +53,16 @@ export function secretFilePath(): string {
 }
 
 /**
- * The server's signing secret: `NEXTAUTH_SECRET` when set; otherwise one
- * generated on first start and kept in the data folder (mode 0600), so a
- * fresh machine works without configuration and restarts keep sessions.
+ * The server's signing secret: `NEXTAUTH_SECRET` when set; otherwise the one
+ * in the database (`loadServerSecret`, at start-up), so a fresh machine works
+ * without configuration, restarts keep sessions and instances agree. A
+ * process that did not load it (a script, a test) falls back to one
+ * generated into the data folder (mode 0600).
  */
 export function getServerSecret(): string {
   const configured = env().NEXTAUTH_SECRET;
   if (configured) return configured;
+  if (loaded) return loaded;
   const file = secretFilePath();
   if (cached?.file === file) return cached.secret;
   let secret: string;

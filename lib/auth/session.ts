@@ -31,8 +31,8 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = (await getServerSession(getAuthOptions())) as SessionShape;
   const id = Number(session?.user?.id);
   if (!Number.isSafeInteger(id) || id <= 0) return null;
-  if (!session?.sid || isSessionRevoked(session.sid)) return null;
-  const account = getAccountById(id);
+  if (!session?.sid || (await isSessionRevoked(session.sid))) return null;
+  const account = await getAccountById(id);
   if (!account || account.sessionVersion !== (session?.sv ?? 0)) return null;
   return account;
 });

@@ -57,7 +57,7 @@ export async function sessionCookieFor(user: { id: string; name: string; email: 
   if (!secret) throw new Error("next-auth has no secret configured.");
   const maxAge = options.session?.maxAge ?? SESSION_MAX_AGE;
   const secure = options.useSecureCookies === true;
-  const token = sessionToken({ name: user.name, email: user.email, sub: user.id }, user);
+  const token = await sessionToken({ name: user.name, email: user.email, sub: user.id }, user);
   const value = await encode({ token, secret, maxAge });
   return {
     name: `${secure ? "__Secure-" : ""}next-auth.session-token`,

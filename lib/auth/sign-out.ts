@@ -28,7 +28,7 @@ export async function endSession(now = new Date()): Promise<void> {
     const session = (await getServerSession(getAuthOptions())) as SessionShape;
     const userId = Number(session?.user?.id);
     if (session?.sid && Number.isSafeInteger(userId) && userId > 0) {
-      revokeSession(session.sid, userId, new Date(now.getTime() + SESSION_MAX_AGE * 1000), now);
+      await revokeSession(session.sid, userId, new Date(now.getTime() + SESSION_MAX_AGE * 1000), now);
     }
   }
   await deleteSessionCookies();
@@ -36,6 +36,6 @@ export async function endSession(now = new Date()): Promise<void> {
 
 /** "Sign out everywhere": every session of the account ends (its session version moves on), this one too. */
 export async function endEverySession(userId: number): Promise<void> {
-  endAllSessions(userId);
+  await endAllSessions(userId);
   await deleteSessionCookies();
 }

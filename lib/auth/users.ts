@@ -1,8 +1,9 @@
 import "server-only";
 import { deleteCommentsKeepingReplies } from "@/lib/comments/removal";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { comments, users, type UserRole } from "@/db/schema";
-import { getDb } from "@/lib/db";
+import { getDb, transaction, type Db } from "@/lib/db";
+import { isUniqueViolation } from "@/lib/db/dialect";
 import { hashPassword } from "./password";
 
 export type Account = typeof users.$inferSelect;
@@ -22,47 +23,50 @@ const summaryColumns = {
   updatedAt: users.updatedAt,
 };
 
-export function getAccountById(id: number): AccountSummary | null {
-  return getDb().select(summaryColumns).from(users).where(eq(users.id, id)).get() ?? null;
+export async function getAccountById(id: number, db: Db = getDb()): Promise<AccountSummary | null> {
+  const [account] = await db.select(summaryColumns).from(users).where(eq(users.id, id));
+  return account ?? null;
 }
 
 /** With the password hash: for signing in only. */
-export function getAccountForSignIn(email: string): Account | null {
-  return (
-    getDb()
-      .select()
-      .from(users)
-      .where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`)
-      .get() ?? null
-  );
+export async function getAccountForSignIn(email: string, db: Db = getDb()): Promise<Account | null> {
+  const [account] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`)
+    .limit(1);
+  return account ?? null;
 }
 
-export function emailTaken(email: string): boolean {
-  return getAccountForSignIn(email) !== null;
+export async function emailTaken(email: string, db: Db = getDb()): Promise<boolean> {
+  return (await getAccountForSignIn(email, db)) !== null;
 }
 
-export function adminExists(): boolean {
-  return Boolean(getDb().select({ id: users.id }).from(users).where(eq(users.role, "admin")).limit(1).get());
+export async function adminExists(db: Db = getDb()): Promise<boolean> {
+  const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.role, "admin")).limit(1);
+  return Boolean(admin);
 }
 
-export function recordSignIn(id: number, at = new Date()): void {
-  getDb().update(users).set({ lastSignInAt: at }).where(eq(users.id, id)).run();
+export async function recordSignIn(id: number, at = new Date()): Promise<void> {
+  await getDb().update(users).set({ lastSignInAt: at }).where(eq(users.id, id));
 }
 
 /** Ends every session of the account ("Sign out everywhere"): tokens carry the old session version. */
-export function endAllSessions(id: number): void {
-  getDb()
+export async function endAllSessions(id: number): Promise<void> {
+  await getDb()
     .update(users)
     .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
-    .where(eq(users.id, id))
-    .run();
+    .where(eq(users.id, id));
 }
 
 export type CreateAccountResult = { ok: true; id: number } | { ok: false; reason: "email_taken" | "admin_exists" };
 
 /**
  * Creates an account. With `onlyIfNoAdmin`, the check and the insert run in
- * one transaction, so two people racing through /setup make one admin.
+ * one transaction, so two people racing through /setup make one admin
+ * (serializable on PostgreSQL: the later one is run again and finds the
+ * admin). An email taken meanwhile by a concurrent sign-up meets the unique
+ * index on lower(email), and is answered as taken.
  */
 export async function createAccount(input: {
   name: string;
@@ -72,17 +76,24 @@ export async function createAccount(input: {
   onlyIfNoAdmin?: boolean;
 }): Promise<CreateAccountResult> {
   const passwordHash = await hashPassword(input.password);
-  const db = getDb();
-  return db.transaction(() => {
-    if (input.onlyIfNoAdmin && adminExists()) return { ok: false, reason: "admin_exists" } as const;
-    if (emailTaken(input.email)) return { ok: false, reason: "email_taken" } as const;
-    const row = db
-      .insert(users)
-      .values({ name: input.name, email: input.email.toLowerCase(), passwordHash, role: input.role })
-      .returning({ id: users.id })
-      .get();
-    return { ok: true, id: row.id } as const;
-  });
+  try {
+    return await transaction(
+      getDb(),
+      async (tx): Promise<CreateAccountResult> => {
+        if (input.onlyIfNoAdmin && (await adminExists(tx))) return { ok: false, reason: "admin_exists" };
+        if (await emailTaken(input.email, tx)) return { ok: false, reason: "email_taken" };
+        const [row] = await tx
+          .insert(users)
+          .values({ name: input.name, email: input.email.toLowerCase(), passwordHash, role: input.role })
+          .returning({ id: users.id });
+        return { ok: true, id: row!.id };
+      },
+      { serializable: true },
+    );
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, reason: "email_taken" };
+    throw error;
+  }
 }
 
 /** Creates the account, or updates the one with this email (command line). */
@@ -92,57 +103,66 @@ export async function upsertAccount(input: {
   role: UserRole;
   name?: string;
 }): Promise<{ id: number; created: boolean }> {
-  const existing = getAccountForSignIn(input.email);
   const passwordHash = await hashPassword(input.password);
-  const db = getDb();
-  if (existing) {
-    db.update(users)
-      .set({
-        passwordHash,
-        role: input.role,
-        name: input.name ?? existing.name,
-        sessionVersion: existing.sessionVersion + 1,
-        updatedAt: new Date(),
-      })
-      .where(eq(users.id, existing.id))
-      .run();
-    return { id: existing.id, created: false };
-  }
-  const row = db
-    .insert(users)
-    .values({
-      email: input.email.toLowerCase(),
-      name: input.name ?? input.email.split("@")[0]!,
-      passwordHash,
-      role: input.role,
-    })
-    .returning({ id: users.id })
-    .get();
-  return { id: row.id, created: true };
+  return transaction(
+    getDb(),
+    async (tx) => {
+      const existing = await getAccountForSignIn(input.email, tx);
+      if (existing) {
+        await tx
+          .update(users)
+          .set({
+            passwordHash,
+            role: input.role,
+            name: input.name ?? existing.name,
+            sessionVersion: sql`${users.sessionVersion} + 1`,
+            updatedAt: new Date(),
+          })
+          .where(eq(users.id, existing.id));
+        return { id: existing.id, created: false };
+      }
+      const [row] = await tx
+        .insert(users)
+        .values({
+          email: input.email.toLowerCase(),
+          name: input.name ?? input.email.split("@")[0]!,
+          passwordHash,
+          role: input.role,
+        })
+        .returning({ id: users.id });
+      return { id: row!.id, created: true };
+    },
+    { serializable: true },
+  );
 }
 
 export type AccountListItem = AccountSummary & { commentCount: number };
 
-export function listAccounts(): AccountListItem[] {
+export async function listAccounts(): Promise<AccountListItem[]> {
   return getDb()
     .select({
       ...summaryColumns,
       commentCount: sql<number>`(select count(*) from comments c where c.user_id = "users"."id")`.mapWith(Number),
     })
     .from(users)
-    .orderBy(asc(users.createdAt), asc(users.id))
-    .all();
+    .orderBy(asc(users.createdAt), asc(users.id));
 }
 
-function countAdmins(): number {
-  return getDb()
-    .select({ n: sql<number>`count(*)`.mapWith(Number) })
-    .from(users)
-    .where(sql`${users.role} = 'admin' and ${users.banned} = 0`)
-    .get()!.n;
+async function countAdmins(db: Db): Promise<number> {
+  return db.$count(users, and(eq(users.role, "admin"), eq(users.banned, false)));
 }
 
 export type AccountChangeResult = { ok: true; message: string } | { ok: false; message: string };
+
+/**
+ * Runs an admin's change to an account: its checks (the last active admin)
+ * and its writes in one transaction, serializable on PostgreSQL, so two
+ * admins demoting, banning or deleting each other at once cannot leave the
+ * site without one (the later is run again and refused).
+ */
+function accountChange(work: (tx: Db) => Promise<AccountChangeResult>): Promise<AccountChangeResult> {
+  return transaction(getDb(), work, { serializable: true });
+}
 
 /**
  * Role changes, bans and deletions by an admin. An admin cannot change, ban
@@ -150,35 +170,37 @@ export type AccountChangeResult = { ok: true; message: string } | { ok: false; m
  * active admin cannot be removed. Every change bumps the session version, so
  * the person's current sessions end.
  */
-export function changeRole(actorId: number, targetId: number, role: UserRole): AccountChangeResult {
-  const target = getAccountById(targetId);
-  if (!target) return { ok: false, message: "That account no longer exists." };
-  if (targetId === actorId) return { ok: false, message: "You cannot change your own role." };
-  if (target.role === role) return { ok: true, message: `${target.name} is already ${role === "admin" ? "an" : "a"} ${role}.` };
-  if (target.role === "admin" && !target.banned && countAdmins() <= 1) {
-    return { ok: false, message: "The last admin cannot be demoted." };
-  }
-  getDb()
-    .update(users)
-    .set({ role, sessionVersion: target.sessionVersion + 1, updatedAt: new Date() })
-    .where(eq(users.id, targetId))
-    .run();
-  return { ok: true, message: `${target.name} is now ${role === "admin" ? "an" : "a"} ${role}.` };
+export async function changeRole(actorId: number, targetId: number, role: UserRole): Promise<AccountChangeResult> {
+  return accountChange(async (tx) => {
+    const target = await getAccountById(targetId, tx);
+    if (!target) return { ok: false, message: "That account no longer exists." };
+    if (targetId === actorId) return { ok: false, message: "You cannot change your own role." };
+    if (target.role === role) return { ok: true, message: `${target.name} is already ${role === "admin" ? "an" : "a"} ${role}.` };
+    if (target.role === "admin" && !target.banned && (await countAdmins(tx)) <= 1) {
+      return { ok: false, message: "The last admin cannot be demoted." };
+    }
+    await tx
+      .update(users)
+      .set({ role, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+      .where(eq(users.id, targetId));
+    return { ok: true, message: `${target.name} is now ${role === "admin" ? "an" : "a"} ${role}.` };
+  });
 }
 
-export function setBanned(actorId: number, targetId: number, banned: boolean): AccountChangeResult {
-  const target = getAccountById(targetId);
-  if (!target) return { ok: false, message: "That account no longer exists." };
-  if (targetId === actorId) return { ok: false, message: "You cannot ban your own account." };
-  if (banned && target.role === "admin" && !target.banned && countAdmins() <= 1) {
-    return { ok: false, message: "The last admin cannot be banned." };
-  }
-  getDb()
-    .update(users)
-    .set({ banned, sessionVersion: target.sessionVersion + 1, updatedAt: new Date() })
-    .where(eq(users.id, targetId))
-    .run();
-  return { ok: true, message: banned ? `${target.name} is banned.` : `${target.name} is no longer banned.` };
+export async function setBanned(actorId: number, targetId: number, banned: boolean): Promise<AccountChangeResult> {
+  return accountChange(async (tx) => {
+    const target = await getAccountById(targetId, tx);
+    if (!target) return { ok: false, message: "That account no longer exists." };
+    if (targetId === actorId) return { ok: false, message: "You cannot ban your own account." };
+    if (banned && target.role === "admin" && !target.banned && (await countAdmins(tx)) <= 1) {
+      return { ok: false, message: "The last admin cannot be banned." };
+    }
+    await tx
+      .update(users)
+      .set({ banned, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+      .where(eq(users.id, targetId));
+    return { ok: true, message: banned ? `${target.name} is banned.` : `${target.name} is no longer banned.` };
+  });
 }
 
 /**
@@ -187,32 +209,28 @@ export function setBanned(actorId: number, targetId: number, banned: boolean): A
  * null). `remove`: their comments go too; replies to them from other
  * people stay, moved up a level (decision 010).
  */
-export function deleteAccount(actorId: number, targetId: number, commentsMode: "keep" | "remove"): AccountChangeResult {
-  const target = getAccountById(targetId);
-  if (!target) return { ok: false, message: "That account no longer exists." };
-  if (targetId === actorId) return { ok: false, message: "You cannot delete your own account here." };
-  if (target.role === "admin" && !target.banned && countAdmins() <= 1) {
-    return { ok: false, message: "The last admin cannot be deleted." };
-  }
-  const db = getDb();
-  const removed = db.transaction(() => {
+export async function deleteAccount(actorId: number, targetId: number, commentsMode: "keep" | "remove"): Promise<AccountChangeResult> {
+  return accountChange(async (tx) => {
+    const target = await getAccountById(targetId, tx);
+    if (!target) return { ok: false, message: "That account no longer exists." };
+    if (targetId === actorId) return { ok: false, message: "You cannot delete your own account here." };
+    if (target.role === "admin" && !target.banned && (await countAdmins(tx)) <= 1) {
+      return { ok: false, message: "The last admin cannot be deleted." };
+    }
     // Their comments go; other readers' replies to them stay, moved up a level.
-    const gone =
-      commentsMode === "remove"
-        ? deleteCommentsKeepingReplies(
-            db,
-            db.select({ id: comments.id }).from(comments).where(eq(comments.userId, targetId)).all().map((r) => r.id),
-            { actor: getAccountById(actorId), how: `deleted with its author's account` },
-          ).deleted
-        : 0;
-    db.delete(users).where(eq(users.id, targetId)).run();
-    return gone;
+    let removed = 0;
+    if (commentsMode === "remove") {
+      const ids = (await tx.select({ id: comments.id }).from(comments).where(eq(comments.userId, targetId))).map((r) => r.id);
+      const actor = await getAccountById(actorId, tx);
+      removed = (await deleteCommentsKeepingReplies(tx, ids, { actor, how: `deleted with its author's account` })).deleted;
+    }
+    await tx.delete(users).where(eq(users.id, targetId));
+    return {
+      ok: true,
+      message:
+        commentsMode === "remove"
+          ? `${target.name}'s account and ${removed} comment${removed === 1 ? "" : "s"} were deleted.`
+          : `${target.name}'s account was deleted; their comments remain as guest comments.`,
+    };
   });
-  return {
-    ok: true,
-    message:
-      commentsMode === "remove"
-        ? `${target.name}'s account and ${removed} comment${removed === 1 ? "" : "s"} were deleted.`
-        : `${target.name}'s account was deleted; their comments remain as guest comments.`,
-  };
 }

@@ -1,7 +1,8 @@
 import "server-only";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { revalidateTag } from "next/cache";
 import { sign, verifySignature } from "@/lib/auth/secret";
-import { getDb, statement, type Db } from "@/lib/db";
+import { execute, getDb, row, rows, sql, type Db } from "@/lib/db";
 
 /**
  * Page cache invalidation: the one place that turns changes into expired
@@ -37,6 +38,7 @@ type State = {
   secondExpiries: Map<string, number>;
   poller?: NodeJS.Timeout;
   lastPruneAt: number;
+  /** A tick (reading the log, poking the server) is under way. */
   poking: boolean;
 };
 
@@ -45,17 +47,14 @@ function state(): State {
   return (holder[STATE_KEY] ??= { cursor: 0, secondExpiries: new Map(), lastPruneAt: 0, poking: false });
 }
 
-function latestChangeId(db: Db): number {
-  return (statement(db, "SELECT coalesce(max(id), 0) AS id FROM page_changes").get() as { id: number }).id;
+async function latestChangeId(db: Db): Promise<number> {
+  return Number((await row<{ id: number }>(db, sql`SELECT coalesce(max(id), 0) AS id FROM page_changes`))?.id ?? 0);
 }
 
 /** Tags changed after `afterId` (distinct), and the last row read. */
-export function changesSince(db: Db, afterId: number): { tags: string[]; lastId: number } {
-  const rows = statement(db, "SELECT id, tag FROM page_changes WHERE id > ? ORDER BY id LIMIT 10000").all(afterId) as {
-    id: number;
-    tag: string;
-  }[];
-  return { tags: [...new Set(rows.map((r) => r.tag))], lastId: rows.at(-1)?.id ?? afterId };
+export async function changesSince(db: Db, afterId: number): Promise<{ tags: string[]; lastId: number }> {
+  const changes = await rows<{ id: number; tag: string }>(db, sql`SELECT id, tag FROM page_changes WHERE id > ${afterId} ORDER BY id LIMIT 10000`);
+  return { tags: [...new Set(changes.map((r) => r.tag))], lastId: changes.at(-1)?.id ?? afterId };
 }
 
 function expire(tags: Iterable<string>): void {
@@ -68,10 +67,11 @@ function expire(tags: Iterable<string>): void {
  * looked, and the second expiries that are due. Call it inside a request
  * (a server action or route handler) after changing data.
  */
-export function expirePageChanges(db: Db = getDb(), now = Date.now()): string[] {
+export async function expirePageChanges(db: Db = getDb(), now = Date.now()): Promise<string[]> {
   const s = state();
-  const { tags, lastId } = changesSince(db, s.cursor);
-  s.cursor = lastId;
+  const { tags, lastId } = await changesSince(db, s.cursor);
+  // Two calls may overlap (a request's and the poller's): the cursor only moves forward.
+  s.cursor = Math.max(s.cursor, lastId);
   const due = [...s.secondExpiries].filter(([, at]) => at <= now).map(([tag]) => tag);
   for (const tag of due) s.secondExpiries.delete(tag);
   for (const tag of tags) s.secondExpiries.set(tag, now + SECOND_EXPIRY_MS);
@@ -81,15 +81,15 @@ export function expirePageChanges(db: Db = getDb(), now = Date.now()): string[] 
 }
 
 /** Whether there is anything for `expirePageChanges` to do. */
-export function pageChangesPending(db: Db = getDb(), now = Date.now()): boolean {
+export async function pageChangesPending(db: Db = getDb(), now = Date.now()): Promise<boolean> {
   const s = state();
-  if (latestChangeId(db) > s.cursor) return true;
+  if ((await latestChangeId(db)) > s.cursor) return true;
   for (const at of s.secondExpiries.values()) if (at <= now) return true;
   return false;
 }
 
-export function pruneChangeLog(db: Db = getDb(), now = Date.now()): number {
-  return statement(db, "DELETE FROM page_changes WHERE created_at < ?").run(now - CHANGE_LOG_RETENTION_MS).changes;
+export async function pruneChangeLog(db: Db = getDb(), now = Date.now()): Promise<number> {
+  return execute(db, sql`DELETE FROM page_changes WHERE created_at < ${now - CHANGE_LOG_RETENTION_MS}`);
 }
 
 const POKE_PURPOSE = "page-cache-poke";
@@ -126,32 +126,47 @@ async function poke(): Promise<void> {
 
 /**
  * Starts the poller (production server only: `next dev` caches no pages).
- * The cache is empty when the process starts, so older changes are skipped.
+ * The cache is empty when the process starts, so older changes are skipped:
+ * the first tick reads where the log ends before it looks for changes.
  */
 export function startPageCacheInvalidation(db: Db = getDb()): void {
   const s = state();
   if (s.poller || process.env.NODE_ENV !== "production") return;
-  s.cursor = latestChangeId(db);
-  s.poller = setInterval(() => {
-    if (s.poking) return;
+  let started = false;
+  let failing = false;
+  const tick = async () => {
     const now = Date.now();
     try {
+      if (!started) {
+        s.cursor = Math.max(s.cursor, await latestChangeId(db));
+        started = true;
+        return;
+      }
       if (now - s.lastPruneAt > 60_000) {
         s.lastPruneAt = now;
-        pruneChangeLog(db, now);
+        await pruneChangeLog(db, now);
       }
-      if (!pageChangesPending(db, now)) return;
+      if (!(await pageChangesPending(db, now))) return;
+      if (failing) console.log("[page-cache] reading the change log again");
+      failing = false;
     } catch (error) {
-      console.error("[page-cache] reading the change log failed:", error);
+      // Once per outage (the database restarting), not four times a second.
+      if (!failing) console.error("[page-cache] reading the change log failed (retrying every tick):", isDatabaseUnavailable(error) ? (error as Error).message : error);
+      failing = true;
       return;
     }
+    // Not up yet, or busy: the rows stay, and the next tick tries again.
+    await poke().catch((error) => console.error("[page-cache] expiring changed pages failed:", error instanceof Error ? error.message : error));
+  };
+  const run = () => {
+    // One tick at a time: a slow read or poke makes the next ticks wait.
+    if (s.poking) return;
     s.poking = true;
-    poke()
-      // Not up yet, or busy: the rows stay, and the next tick tries again.
-      .catch((error) => console.error("[page-cache] expiring changed pages failed:", error instanceof Error ? error.message : error))
-      .finally(() => {
-        s.poking = false;
-      });
-  }, POLL_MS);
+    void tick().finally(() => {
+      s.poking = false;
+    });
+  };
+  s.poller = setInterval(run, POLL_MS);
   s.poller.unref();
+  run(); // the first: where the log ends now
 }

@@ -38,6 +38,6 @@ export async function dependsOn(tags: string[], maxAgeSeconds = PAGE_MAX_AGE_SEC
  * Memoizes a rendering that depends only on its key (an article's body at
  * one version), in Next's data cache, expired with the article's tags.
  */
-export function cachedRender(key: string[], tags: string[], render: () => string): Promise<string> {
+export function cachedRender(key: string[], tags: string[], render: () => string | Promise<string>): Promise<string> {
   return unstable_cache(async () => render(), key, { tags: [CACHE_TAGS.site, ...tags] })();
 }

@@ -32,13 +32,13 @@ function toApi(node: ThreadNode, articleUrl: string): ApiComment {
 }
 
 /** One page of an article's approved comments (whole threads), the same for every reader. */
-function commentsPage(article: Article, page: number) {
-  const settings = getSettings();
-  const thread = getThreadPage(getDb(), article.id, { page, perPage: settings.commentsPerPage });
+async function commentsPage(article: Article, page: number) {
+  const settings = await getSettings();
+  const thread = await getThreadPage(getDb(), article.id, { page, perPage: settings.commentsPerPage });
   const articleUrl = `${env().SITE_URL}/articles/${article.slug}`;
   return {
     article: { slug: article.slug, title: article.title, commentsOpen: article.commentsOpen },
-    total: countApprovedComments(article.id),
+    total: await countApprovedComments(article.id),
     page: thread.page,
     pageCount: thread.pageCount,
     perPage: thread.perPage,
@@ -52,14 +52,14 @@ function commentsPage(article: Article, page: number) {
  * lib/cache/pages.ts); only the form token is made per request.
  */
 export async function commentsJsonForApi(slug: string, page: number): Promise<string | null> {
-  const article = getPublishedArticle(slug);
+  const article = await getPublishedArticle(slug);
   if (!article) return null;
   // Clamped before it becomes a cache key: one entry per real page, whatever number is asked for.
-  const shown = Math.min(Math.max(1, page), threadPageCount(getDb(), article.id, getSettings().commentsPerPage));
+  const shown = Math.min(Math.max(1, page), await threadPageCount(getDb(), article.id, (await getSettings()).commentsPerPage));
   const json = await cachedRender(
     ["comments-api", String(article.id), String(article.updatedAt.getTime()), String(shown)],
     [CACHE_TAGS.article(article.id), CACHE_TAGS.slug(article.slug)],
-    () => JSON.stringify(commentsPage(article, shown)),
+    async () => JSON.stringify(await commentsPage(article, shown)),
   );
   // "…}" → "…,"formToken":"…"}": the token goes last, as it always has.
   return `${json.slice(0, -1)},"formToken":${JSON.stringify(issueFormToken(article.id))}}`;

@@ -1,5 +1,6 @@
 import "server-only";
-import { statement, type Db } from "@/lib/db";
+import { execute, rows, sql, type Db } from "@/lib/db";
+import { indexedBy, skipLocked } from "@/lib/db/dialect";
 import { LEASE_MARGIN_MS } from "@/lib/jobs/runs";
 
 /**
@@ -17,47 +18,49 @@ export function checkLeaseUntil(now: Date, timeoutMs: number): number {
 }
 
 /** Claims one pending comment for a check; false when it moved or another runner holds it. */
-export function claimCommentForCheck(db: Db, id: number, owner: string, now: Date, timeoutMs: number): boolean {
-  return (
-    statement(
-      db,
-      `update comments set check_lease_owner = @owner, check_lease_until = @until
-       where id = @id and status = 'pending'
-         and (check_lease_until is null or check_lease_until < @now)`,
-    ).run({ id, owner, until: checkLeaseUntil(now, timeoutMs), now: now.getTime() }).changes === 1
+export async function claimCommentForCheck(db: Db, id: number, owner: string, now: Date, timeoutMs: number): Promise<boolean> {
+  const changed = await execute(
+    db,
+    sql`update comments set check_lease_owner = ${owner}, check_lease_until = ${checkLeaseUntil(now, timeoutMs)}
+        where id = ${id} and status = 'pending'
+          and (check_lease_until is null or check_lease_until < ${now.getTime()})`,
   );
+  return changed === 1;
 }
 
 /**
  * Claims up to `limit` comments due for a re-check (not checked, pending,
  * retry time come, or any retry time with `ignoreSchedule`), oldest due
  * first, skipping those another runner holds. Returns their ids.
+ *
+ * One statement: on PostgreSQL the inner select locks the rows it picks and
+ * skips rows a concurrent claim has locked (`skipLocked`), and the outer
+ * conditions are checked again on the row being updated, so two runners
+ * never claim the same comment; on SQLite the statement is the only writer.
  */
-export function claimDueForRecheck(
+export async function claimDueForRecheck(
   db: Db,
   { owner, now, timeoutMs, limit, ignoreSchedule }: { owner: string; now: Date; timeoutMs: number; limit: number; ignoreSchedule: boolean },
-): number[] {
-  const rows = statement(
-    db,
-    `update comments set check_lease_owner = @owner, check_lease_until = @until
-     where id in (
-       select id from comments indexed by comments_recheck_idx
-       where spam_check_state = 'not_checked' and status = 'pending'
+): Promise<number[]> {
+  const at = now.getTime();
+  const claimable = sql`spam_check_state = 'not_checked' and status = 'pending'
          and next_spam_check_at is not null
-         and (@ignoreSchedule = 1 or next_spam_check_at <= @now)
-         and (check_lease_until is null or check_lease_until < @now)
-       order by next_spam_check_at
-       limit @limit
-     )
-     returning id, next_spam_check_at as due`,
-  ).all({
-    owner,
-    until: checkLeaseUntil(now, timeoutMs),
-    now: now.getTime(),
-    limit,
-    ignoreSchedule: ignoreSchedule ? 1 : 0,
-  }) as { id: number; due: number }[];
-  return rows.sort((a, b) => a.due - b.due || a.id - b.id).map((r) => r.id);
+         and (${ignoreSchedule ? 1 : 0} = 1 or next_spam_check_at <= ${at})
+         and (check_lease_until is null or check_lease_until < ${at})`;
+  const claimed = await rows<{ id: number; due: number }>(
+    db,
+    sql`update comments set check_lease_owner = ${owner}, check_lease_until = ${checkLeaseUntil(now, timeoutMs)}
+        where id in (
+          select id from comments ${indexedBy(db, "comments_recheck_idx")}
+          where ${claimable}
+          order by next_spam_check_at
+          limit ${limit}
+          ${skipLocked(db)}
+        )
+          and ${claimable}
+        returning id, next_spam_check_at as due`,
+  );
+  return claimed.map((r) => ({ id: r.id, due: Number(r.due) })).sort((a, b) => a.due - b.due || a.id - b.id).map((r) => r.id);
 }
 
 /**
@@ -66,17 +69,16 @@ export function claimDueForRecheck(
  * and been taken by another runner meanwhile. False: not ours any more (or
  * no longer pending and not checked), so the caller must not call Akismet.
  */
-export function renewRecheckLease(db: Db, id: number, owner: string, now: Date, timeoutMs: number): boolean {
-  return (
-    statement(
-      db,
-      `update comments set check_lease_until = @until
-       where id = @id and check_lease_owner = @owner and status = 'pending' and spam_check_state = 'not_checked'`,
-    ).run({ id, owner, until: checkLeaseUntil(now, timeoutMs) }).changes === 1
+export async function renewRecheckLease(db: Db, id: number, owner: string, now: Date, timeoutMs: number): Promise<boolean> {
+  const changed = await execute(
+    db,
+    sql`update comments set check_lease_until = ${checkLeaseUntil(now, timeoutMs)}
+        where id = ${id} and check_lease_owner = ${owner} and status = 'pending' and spam_check_state = 'not_checked'`,
   );
+  return changed === 1;
 }
 
 /** Gives a claim back without a result (the runner skipped the comment). */
-export function releaseCheckLease(db: Db, id: number, owner: string): void {
-  statement(db, "update comments set check_lease_owner = null, check_lease_until = null where id = ? and check_lease_owner = ?").run(id, owner);
+export async function releaseCheckLease(db: Db, id: number, owner: string): Promise<void> {
+  await execute(db, sql`update comments set check_lease_owner = null, check_lease_until = null where id = ${id} and check_lease_owner = ${owner}`);
 }

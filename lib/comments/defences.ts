@@ -40,13 +40,14 @@ export type DefenceInput = {
   content: string;
   honeypot: string;
   formToken: FormTokenCheck;
+  /** Database questions (lib/comments/lookups.ts), asked only when a rule needs the answer. */
   lookups: {
     /** Another comment from this IP or email since the given time? */
-    recentComment(ip: string, email: string, since: Date): boolean;
+    recentComment(ip: string, email: string, since: Date): Promise<boolean> | boolean;
     /** The same text by the same author on this article already? */
-    duplicate(articleId: number, content: string, email: string, userId: number | null): boolean;
+    duplicate(articleId: number, content: string, email: string, userId: number | null): Promise<boolean> | boolean;
     /** Has this author had a comment approved before? */
-    approvedBefore(email: string, userId: number | null): boolean;
+    approvedBefore(email: string, userId: number | null): Promise<boolean> | boolean;
   };
 };
 
@@ -83,7 +84,7 @@ export function commentsCloseNext(article: ClosingArticle, now: Date, autoCloseD
  * closed article, block lists, hold rules. Refusals store nothing; every other
  * outcome is stored with the events that fired.
  */
-export function runDefences(input: DefenceInput): DefenceResult {
+export async function runDefences(input: DefenceInput): Promise<DefenceResult> {
   const { settings, author, lookups } = input;
   const events: DefenceEvent[] = [];
   const holds: string[] = [];
@@ -111,13 +112,13 @@ export function runDefences(input: DefenceInput): DefenceResult {
 
     if (settings.floodSeconds > 0) {
       const since = new Date(input.now.getTime() - settings.floodSeconds * 1000);
-      if (lookups.recentComment(input.ip, author.email, since)) {
+      if (await lookups.recentComment(input.ip, author.email, since)) {
         return { outcome: "refused", code: "flood", message: REFUSAL_MESSAGES.flood };
       }
     }
   }
 
-  if (lookups.duplicate(input.article.id, input.content, author.email, author.userId)) {
+  if (await lookups.duplicate(input.article.id, input.content, author.email, author.userId)) {
     return { outcome: "refused", code: "duplicate", message: REFUSAL_MESSAGES.duplicate };
   }
 
@@ -155,7 +156,7 @@ export function runDefences(input: DefenceInput): DefenceResult {
     events.push({ rule: "hold_word", message });
     holds.push(message);
   }
-  if (settings.holdFirstTime && !lookups.approvedBefore(author.email, author.userId)) {
+  if (settings.holdFirstTime && !(await lookups.approvedBefore(author.email, author.userId))) {
     const message = "Held: first comment from this author";
     events.push({ rule: "first_time", message });
     holds.push(message);

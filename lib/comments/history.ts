@@ -1,7 +1,6 @@
 import "server-only";
-import { sql } from "drizzle-orm";
 import { commentEvents, type CommentStatus } from "@/db/schema";
-import { prepared, type Db } from "@/lib/db";
+import type { Db } from "@/lib/db";
 
 export type CommentEventType =
   | "submitted"
@@ -16,25 +15,12 @@ export type CommentEventType =
   /** The comment it replied to was deleted; it moved up a level (decision 010). */
   | "moved_up";
 
-const placeholders = {
-  commentId: sql.placeholder("commentId"),
-  type: sql.placeholder("type"),
-  message: sql.placeholder("message"),
-  actorId: sql.placeholder("actorId"),
-  fromStatus: sql.placeholder("fromStatus"),
-  toStatus: sql.placeholder("toStatus"),
-  // Raw, so a null stays SQL NULL: drizzle encodes a placeholder's value with
-  // the column's mapper, which would turn null into the JSON text "null".
-  detail: sql`${sql.placeholder("detail")}`,
-  createdAt: sql.placeholder("createdAt"),
-};
-
 /**
  * Appends one entry to a comment's history. Call it inside the caller's
- * `db.transaction(...)` with the same connection: better-sqlite3 runs a
- * transaction on the connection, so the entry commits or rolls back with it.
+ * `transaction(db, async (tx) => …)` with its `tx`, so the entry commits or
+ * rolls back with the change it records.
  */
-export function addCommentEvent(
+export async function addCommentEvent(
   db: Db,
   event: {
     commentId: number;
@@ -46,15 +32,15 @@ export function addCommentEvent(
     detail?: Record<string, unknown> | null;
     at?: Date;
   },
-): void {
-  prepared(db, "commentEvents.insert", (d) => d.insert(commentEvents).values(placeholders).prepare()).run({
+): Promise<void> {
+  await db.insert(commentEvents).values({
     commentId: event.commentId,
     type: event.type,
     message: event.message,
     actorId: event.actorId ?? null,
     fromStatus: event.fromStatus ?? null,
     toStatus: event.toStatus ?? null,
-    detail: event.detail ? JSON.stringify(event.detail) : null,
+    detail: event.detail ?? null,
     createdAt: event.at ?? new Date(),
   });
 }

@@ -1,48 +1,80 @@
 import "server-only";
-import { statement, type Db } from "@/lib/db";
+import { addressLimitKey } from "@/lib/http/address-key";
+import { row, rows, sql, type Db } from "@/lib/db";
+import { indexedBy, transactionLocks } from "@/lib/db/dialect";
 import type { DefenceInput } from "./defences";
 
-// Each lookup names its index: the planner has no statistics to choose
-// between the article index and the author indexes, and the author ones are
-// far narrower (one person's comments, not a whole thread).
+// Each lookup names its index (SQLite): the planner has no statistics to
+// choose between the article index and the author indexes, and the author
+// ones are far narrower (one person's comments, not a whole thread).
+//
+// The pipeline asks these inside the transaction that stores the comment,
+// after `takePostingTurn` (lib/comments/submit.ts), so the flood and
+// duplicate rules hold against posts sent at the same moment too.
 
-/** The database questions the defences ask (see defences.ts). */
+/**
+ * Makes posts that share an address, an email or an account take turns
+ * (PostgreSQL: transaction-level advisory locks, first thing in the
+ * pipeline's READ COMMITTED transaction), so each one's flood and duplicate
+ * lookups see the comment the one before stored. Posts with nothing in
+ * common, whose rules cannot see each other, go on at once. Nothing on
+ * SQLite: its transaction is the only writer. (A SERIALIZABLE transaction
+ * would do it too, but every post's history insert checks its foreign key
+ * on the newest page of the comments' primary key, where every concurrent
+ * post writes: PostgreSQL aborts most of them at 10 posts at once.)
+ */
+export async function takePostingTurn(db: Db, subject: { ip: string; email: string; userId: number | null }): Promise<void> {
+  const keys = [subject.ip ? `ip:${addressLimitKey(subject.ip)}` : "", subject.email ? `email:${subject.email}` : "", subject.userId !== null ? `user:${subject.userId}` : ""];
+  const lock = transactionLocks(db, keys.filter(Boolean));
+  if (lock) await rows(db, lock);
+}
+
+/** The database questions the defences ask (see defences.ts), on `db` (the pipeline's transaction). */
 export function defenceLookups(db: Db): DefenceInput["lookups"] {
+  const exists = async (query: ReturnType<typeof sql>) => (await row(db, query)) !== undefined;
   return {
-    recentComment(ip, email, since) {
+    async recentComment(ip, email, since) {
       const t = since.getTime();
-      if (ip && statement(db, "select 1 from comments indexed by comments_ip_created_idx where ip = ? and created_at >= ? limit 1").get(ip, t)) {
+      // Per address key: an IPv6 client's whole /64 counts as one address.
+      const key = ip ? addressLimitKey(ip) : "";
+      if (key && (await exists(sql`select 1 from comments ${indexedBy(db, "comments_ip_key_created_idx")} where ip_key = ${key} and created_at >= ${t} limit 1`))) {
         return true;
       }
       return Boolean(
         email &&
-          statement(db, "select 1 from comments indexed by comments_email_created_idx where author_email = ? and created_at >= ? limit 1").get(email, t),
+          (await exists(
+            sql`select 1 from comments ${indexedBy(db, "comments_email_created_idx")} where author_email = ${email} and created_at >= ${t} limit 1`,
+          )),
       );
     },
-    duplicate(articleId, content, email, userId) {
+    async duplicate(articleId, content, email, userId) {
       if (
         email &&
-        statement(
-          db,
-          "select 1 from comments indexed by comments_email_created_idx where author_email = ? and article_id = ? and content = ? and status != 'trash' limit 1",
-        ).get(email, articleId, content)
+        (await exists(
+          sql`select 1 from comments ${indexedBy(db, "comments_email_created_idx")}
+              where author_email = ${email} and article_id = ${articleId} and content = ${content} and status != 'trash' limit 1`,
+        ))
       ) {
         return true;
       }
       return Boolean(
         userId &&
-          statement(
-            db,
-            "select 1 from comments indexed by comments_user_created_idx where user_id = ? and article_id = ? and content = ? and status != 'trash' limit 1",
-          ).get(userId, articleId, content),
+          (await exists(
+            sql`select 1 from comments ${indexedBy(db, "comments_user_created_idx")}
+                where user_id = ${userId} and article_id = ${articleId} and content = ${content} and status != 'trash' limit 1`,
+          )),
       );
     },
-    approvedBefore(email, userId) {
-      if (email && statement(db, "select 1 from comments indexed by comments_email_created_idx where author_email = ? and status = 'approved' limit 1").get(email)) {
+    async approvedBefore(email, userId) {
+      if (
+        email &&
+        (await exists(sql`select 1 from comments ${indexedBy(db, "comments_email_created_idx")} where author_email = ${email} and status = 'approved' limit 1`))
+      ) {
         return true;
       }
       return Boolean(
-        userId && statement(db, "select 1 from comments indexed by comments_user_created_idx where user_id = ? and status = 'approved' limit 1").get(userId),
+        userId &&
+          (await exists(sql`select 1 from comments ${indexedBy(db, "comments_user_created_idx")} where user_id = ${userId} and status = 'approved' limit 1`)),
       );
     },
   };

@@ -2,6 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { env } from "@/lib/env";
 import { getSettings } from "@/lib/settings";
 import { OWN_COMMENTS_COOKIE, OWN_COMMENTS_MAX_AGE, readOwnCommentIds, writeOwnCommentIds } from "./ownership";
@@ -31,8 +32,10 @@ export async function postCommentFromRequest(
   const user = account ? { id: account.id, name: account.name, email: account.email, role: account.role } : null;
   const result = await submitComment(articleSlug, raw, { ...ctx, user });
   if (!result.ok) return { result, location: null };
-  // A comment approved on arrival shows on the cached page at once.
-  if (result.status === "approved") expirePageChanges();
+  // A comment approved on arrival shows on the cached page at once. (Should
+  // the database fail from here on, the comment is stored all the same: the
+  // change-log poller expires the page, and the link goes to page 1.)
+  if (result.status === "approved") await expirePageChanges().catch(ignoreUnavailable);
 
   const jar = await cookies();
   const secure = env().SITE_URL.startsWith("https://");
@@ -54,7 +57,14 @@ export async function postCommentFromRequest(
     jar.delete(REMEMBER_COOKIE);
   }
 
-  const page = pageOfComment(getDb(), result.articleId, result.commentId, getSettings().commentsPerPage);
+  const page = await pageOfComment(getDb(), result.articleId, result.commentId, (await getSettings()).commentsPerPage).catch((error: unknown) => {
+    ignoreUnavailable(error);
+    return 1;
+  });
   const location = `/articles/${result.articleSlug}${page > 1 ? `?cpage=${page}` : ""}#comment-${result.commentId}`;
   return { result, location };
+}
+
+function ignoreUnavailable(error: unknown): void {
+  if (!isDatabaseUnavailable(error)) throw error;
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import { performance } from "node:perf_hooks";
 import type { CommentStatus } from "@/db/schema";
-import { statement, type Db } from "@/lib/db";
+import { execute, row, rows, sql, transaction, type Db } from "@/lib/db";
+import { forUpdate } from "@/lib/db/dialect";
 import { addCommentEvent } from "./history";
 
 export type RemovalSummary = {
@@ -42,31 +43,30 @@ type Target = { id: number; parentId: number | null; authorName: string; status:
  * the reply's history saying what it replied to and who deleted that
  * (decision 010). The deleted comments' own history goes with them.
  *
- * Runs in the caller's transaction when there is one (better-sqlite3 nests
- * it as a savepoint), else in its own.
+ * Runs in the caller's transaction when it is given one (`tx`: a nested
+ * transaction is a savepoint), else in its own.
  */
-export function deleteCommentsKeepingReplies(db: Db, ids: readonly number[], options: RemovalOptions): RemovalSummary {
+export async function deleteCommentsKeepingReplies(db: Db, ids: readonly number[], options: RemovalOptions): Promise<RemovalSummary> {
   const now = options.now ?? new Date();
-  const find = statement(db, "select id, parent_id as parentId, author_name as authorName, status from comments where id = ?");
-  const repliesOf = statement(db, "select id from comments where parent_id = ?");
-  const moveUp = statement(db, "update comments set parent_id = ? where parent_id = ?");
-  const remove = statement(db, "delete from comments where id = ?");
-
-  return db.transaction(() => {
+  return transaction(db, async (tx) => {
     const summary: RemovalSummary = { deleted: 0, repliesKept: 0, ids: [], keptReplyIds: [], processed: 0 };
     const moved = new Set<number>();
     const until = options.budgetMs === undefined ? Infinity : performance.now() + options.budgetMs;
     for (const id of new Set(ids)) {
       if (summary.processed > 0 && performance.now() >= until) break;
       summary.processed++;
-      const target = find.get(id) as Target | undefined;
+      const target = await row<Target>(
+        tx,
+        // Locked (PostgreSQL) so the status checked is the status deleted.
+        sql`select id, parent_id as "parentId", author_name as "authorName", status from comments where id = ${id} ${forUpdate(tx)}`,
+      );
       if (!target || (options.onlyIfStatus && target.status !== options.onlyIfStatus)) continue;
-      const replies = (repliesOf.all(id) as { id: number }[]).map((r) => r.id);
+      const replies = (await rows<{ id: number }>(tx, sql`select id from comments where parent_id = ${id}`)).map((r) => r.id);
       if (replies.length > 0) {
-        moveUp.run(target.parentId, id);
+        await execute(tx, sql`update comments set parent_id = ${target.parentId} where parent_id = ${id}`);
         for (const replyId of replies) {
           moved.add(replyId);
-          addCommentEvent(db, {
+          await addCommentEvent(tx, {
             commentId: replyId,
             type: "moved_up",
             actorId: options.actor?.id ?? null,
@@ -76,7 +76,7 @@ export function deleteCommentsKeepingReplies(db: Db, ids: readonly number[], opt
           });
         }
       }
-      remove.run(id);
+      await execute(tx, sql`delete from comments where id = ${id}`);
       summary.deleted++;
       summary.ids.push(id);
       moved.delete(id);

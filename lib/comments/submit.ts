@@ -1,8 +1,10 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
-import { comments, type CommentStatus, type UserRole } from "@/db/schema";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { addressLimitKey } from "@/lib/http/address-key";
+import { and, eq } from "drizzle-orm";
+import { comments, type CommentStatus, type SpamCheckRecord, type UserRole } from "@/db/schema";
 import { getPublishedArticle } from "@/lib/articles/queries";
-import { getDb, prepared, type Db } from "@/lib/db";
+import { getDb, transaction, type Db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { getSettings } from "@/lib/settings";
 import { SITE_LANG } from "@/lib/site";
@@ -14,7 +16,7 @@ import { checkLeaseUntil } from "./check-lease";
 import { runDefences } from "./defences";
 import { checkFormToken, issueFormToken } from "./form-token";
 import { addCommentEvent } from "./history";
-import { defenceLookups } from "./lookups";
+import { defenceLookups, takePostingTurn } from "./lookups";
 import { commentDepth } from "./thread";
 import { INVALID_COMMENT_MESSAGE, validateComment, type FieldErrors } from "./validation";
 
@@ -52,6 +54,11 @@ const INVALID_MESSAGE = INVALID_COMMENT_MESSAGE;
  * Akismet, store the verdict. The comment is written before Akismet is asked
  * (so nothing is lost if the call hangs or the process dies) and no
  * transaction is open during the call.
+ *
+ * The checks that read other comments (the parent, flood, duplicate) and the
+ * insert run in one short transaction, where posts from the same address,
+ * email or account take turns (`takePostingTurn`), so two posts at once
+ * cannot both pass the flood or duplicate rule.
  */
 export async function submitComment(
   articleSlug: string,
@@ -66,61 +73,18 @@ export async function submitComment(
   }
   const input = validation.data;
 
-  const article = getPublishedArticle(articleSlug);
+  const article = await getPublishedArticle(articleSlug);
   if (!article) return { ok: false, kind: "not_found", message: "This article does not exist." };
 
   const db = getDb();
-  const settings = getSettings();
+  const settings = await getSettings();
 
   const parentId = input.parentId ?? null;
-  if (parentId !== null) {
-    const parent = prepared(db, "comments.parent", (d) =>
-      d
-        .select({ id: comments.id, articleId: comments.articleId, status: comments.status })
-        .from(comments)
-        .where(eq(comments.id, sql.placeholder("id")))
-        .prepare(),
-    ).get({ id: parentId });
-    if (!parent || parent.articleId !== article.id || parent.status !== "approved") {
-      return {
-        ok: false,
-        kind: "invalid",
-        fieldErrors: { parentId: "The comment you are replying to is no longer available." },
-        message: INVALID_MESSAGE,
-      };
-    }
-    if (commentDepth(db, parentId) + 1 > settings.threadDepth) {
-      return {
-        ok: false,
-        kind: "invalid",
-        fieldErrors: { parentId: `Replies can nest at most ${settings.threadDepth} levels deep.` },
-        message: INVALID_MESSAGE,
-      };
-    }
-  }
-
   const author = ctx.user
     ? { name: ctx.user.name, email: ctx.user.email.toLowerCase(), url: "", userId: ctx.user.id }
     : { name: input.name ?? "", email: (input.email ?? "").toLowerCase(), url: input.url ?? "", userId: null };
   const trusted = ctx.user !== null && TRUSTED_ROLES.includes(ctx.user.role);
-
-  const defence = runDefences({
-    now,
-    settings,
-    article,
-    author: { ...author, trusted },
-    ip: ctx.ip,
-    content: input.content,
-    honeypot: input.honeypot,
-    formToken: checkFormToken(input.formToken, article.id, now.getTime()),
-    lookups: defenceLookups(db),
-  });
-  if (defence.outcome === "refused") {
-    if (defence.code === "expired") {
-      return { ok: false, kind: "expired", message: defence.message, formToken: issueFormToken(article.id, now.getTime()) };
-    }
-    return { ok: false, kind: "refused", code: defence.code, message: defence.message };
-  }
+  const formToken = checkFormToken(input.formToken, article.id, now.getTime());
 
   const params = buildCheckParams({
     comment: {
@@ -138,68 +102,127 @@ export async function submitComment(
     site: { url: env().SITE_URL, lang: SITE_LANG, charset: "UTF-8" },
     isTest: akismetIsTest(),
   });
-  const localHolds = defence.outcome === "spam" ? [] : defence.holds;
-  const needsAkismet = defence.outcome !== "spam" && !trusted && akismetConfigured();
 
-  // Decided without Akismet: local spam, trusted roles, or no key configured.
-  const localDecision = needsAkismet
-    ? null
-    : decideStatus({
-        trusted,
-        local: defence.outcome === "spam" ? { outcome: "spam", reason: defence.reason } : { outcome: defence.outcome, holds: defence.holds },
-        akismet: akismetConfigured() ? "not_needed" : "not_configured",
-        guest,
+  // Everything in here reads and writes through `tx` only (a deadlock retry
+  // on PostgreSQL runs it again).
+  const stored = await transaction(
+    db,
+    async (tx): Promise<{ refused: SubmitResult } | Stored> => {
+      await takePostingTurn(tx, { ip: ctx.ip, email: author.email, userId: author.userId });
+      if (parentId !== null) {
+        const [parent] = await tx
+          .select({ id: comments.id, articleId: comments.articleId, status: comments.status })
+          .from(comments)
+          .where(eq(comments.id, parentId));
+        if (!parent || parent.articleId !== article.id || parent.status !== "approved") {
+          return {
+            refused: {
+              ok: false,
+              kind: "invalid",
+              fieldErrors: { parentId: "The comment you are replying to is no longer available." },
+              message: INVALID_MESSAGE,
+            },
+          };
+        }
+        if ((await commentDepth(tx, parentId)) + 1 > settings.threadDepth) {
+          return {
+            refused: {
+              ok: false,
+              kind: "invalid",
+              fieldErrors: { parentId: `Replies can nest at most ${settings.threadDepth} levels deep.` },
+              message: INVALID_MESSAGE,
+            },
+          };
+        }
+      }
+
+      const defence = await runDefences({
+        now,
+        settings,
+        article,
+        author: { ...author, trusted },
+        ip: ctx.ip,
+        content: input.content,
+        honeypot: input.honeypot,
+        formToken,
+        lookups: defenceLookups(tx),
       });
+      if (defence.outcome === "refused") {
+        if (defence.code === "expired") {
+          return { refused: { ok: false, kind: "expired", message: defence.message, formToken: issueFormToken(article.id, now.getTime()) } };
+        }
+        return { refused: { ok: false, kind: "refused", code: defence.code, message: defence.message } };
+      }
 
-  // The pipeline holds the comment's check lease from the moment it is stored:
-  // a retry or a moderator's Check for spam leaves it alone until the lease ends.
-  const owner = needsAkismet ? leaseOwner("submit") : null;
-  const commentId = db.transaction(() => {
-    const row = insertComment(db).get({
-      articleId: article.id,
-      parentId,
-      userId: author.userId,
-      authorName: author.name,
-      authorEmail: author.email,
-      authorUrl: author.url,
-      content: input.content,
-      status: localDecision?.status ?? "pending",
-      statusReason: localDecision?.reason ?? "Not checked yet: waiting for Akismet",
-      ip: ctx.ip,
-      userAgent: ctx.userAgent,
-      referrer: ctx.referrer,
-      spamCheckState: localDecision ? localDecision.spamCheckState : "not_checked",
-      spamCheck: localDecision ? null : JSON.stringify(pendingRecord(params, localHolds)),
-      // Crash safety: if the check below never completes, the retry job picks it up.
-      nextSpamCheckAt: localDecision ? null : now.getTime() + retryDelayMs(1, settings.akismetRetryMinutes),
-      checkLeaseOwner: owner,
-      checkLeaseUntil: owner ? checkLeaseUntil(now, settings.akismetTimeoutMs) : null,
-      createdAt: now,
-      updatedAt: now,
-    });
-    addCommentEvent(db, {
-      commentId: row.id,
-      type: "submitted",
-      message: ctx.user
-        ? `Submitted by ${ctx.user.name} (${ctx.user.role}) from ${ctx.ip || "an unknown IP"}`
-        : `Submitted by guest ${author.name} <${author.email}> from ${ctx.ip || "an unknown IP"}`,
-      at: now,
-    });
-    for (const event of defence.events) {
-      addCommentEvent(db, { commentId: row.id, type: "defence", message: event.message, detail: { rule: event.rule }, at: now });
-    }
-    if (localDecision) {
-      addCommentEvent(db, {
-        commentId: row.id,
-        type: "status_change",
-        message: localDecision.reason,
-        toStatus: localDecision.status,
+      const localHolds = defence.outcome === "spam" ? [] : defence.holds;
+      const needsAkismet = defence.outcome !== "spam" && !trusted && akismetConfigured();
+
+      // Decided without Akismet: local spam, trusted roles, or no key configured.
+      const localDecision = needsAkismet
+        ? null
+        : decideStatus({
+            trusted,
+            local: defence.outcome === "spam" ? { outcome: "spam", reason: defence.reason } : { outcome: defence.outcome, holds: defence.holds },
+            akismet: akismetConfigured() ? "not_needed" : "not_configured",
+            guest,
+          });
+
+      // The pipeline holds the comment's check lease from the moment it is stored:
+      // a retry or a moderator's Check for spam leaves it alone until the lease ends.
+      const owner = needsAkismet ? leaseOwner("submit") : null;
+      const [row] = await tx
+        .insert(comments)
+        .values({
+          articleId: article.id,
+          parentId,
+          userId: author.userId,
+          authorName: author.name,
+          authorEmail: author.email,
+          authorUrl: author.url,
+          content: input.content,
+          status: localDecision?.status ?? "pending",
+          statusReason: localDecision?.reason ?? "Not checked yet: waiting for Akismet",
+          ip: ctx.ip,
+          ipKey: ctx.ip ? addressLimitKey(ctx.ip) : "",
+          userAgent: ctx.userAgent,
+          referrer: ctx.referrer,
+          spamCheckState: localDecision ? localDecision.spamCheckState : "not_checked",
+          spamCheck: localDecision ? null : pendingRecord(params, localHolds),
+          // Crash safety: if the check below never completes, the retry job picks it up.
+          nextSpamCheckAt: localDecision ? null : new Date(now.getTime() + retryDelayMs(1, settings.akismetRetryMinutes)),
+          checkLeaseOwner: owner,
+          checkLeaseUntil: owner ? new Date(checkLeaseUntil(now, settings.akismetTimeoutMs)) : null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning({ id: comments.id });
+      const commentId = row!.id;
+      await addCommentEvent(tx, {
+        commentId,
+        type: "submitted",
+        message: ctx.user
+          ? `Submitted by ${ctx.user.name} (${ctx.user.role}) from ${ctx.ip || "an unknown IP"}`
+          : `Submitted by guest ${author.name} <${author.email}> from ${ctx.ip || "an unknown IP"}`,
         at: now,
       });
-    }
-    return row.id;
-  });
+      for (const event of defence.events) {
+        await addCommentEvent(tx, { commentId, type: "defence", message: event.message, detail: { rule: event.rule }, at: now });
+      }
+      if (localDecision) {
+        await addCommentEvent(tx, {
+          commentId,
+          type: "status_change",
+          message: localDecision.reason,
+          toStatus: localDecision.status,
+          at: now,
+        });
+      }
+      return { commentId, localDecision, localHolds, owner };
+    },
+  );
+  if ("refused" in stored) return stored.refused;
 
+  const { commentId, localDecision, localHolds, owner } = stored;
   if (localDecision) return { ok: true, commentId, status: localDecision.status, articleId: article.id, articleSlug: article.slug };
 
   // Akismet, outside any transaction.
@@ -210,82 +233,29 @@ export async function submitComment(
     akismet: result.outcome,
     guest,
   });
-  applyCheckResult(db, commentId, decision, toCheckRecord(result, params, localHolds), {
-    owner: owner!,
-    attempt: 1,
-    retryMinutes: settings.akismetRetryMinutes,
-    retryAfterSeconds: result.outcome.kind === "error" ? result.outcome.retryAfterSeconds : null,
-    now: new Date(),
-  });
+  try {
+    await applyCheckResult(db, commentId, decision, toCheckRecord(result, params, localHolds), {
+      owner: owner!,
+      attempt: 1,
+      retryMinutes: settings.akismetRetryMinutes,
+      retryAfterSeconds: result.outcome.kind === "error" ? result.outcome.retryAfterSeconds : null,
+      now: new Date(),
+    });
+  } catch (error) {
+    // The comment is stored (pending, not checked, its retry due): when the
+    // database went away after that, the retry job stores a verdict later.
+    // The author's post did not fail, so it is not answered as a failure.
+    if (!isDatabaseUnavailable(error)) throw error;
+    console.warn(`[comments] #${commentId} stored; its Akismet verdict could not be saved (the database is unavailable): the retry job will check it again`);
+    return { ok: true, commentId, status: "pending", articleId: article.id, articleSlug: article.slug };
+  }
   return { ok: true, commentId, status: decision.status, articleId: article.id, articleSlug: article.slug };
 }
 
-// Prepared once per connection (the hot path of every post). Nullable JSON and
-// timestamp columns take raw placeholders with values encoded here: drizzle
-// would run a null through the column's mapper (null -> "null", or a crash).
-const insertComment = (db: Db) =>
-  prepared(db, "comments.insert", (d) =>
-    d
-      .insert(comments)
-      .values({
-        articleId: sql.placeholder("articleId"),
-        parentId: sql.placeholder("parentId"),
-        userId: sql.placeholder("userId"),
-        authorName: sql.placeholder("authorName"),
-        authorEmail: sql.placeholder("authorEmail"),
-        authorUrl: sql.placeholder("authorUrl"),
-        content: sql.placeholder("content"),
-        status: sql.placeholder("status"),
-        statusReason: sql.placeholder("statusReason"),
-        ip: sql.placeholder("ip"),
-        userAgent: sql.placeholder("userAgent"),
-        referrer: sql.placeholder("referrer"),
-        spamCheckState: sql.placeholder("spamCheckState"),
-        spamCheck: sql`${sql.placeholder("spamCheck")}`,
-        nextSpamCheckAt: sql`${sql.placeholder("nextSpamCheckAt")}`,
-        checkLeaseOwner: sql`${sql.placeholder("checkLeaseOwner")}`,
-        checkLeaseUntil: sql`${sql.placeholder("checkLeaseUntil")}`,
-        createdAt: sql.placeholder("createdAt"),
-        updatedAt: sql.placeholder("updatedAt"),
-      })
-      .returning({ id: comments.id })
-      .prepare(),
-  );
+/** What the pipeline's transaction stored. */
+type Stored = { commentId: number; localDecision: StatusDecision | null; localHolds: string[]; owner: string | null };
 
-/**
- * Only a comment still pending, not checked and leased to the caller takes a
- * check result; storing it ends the lease.
- * (drizzle's `set` types take no placeholders: raw ones, values encoded by the caller.)
- */
-const updateCheckResult = (db: Db) =>
-  prepared(db, "comments.applyCheckResult", (d) => {
-    const p = (name: string) => sql`${sql.placeholder(name)}`;
-    return d
-      .update(comments)
-      .set({
-        status: p("status"),
-        statusReason: p("statusReason"),
-        spamCheckState: p("spamCheckState"),
-        blatant: p("blatant"),
-        spamCheck: p("spamCheck"),
-        spamCheckAttempts: p("spamCheckAttempts"),
-        nextSpamCheckAt: p("nextSpamCheckAt"),
-        checkLeaseOwner: sql`null`,
-        checkLeaseUntil: sql`null`,
-        updatedAt: p("updatedAt"),
-      })
-      .where(
-        and(
-          eq(comments.id, sql.placeholder("id")),
-          eq(comments.status, "pending"),
-          eq(comments.spamCheckState, "not_checked"),
-          eq(comments.checkLeaseOwner, sql.placeholder("owner")),
-        ),
-      )
-      .prepare();
-  });
-
-function pendingRecord(params: Record<string, string>, localHolds: string[]) {
+function pendingRecord(params: Record<string, string>, localHolds: string[]): SpamCheckRecord {
   return {
     verdict: "error" as const,
     blatant: false,
@@ -304,34 +274,49 @@ function pendingRecord(params: Record<string, string>, localHolds: string[]) {
  * Stores an Akismet result on a comment that is still pending, not checked
  * and leased to `retry.owner` (a moderator's decision in the meantime wins;
  * a runner whose lease was taken over stores nothing), with its history.
- * Returns whether the comment was updated.
+ * Returns whether the comment was updated. The update is one conditional
+ * statement (checked again on the row it changes), so no isolation level
+ * beyond the default is needed.
  */
-export function applyCheckResult(
+export async function applyCheckResult(
   db: Db,
   commentId: number,
   decision: StatusDecision,
   record: ReturnType<typeof toCheckRecord>,
   retry: { owner: string; attempt: number; retryMinutes: number; retryAfterSeconds?: number | null; now: Date; recheck?: boolean },
-): boolean {
+): Promise<boolean> {
   const failed = decision.spamCheckState === "not_checked";
   // The backoff, or later when Akismet asked for more time (Retry-After on a 429/503).
   const retryDelay = Math.max(retryDelayMs(retry.attempt, retry.retryMinutes), (retry.retryAfterSeconds ?? 0) * 1000);
-  return db.transaction(() => {
-    const updated = updateCheckResult(db).run({
-      id: commentId,
-      owner: retry.owner,
-      status: decision.status,
-      statusReason: failed && retry.recheck ? `${decision.reason} (retry ${retry.attempt})` : decision.reason,
-      spamCheckState: decision.spamCheckState,
-      blatant: decision.blatant ? 1 : 0,
-      spamCheck: JSON.stringify(record),
-      spamCheckAttempts: retry.attempt,
-      nextSpamCheckAt: failed ? retry.now.getTime() + retryDelay : null,
-      updatedAt: retry.now.getTime(),
-    });
-    if (updated.changes === 0) return false;
+  return transaction(db, async (tx) => {
+    // Only a comment still pending, not checked and leased to the caller
+    // takes a check result; storing it ends the lease.
+    const updated = await tx
+      .update(comments)
+      .set({
+        status: decision.status,
+        statusReason: failed && retry.recheck ? `${decision.reason} (retry ${retry.attempt})` : decision.reason,
+        spamCheckState: decision.spamCheckState,
+        blatant: decision.blatant,
+        spamCheck: record,
+        spamCheckAttempts: retry.attempt,
+        nextSpamCheckAt: failed ? new Date(retry.now.getTime() + retryDelay) : null,
+        checkLeaseOwner: null,
+        checkLeaseUntil: null,
+        updatedAt: retry.now,
+      })
+      .where(
+        and(
+          eq(comments.id, commentId),
+          eq(comments.status, "pending"),
+          eq(comments.spamCheckState, "not_checked"),
+          eq(comments.checkLeaseOwner, retry.owner),
+        ),
+      )
+      .returning({ id: comments.id });
+    if (updated.length === 0) return false;
     const o = record;
-    addCommentEvent(db, {
+    await addCommentEvent(tx, {
       commentId,
       type: failed ? "akismet_error" : "akismet_check",
       message: failed
@@ -341,7 +326,7 @@ export function applyCheckResult(
       at: retry.now,
     });
     if (!(failed && retry.recheck)) {
-      addCommentEvent(db, {
+      await addCommentEvent(tx, {
         commentId,
         type: "status_change",
         message: decision.reason,
@@ -353,4 +338,3 @@ export function applyCheckResult(
     return true;
   });
 }
-

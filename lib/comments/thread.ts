@@ -1,7 +1,8 @@
 import "server-only";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { comments, type CommentStatus } from "@/db/schema";
-import { statement, type Db } from "@/lib/db";
+import { row, rows, sql, type Db } from "@/lib/db";
+import { inIds } from "@/lib/db/dialect";
 
 export type ThreadComment = {
   id: number;
@@ -40,61 +41,65 @@ const columns = {
 };
 
 /** Depth of a comment in its thread: 1 for a top-level comment. */
-export function commentDepth(db: Db, commentId: number): number {
-  const row = statement(
-      db,
-      `with recursive up(id, parent_id, depth) as (
-         select id, parent_id, 1 from comments where id = ?
-         union all
-         select c.id, c.parent_id, up.depth + 1 from comments c join up on c.id = up.parent_id
-         where up.depth < 100
-       )
-       select max(depth) as depth from up`,
-    ).get(commentId) as { depth: number | null };
-  return row.depth ?? 0;
+export async function commentDepth(db: Db, commentId: number): Promise<number> {
+  const found = await row<{ depth: number | null }>(
+    db,
+    sql`with recursive up(id, parent_id, depth) as (
+          select id, parent_id, 1 from comments where id = ${commentId}
+          union all
+          select c.id, c.parent_id, up.depth + 1 from comments c join up on c.id = up.parent_id
+          where up.depth < 100
+        )
+        select max(depth) as depth from up`,
+  );
+  return found?.depth ?? 0;
 }
 
 /** The top-level comment a comment belongs to. */
-function rootOf(db: Db, commentId: number): { id: number; status: CommentStatus; createdAt: number } | null {
-  return (
-    (statement(
-        db,
-        `with recursive up(id, parent_id, status, created_at, depth) as (
-           select id, parent_id, status, created_at, 1 from comments where id = ?
-           union all
-           select c.id, c.parent_id, c.status, c.created_at, up.depth + 1 from comments c join up on c.id = up.parent_id
-           where up.depth < 100
-         )
-         select id, status, created_at as createdAt from up where parent_id is null`,
-      ).get(commentId) as { id: number; status: CommentStatus; createdAt: number } | undefined) ?? null
+async function rootOf(db: Db, commentId: number): Promise<{ id: number; status: CommentStatus; createdAt: number } | null> {
+  const root = await row<{ id: number; status: CommentStatus; createdAt: number }>(
+    db,
+    sql`with recursive up(id, parent_id, status, created_at, depth) as (
+          select id, parent_id, status, created_at, 1 from comments where id = ${commentId}
+          union all
+          select c.id, c.parent_id, c.status, c.created_at, up.depth + 1 from comments c join up on c.id = up.parent_id
+          where up.depth < 100
+        )
+        select id, status, created_at as "createdAt" from up where parent_id is null`,
   );
+  return root ? { ...root, createdAt: Number(root.createdAt) } : null;
 }
 
 /** How many pages an article's thread has (at least one). */
-export function threadPageCount(db: Db, articleId: number, perPage: number): number {
-  return Math.max(1, Math.ceil(countTopLevelApproved(db, articleId) / perPage));
+export async function threadPageCount(db: Db, articleId: number, perPage: number): Promise<number> {
+  return Math.max(1, Math.ceil((await countTopLevelApproved(db, articleId)) / perPage));
 }
 
-function countTopLevelApproved(db: Db, articleId: number): number {
-  const row = statement(
+async function countTopLevelApproved(db: Db, articleId: number): Promise<number> {
+  const found = await row<{ n: number }>(
     db,
-    "select count(*) as n from comments where article_id = ? and status = 'approved' and parent_id is null",
-  ).get(articleId) as { n: number };
-  return row.n;
+    sql`select count(*) as n from comments where article_id = ${articleId} and status = 'approved' and parent_id is null`,
+  );
+  return Number(found?.n ?? 0);
 }
 
 /** Which page of the thread a comment is on (its top-level comment decides). */
-export function pageOfComment(db: Db, articleId: number, commentId: number, perPage: number): number {
-  const root = rootOf(db, commentId);
-  const lastPage = Math.max(1, Math.ceil(countTopLevelApproved(db, articleId) / perPage));
+export async function pageOfComment(db: Db, articleId: number, commentId: number, perPage: number): Promise<number> {
+  const root = await rootOf(db, commentId);
+  const lastPage = Math.max(1, Math.ceil((await countTopLevelApproved(db, articleId)) / perPage));
   if (!root || root.status !== "approved") return lastPage;
-  const before = statement(
-      db,
-      `select count(*) as n from comments
-       where article_id = ? and status = 'approved' and parent_id is null
-         and (created_at < ? or (created_at = ? and id < ?))`,
-    ).get(articleId, root.createdAt, root.createdAt, root.id) as { n: number };
-  return Math.floor(before.n / perPage) + 1;
+  const before = await row<{ n: number }>(
+    db,
+    sql`select count(*) as n from comments
+        where article_id = ${articleId} and status = 'approved' and parent_id is null
+          and (created_at < ${root.createdAt} or (created_at = ${root.createdAt} and id < ${root.id}))`,
+  );
+  return Math.floor(Number(before?.n ?? 0) / perPage) + 1;
+}
+
+/** Approved, or one of the viewer's own held comments (`c` is the comments table's alias). */
+function visibleReply(db: Db, own: readonly number[]) {
+  return sql`(c.status = 'approved' or (${inIds(db, sql`c.id`, own)} and c.status in ('pending','spam')))`;
 }
 
 /**
@@ -103,60 +108,57 @@ export function pageOfComment(db: Db, articleId: number, commentId: number, perP
  * own held comments (`ownIds`), which only they see. The viewer's held
  * top-level comments are shown on the last page, where new comments appear.
  */
-export function getThreadPage(
+export async function getThreadPage(
   db: Db,
   articleId: number,
   { page: requested, perPage, ownIds = [] }: { page?: number; perPage: number; ownIds?: number[] },
-): ThreadPage {
-  const pageCount = threadPageCount(db, articleId, perPage);
+): Promise<ThreadPage> {
+  const pageCount = await threadPageCount(db, articleId, perPage);
   const page = Math.min(Math.max(1, Math.floor(requested ?? 1) || 1), pageCount);
   const own = ownIds.filter((id) => Number.isSafeInteger(id) && id > 0).slice(0, 100);
 
-  const roots = db
+  const roots: ThreadComment[] = await db
     .select(columns)
     .from(comments)
     .where(and(eq(comments.articleId, articleId), isNull(comments.parentId), eq(comments.status, "approved")))
     .orderBy(asc(comments.createdAt), asc(comments.id))
     .limit(perPage)
-    .offset((page - 1) * perPage)
-    .all();
+    .offset((page - 1) * perPage);
   if (page === pageCount && own.length > 0) {
     roots.push(
-      ...db
+      ...(await db
         .select(columns)
         .from(comments)
         .where(
           and(
             eq(comments.articleId, articleId),
             isNull(comments.parentId),
-            inArray(comments.id, own),
+            inIds(db, comments.id, own),
             inArray(comments.status, ["pending", "spam"]),
           ),
         )
-        .orderBy(asc(comments.createdAt), asc(comments.id))
-        .all(),
+        .orderBy(asc(comments.createdAt), asc(comments.id))),
     );
     roots.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
   }
 
   const replies: ThreadComment[] = [];
   if (roots.length > 0) {
-    const rows = statement(
-        db,
-        `with recursive replies(id) as (
-           select c.id from comments c
-           where c.parent_id in (select value from json_each(@roots))
-             and (c.status = 'approved' or (c.id in (select value from json_each(@own)) and c.status in ('pending','spam')))
-           union all
-           select c.id from comments c join replies r on c.parent_id = r.id
-           where c.status = 'approved' or (c.id in (select value from json_each(@own)) and c.status in ('pending','spam'))
-         )
-         select c.id, c.parent_id as parentId, c.author_name as authorName, c.author_url as authorUrl,
-                c.author_email as authorEmail, c.content, c.status, c.created_at as createdAt
-         from comments c join replies r on r.id = c.id
-         order by c.created_at, c.id`,
-      ).all({ roots: JSON.stringify(roots.map((r) => r.id)), own: JSON.stringify(own) }) as (Omit<ThreadComment, "createdAt"> & { createdAt: number })[];
-    for (const r of rows) replies.push({ ...r, createdAt: new Date(r.createdAt) });
+    const found = await rows<Omit<ThreadComment, "createdAt"> & { createdAt: number | string }>(
+      db,
+      sql`with recursive replies(id) as (
+            select c.id from comments c
+            where ${inIds(db, sql`c.parent_id`, roots.map((r) => r.id))} and ${visibleReply(db, own)}
+            union all
+            select c.id from comments c join replies r on c.parent_id = r.id
+            where ${visibleReply(db, own)}
+          )
+          select c.id, c.parent_id as "parentId", c.author_name as "authorName", c.author_url as "authorUrl",
+                 c.author_email as "authorEmail", c.content, c.status, c.created_at as "createdAt"
+          from comments c join replies r on r.id = c.id
+          order by c.created_at, c.id`,
+    );
+    for (const r of found) replies.push({ ...r, createdAt: new Date(Number(r.createdAt)) });
   }
   return { roots: buildTree(roots, replies), page, pageCount, perPage };
 }

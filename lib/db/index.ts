@@ -1,140 +1,149 @@
 import "server-only";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import Database from "better-sqlite3";
-import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import * as schema from "@/db/schema";
+import { is, sql, type SQL } from "drizzle-orm";
+import { PgDatabase, PgTransaction } from "drizzle-orm/pg-core";
+import type { NodePgDatabase } from "drizzle-orm/node-postgres";
+import type * as pgSchema from "@/db/pg/schema";
+import { storeKind, type StoreKind } from "@/db/store-kind";
 import { env } from "@/lib/env";
-
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-
-/** Where the committed drizzle-kit migrations live (shipped with the build). */
-export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
+import { closeListeners } from "./listener";
+import { closePostgres, migratePostgres, openPostgres, pgExecute, pgRows, pgTransaction, type PgDb } from "./postgres";
+import { migrateSqlite, openSqlite, sqliteExecute, sqliteRows, sqliteTransaction, type SqliteDb } from "./sqlite";
 
 /**
- * Opens (creating when missing) a SQLite file with the settings every
- * connection of this app uses: WAL, foreign keys, a busy timeout. The files
- * hold password hashes, emails and IPs, so they are readable by the owner
- * only (see `restrictDatabaseFiles`).
+ * A connection to the store this process runs on (decision 014): the SQLite
+ * file, or a pool of PostgreSQL connections when `DATABASE_URL` is set. The
+ * domain code sees one type, drizzle's PostgreSQL builders over the tables of
+ * db/schema.ts, and only awaits queries; transactions and raw SQL go through
+ * the functions below, which are the only places that know the store.
  */
-export function openDatabase(file: string, { synchronous = "normal" }: { synchronous?: "normal" | "full" } = {}): Db {
-  if (file !== ":memory:") prepareDatabaseFile(path.resolve(file));
-  const sqlite = new Database(file);
-  sqlite.pragma("journal_mode = WAL");
-  // NORMAL: nothing committed is lost when the process dies; FULL: nor on power loss (decision 010).
-  sqlite.pragma(`synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`);
-  sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
-  if (file !== ":memory:") restrictDatabaseFiles(path.resolve(file));
-  return drizzle(sqlite, { schema }) as Db;
+export type Db = Omit<NodePgDatabase<typeof pgSchema>, "transaction" | "execute" | "$client" | "batch">;
+
+export type { StoreKind };
+
+const asSqlite = (db: Db) => db as unknown as SqliteDb;
+const asPg = (db: Db) => db as unknown as PgDb;
+
+/** Which store a connection (or a transaction on one) belongs to. */
+export function storeOf(db: Db): StoreKind {
+  return is(db, PgDatabase) ? "postgres" : "sqlite";
 }
 
-const OWNER_ONLY_FILE = 0o600;
-const OWNER_ONLY_FOLDER = 0o700;
+export type OpenOptions = {
+  /** SQLite's `synchronous` pragma (decision 010). */
+  synchronous?: "normal" | "full";
+  /** PostgreSQL pool size, statement timeout and connect timeout. */
+  poolSize?: number;
+  statementTimeoutMs?: number;
+  connectTimeoutMs?: number;
+};
 
-/**
- * Before SQLite opens the file: its folder is created owner-only, and a
- * missing database file is created empty with mode 0600 (SQLite gives the
- * -wal and -shm files it creates later the database file's mode).
- */
-function prepareDatabaseFile(file: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: OWNER_ONLY_FOLDER });
-  try {
-    fs.closeSync(fs.openSync(file, "wx", OWNER_ONLY_FILE));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+/** Opens a SQLite file, or a pool to a `postgres://` URL. Nothing is migrated. */
+export function openDatabase(target: string, options: OpenOptions = {}): Db {
+  if (storeKind({ DATABASE_URL: target }) === "postgres") {
+    return openPostgres(target, {
+      max: options.poolSize,
+      statementTimeoutMs: options.statementTimeoutMs,
+      connectTimeoutMs: options.connectTimeoutMs,
+    }) as unknown as Db;
   }
+  return openSqlite(target, { synchronous: options.synchronous }) as unknown as Db;
 }
 
-/**
- * Tightens existing files from before (created 0644): the database, -wal and
- * -shm to 0600, and the data folder to 0700 when it is the app's own (owned
- * by this user; not the working directory or one above it, the home folder,
- * or a shared folder like /tmp).
- */
-function restrictDatabaseFiles(file: string): void {
-  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
-    try {
-      if ((fs.statSync(f).mode & 0o777) !== OWNER_ONLY_FILE) fs.chmodSync(f, OWNER_ONLY_FILE);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
-  }
-  const folder = path.dirname(file);
-  if (isDedicatedFolder(folder)) {
-    const mode = fs.statSync(folder).mode & 0o777;
-    if (mode !== OWNER_ONLY_FOLDER) fs.chmodSync(folder, OWNER_ONLY_FOLDER);
-  }
+/** Applies every committed migration of the connection's store that is not applied yet. */
+export async function migrateDatabase(db: Db): Promise<void> {
+  if (storeOf(db) === "postgres") await migratePostgres(asPg(db));
+  else migrateSqlite(asSqlite(db));
 }
 
-function isDedicatedFolder(folder: string): boolean {
-  const stat = fs.statSync(folder);
-  if (typeof process.getuid === "function" && stat.uid !== process.getuid()) return false;
-  if (stat.mode & 0o1000) return false; // sticky bit: a shared folder, like /tmp
-  const cwd = process.cwd();
-  const isCwdOrAbove = cwd === folder || cwd.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep);
-  return !isCwdOrAbove && folder !== os.homedir() && folder !== path.parse(folder).root;
-}
-
-/** Applies every committed migration not yet applied. */
-export function migrateDatabase(db: Db): void {
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+export async function closeDatabase(db: Db): Promise<void> {
+  if (storeOf(db) === "postgres") await closePostgres(asPg(db));
+  else asSqlite(db).$client.close();
 }
 
 const globalForDb = globalThis as typeof globalThis & {
-  __newsroomDb?: { file: string; db: Db };
+  __newsroomDb?: { target: string; db: Db; ready: Promise<void> | null };
 };
 
-/** The process-wide connection to `DATABASE_PATH`, migrated on first use. */
+/** Where this process's data lives: `DATABASE_URL` (PostgreSQL) or `DATABASE_PATH` (SQLite). */
+export function databaseTarget(): string {
+  const e = env();
+  return e.DATABASE_URL ?? e.DATABASE_PATH;
+}
+
+/**
+ * The process-wide connection. On SQLite it is migrated on first use (at
+ * once: it is local and synchronous); on PostgreSQL, `prepareDatabase()`
+ * migrates it at start-up (instrumentation.ts, the scripts).
+ */
 export function getDb(): Db {
-  const file = env().DATABASE_PATH;
+  const target = databaseTarget();
   const existing = globalForDb.__newsroomDb;
-  if (existing && existing.file === file) return existing.db;
-  const db = openDatabase(file, { synchronous: env().SQLITE_SYNCHRONOUS });
-  migrateDatabase(db);
-  globalForDb.__newsroomDb = { file, db };
+  if (existing && existing.target === target) return existing.db;
+  const e = env();
+  const db = openDatabase(target, {
+    synchronous: e.SQLITE_SYNCHRONOUS,
+    poolSize: e.DATABASE_POOL_SIZE,
+    statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
+  if (storeOf(db) === "sqlite") migrateSqlite(asSqlite(db));
+  globalForDb.__newsroomDb = { target, db, ready: storeOf(db) === "sqlite" ? Promise.resolve() : null };
   return db;
 }
 
-const statements = new WeakMap<Db, Map<string, Database.Statement>>();
-
-/**
- * A prepared statement for raw SQL on a connection, prepared once and reused:
- * for hot paths (the comment pipeline) where preparing per call shows up.
- */
-export function statement(db: Db, source: string): Database.Statement {
-  let cache = statements.get(db);
-  if (!cache) {
-    cache = new Map();
-    statements.set(db, cache);
-  }
-  let prepared = cache.get(source);
-  if (!prepared) {
-    prepared = db.$client.prepare(source);
-    cache.set(source, prepared);
-  }
-  return prepared;
+/** The process-wide connection, migrated: awaited once at start-up. */
+export async function prepareDatabase(): Promise<Db> {
+  const db = getDb();
+  const entry = globalForDb.__newsroomDb!;
+  entry.ready ??= migrateDatabase(db).catch((error) => {
+    entry.ready = null; // let a later start try again
+    throw error;
+  });
+  await entry.ready;
+  return db;
 }
 
-const preparedQueries = new WeakMap<Db, Map<string, unknown>>();
+/** Closes the process-wide connection (scripts, before they exit). */
+export async function closeDb(): Promise<void> {
+  await closeListeners();
+  const entry = globalForDb.__newsroomDb;
+  if (!entry) return;
+  globalForDb.__newsroomDb = undefined;
+  await closeDatabase(entry.db);
+}
+
+export type TransactionOptions = {
+  /**
+   * PostgreSQL: run at SERIALIZABLE isolation and retry when a concurrent
+   * transaction conflicts, for read-then-write rules (limits, duplicates,
+   * version checks) that must hold under concurrency. SQLite transactions
+   * are always serialized (one writer).
+   */
+  serializable?: boolean;
+};
 
 /**
- * A drizzle query prepared once per connection (with `sql.placeholder`s) and
- * reused: the SQL is built and handed to SQLite once instead of per call,
- * while rows and values keep drizzle's types and column mappings.
+ * Runs `work` in a transaction: everything it writes commits together or not
+ * at all. Inside, use the `tx` it is given. A nested call is a savepoint.
  */
-export function prepared<T>(db: Db, key: string, build: (db: Db) => T): T {
-  let cache = preparedQueries.get(db);
-  if (!cache) {
-    cache = new Map();
-    preparedQueries.set(db, cache);
-  }
-  let query = cache.get(key) as T | undefined;
-  if (query === undefined) {
-    query = build(db);
-    cache.set(key, query);
-  }
-  return query;
+export function transaction<T>(db: Db, work: (tx: Db) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  if (storeOf(db) === "sqlite") return sqliteTransaction(asSqlite(db), () => work(db));
+  if (is(db, PgTransaction)) return (db as unknown as PgTransaction<never, never, never>).transaction((tx) => work(tx as unknown as Db));
+  return pgTransaction(asPg(db), (tx) => work(tx as unknown as Db), options);
 }
+
+/** Raw SQL (a drizzle `sql` template): every row, keyed by the column names (quote camelCase aliases). */
+export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  return storeOf(db) === "postgres" ? pgRows<T>(asPg(db), query) : sqliteRows<T>(asSqlite(db), query);
+}
+
+/** Raw SQL: the first row, or undefined. */
+export async function row<T>(db: Db, query: SQL): Promise<T | undefined> {
+  return (await rows<T>(db, query))[0];
+}
+
+/** Raw SQL that writes: the number of rows it changed. */
+export async function execute(db: Db, query: SQL): Promise<number> {
+  return storeOf(db) === "postgres" ? pgExecute(asPg(db), query) : sqliteExecute(asSqlite(db), query);
+}
+
+export { sql };

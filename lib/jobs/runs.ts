@@ -3,7 +3,7 @@ import crypto from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { jobRuns } from "@/db/schema";
-import type { Db } from "@/lib/db";
+import { transaction, type Db } from "@/lib/db";
 
 /**
  * Runs of background jobs, recorded in `job_runs`: at most one run of a job
@@ -36,65 +36,62 @@ export function leaseOwner(label: string): string {
   return `${label}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && "code" in error && String((error as { code: unknown }).code).startsWith("SQLITE_CONSTRAINT");
-}
-
 /**
- * Starts a run of `job` unless one is in progress (and alive): the claim is
- * one immediate transaction, and the unique index settles a race between
- * processes. A dead run (no heartbeat for `staleAfterMs`) is closed first,
- * marked as interrupted.
+ * Starts a run of `job` unless one is in progress (and alive), in one
+ * transaction. A dead run (no heartbeat for `staleAfterMs`) is closed first,
+ * marked as interrupted. The partial unique index on unfinished runs settles
+ * a race between processes: the insert does nothing when another runner's
+ * unfinished run got in first (on PostgreSQL it waits for that runner's
+ * transaction, so no error aborts this one), and that run is answered.
  */
-export function claimJobRun(
+export async function claimJobRun(
   db: Db,
   job: string,
   { actorId = null, summary = {}, now = new Date(), staleAfterMs = STALE_RUN_MS }: { actorId?: number | null; summary?: Record<string, unknown>; now?: Date; staleAfterMs?: number } = {},
-): ClaimResult {
-  const attempt = db.$client.transaction((): ClaimResult => {
-    const open = currentJobRun(db, job);
+): Promise<ClaimResult> {
+  const claimed = await transaction(db, async (tx): Promise<ClaimResult | null> => {
+    const open = await currentJobRun(tx, job);
     if (open) {
       const lastSign = (open.heartbeatAt ?? open.startedAt).getTime();
       if (now.getTime() - lastSign <= staleAfterMs) return { ok: false, running: open };
-      db.update(jobRuns)
+      await tx
+        .update(jobRuns)
         .set({ finishedAt: now, summary: { ...(open.summary ?? {}), error: "interrupted: the process running it stopped" } })
-        .where(eq(jobRuns.id, open.id))
-        .run();
+        .where(and(eq(jobRuns.id, open.id), isNull(jobRuns.finishedAt)));
     }
-    const row = db
-      .insert(jobRuns)
-      .values({ job, startedAt: now, heartbeatAt: now, actorId, summary })
-      .returning()
-      .get();
-    return { ok: true, run: row };
+    const [row] = await tx.insert(jobRuns).values({ job, startedAt: now, heartbeatAt: now, actorId, summary }).onConflictDoNothing().returning();
+    return row ? { ok: true, run: row } : null;
   });
-  try {
-    return attempt.immediate();
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    const running = currentJobRun(db, job);
-    if (running) return { ok: false, running };
-    throw error;
-  }
+  if (claimed) return claimed;
+  // Another runner's claim committed between our read and our insert.
+  const running = await currentJobRun(db, job);
+  if (running) return { ok: false, running };
+  throw new Error(`could not claim a run of ${job}: another run started and ended meanwhile`);
 }
 
 /** Records progress and that the run is alive. */
-export function heartbeatJobRun(db: Db, runId: number, summary: Record<string, unknown>, now = new Date()): void {
-  db.update(jobRuns).set({ heartbeatAt: now, summary }).where(and(eq(jobRuns.id, runId), isNull(jobRuns.finishedAt))).run();
+export async function heartbeatJobRun(db: Db, runId: number, summary: Record<string, unknown>, now = new Date()): Promise<void> {
+  await db.update(jobRuns).set({ heartbeatAt: now, summary }).where(and(eq(jobRuns.id, runId), isNull(jobRuns.finishedAt)));
 }
 
-export function finishJobRun(db: Db, runId: number, summary: Record<string, unknown>, now = new Date()): void {
-  db.update(jobRuns).set({ heartbeatAt: now, finishedAt: now, summary }).where(eq(jobRuns.id, runId)).run();
+export async function finishJobRun(db: Db, runId: number, summary: Record<string, unknown>, now = new Date()): Promise<void> {
+  await db.update(jobRuns).set({ heartbeatAt: now, finishedAt: now, summary }).where(eq(jobRuns.id, runId));
 }
 
 /** The run of `job` in progress, if any. */
-export function currentJobRun(db: Db, job: string): JobRun | null {
-  return db.select().from(jobRuns).where(and(eq(jobRuns.job, job), isNull(jobRuns.finishedAt))).get() ?? null;
+export async function currentJobRun(db: Db, job: string): Promise<JobRun | null> {
+  const [run] = await db
+    .select()
+    .from(jobRuns)
+    .where(and(eq(jobRuns.job, job), isNull(jobRuns.finishedAt)))
+    .limit(1);
+  return run ?? null;
 }
 
 /** The latest run of `job`, finished or not. */
-export function latestJobRun(db: Db, job: string): JobRun | null {
-  return db.select().from(jobRuns).where(eq(jobRuns.job, job)).orderBy(desc(jobRuns.startedAt), desc(jobRuns.id)).limit(1).get() ?? null;
+export async function latestJobRun(db: Db, job: string): Promise<JobRun | null> {
+  const [run] = await db.select().from(jobRuns).where(eq(jobRuns.job, job)).orderBy(desc(jobRuns.startedAt), desc(jobRuns.id)).limit(1);
+  return run ?? null;
 }
 
 /** Gives the event loop a turn (between batches, so other requests are answered). */

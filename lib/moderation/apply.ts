@@ -4,7 +4,6 @@ import { COMMENT_STATUSES, type CommentStatus } from "@/db/schema";
 import { getDb } from "@/lib/db";
 import { checkPendingForSpam } from "./check";
 import { moderateComment, type ModerationResult, type Moderator } from "./moderate";
-import { kickOutbox } from "./outbox";
 import { MODERATION_ACTIONS, STATUS_LABELS, type ModerationAction } from "./transitions";
 import { issueUndoToken, readUndoToken } from "./undo";
 
@@ -58,8 +57,9 @@ export async function applyModeration(
     if (s.skipped) parts.push(`${s.skipped} skipped`);
     return { message: `${parts.join(", ")}.`, undoToken: null, changed: s.spam + s.approved, stale: 0 };
   }
-  const results: ModerationResult[] = items.map((i) => moderateComment(db, actor, { id: i.id, action, expected: i.expected }));
-  kickOutbox();
+  // One after another, each its own transaction.
+  const results: ModerationResult[] = [];
+  for (const i of items) results.push(await moderateComment(db, actor, { id: i.id, action, expected: i.expected }));
   return summarize(actor, results, action);
 }
 
@@ -67,8 +67,8 @@ export async function undoModeration(actor: Moderator, token: unknown): Promise<
   const moves = readUndoToken(token, actor.id);
   if (!moves) return { message: "That undo has expired or is not yours; nothing changed.", undoToken: null, changed: 0, stale: 0 };
   const db = getDb();
-  const results = moves.map((m) => moderateComment(db, actor, { id: m.id, action: "undo", expected: m.to, target: m.from }));
-  kickOutbox();
+  const results: ModerationResult[] = [];
+  for (const m of moves) results.push(await moderateComment(db, actor, { id: m.id, action: "undo", expected: m.to, target: m.from }));
   const outcome = summarize(actor, results, "undo");
   return { ...outcome, undoToken: null };
 }

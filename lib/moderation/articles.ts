@@ -1,12 +1,12 @@
 import "server-only";
-import { statement, type Db } from "@/lib/db";
+import { rows, sql, type Db } from "@/lib/db";
 
 /** Articles that have comments, for the queue's article filter (most recent first). */
-export function listArticlesForFilter(db: Db): { id: number; title: string }[] {
-  return statement(
+export async function listArticlesForFilter(db: Db): Promise<{ id: number; title: string }[]> {
+  return rows<{ id: number; title: string }>(
     db,
-    `select a.id, a.title from articles a
+    sql`select a.id, a.title from articles a
      where exists (select 1 from comments c where c.article_id = a.id)
      order by coalesce(a.published_at, a.created_at) desc limit 200`,
-  ).all() as { id: number; title: string }[];
+  );
 }

@@ -59,7 +59,7 @@ function describeCheck(run: JobRun, running: boolean): ConsoleJob {
 }
 
 /** Running jobs, and those that finished in the last ten minutes. */
-export function consoleJobs(db: Db, now = new Date()): ConsoleJob[] {
+export async function consoleJobs(db: Db, now = new Date()): Promise<ConsoleJob[]> {
   const jobs: ConsoleJob[] = [];
   const kinds: [string, (run: JobRun, running: boolean) => ConsoleJob][] = [
     [emptyQueueJob("spam"), describeEmpty],
@@ -67,14 +67,14 @@ export function consoleJobs(db: Db, now = new Date()): ConsoleJob[] {
     [QUEUE_CHECK_JOB, describeCheck],
   ];
   for (const [job, describe] of kinds) {
-    const running = currentJobRun(db, job);
+    const running = await currentJobRun(db, job);
     if (running) {
       const alive = now.getTime() - (running.heartbeatAt ?? running.startedAt).getTime() <= STALE_RUN_MS;
       // A run whose process died shows as stopped; the next start closes it.
       jobs.push(alive ? describe(running, true) : describe({ ...running, summary: { ...running.summary, error: "the server stopped while it ran" } }, false));
       continue;
     }
-    const last = latestJobRun(db, job);
+    const last = await latestJobRun(db, job);
     if (last?.finishedAt && now.getTime() - last.finishedAt.getTime() < RECENT_MS) jobs.push(describe(last, false));
   }
   return jobs;

@@ -1,9 +1,10 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { comments } from "@/db/schema";
 import { addCommentEvent } from "@/lib/comments/history";
 import { claimCommentForCheck, releaseCheckLease } from "@/lib/comments/check-lease";
-import { statement, type Db } from "@/lib/db";
+import { row as firstRow, rows, sql, transaction, type Db } from "@/lib/db";
+import { forUpdate } from "@/lib/db/dialect";
 import { claimJobRun, finishJobRun, heartbeatJobRun, leaseOwner, yieldToEventLoop } from "@/lib/jobs/runs";
 import { akismetConfigured, callAkismet, toCheckRecord } from "@/lib/spam/akismet";
 import { decideStatus } from "@/lib/spam/verdict";
@@ -35,19 +36,18 @@ export async function checkPendingForSpam(db: Db, actor: Moderator, ids: number[
 }
 
 async function checkOne(db: Db, actor: Moderator, id: number, owner: string, summary: CheckSummary, now: Date): Promise<void> {
-  const { akismetTimeoutMs } = getSettings();
-  if (!claimCommentForCheck(db, id, owner, new Date(), akismetTimeoutMs)) {
+  const { akismetTimeoutMs } = await getSettings();
+  if (!(await claimCommentForCheck(db, id, owner, new Date(), akismetTimeoutMs))) {
     summary.skipped++;
     return;
   }
-  const row = db
+  const [row] = await db
     .select({ status: comments.status, spamCheck: comments.spamCheck, state: comments.spamCheckState, userId: comments.userId })
     .from(comments)
-    .where(eq(comments.id, id))
-    .get();
+    .where(eq(comments.id, id));
   const params = row?.spamCheck?.params;
   if (!row || row.status !== "pending" || !params) {
-    releaseCheckLease(db, id, owner);
+    await releaseCheckLease(db, id, owner);
     summary.skipped++;
     return;
   }
@@ -57,13 +57,17 @@ async function checkOne(db: Db, actor: Moderator, id: number, owner: string, sum
   const record = toCheckRecord(result, sent, localHolds);
   const o = result.outcome;
   const at = now;
-  db.transaction(() => {
-    const current = db.select({ status: comments.status, owner: comments.checkLeaseOwner }).from(comments).where(eq(comments.id, id)).get();
+  await transaction(db, async (tx) => {
+    // Locked until the end (PostgreSQL), so the comment cannot move between this check and the writes.
+    const current = await firstRow<{ status: string; owner: string | null }>(
+      tx,
+      sql`select status, check_lease_owner as "owner" from comments where id = ${id} ${forUpdate(tx)}`,
+    );
     if (current?.status !== "pending" || current.owner !== owner) {
       summary.skipped++;
       return;
     }
-    addCommentEvent(db, {
+    await addCommentEvent(tx, {
       commentId: id,
       type: o.kind === "error" ? "akismet_error" : "akismet_check",
       actorId: actor.id,
@@ -75,7 +79,7 @@ async function checkOne(db: Db, actor: Moderator, id: number, owner: string, sum
       at,
     });
     if (o.kind === "error") {
-      releaseCheckLease(db, id, owner);
+      await releaseCheckLease(tx, id, owner);
       summary.failed++;
       return;
     }
@@ -90,7 +94,8 @@ async function checkOne(db: Db, actor: Moderator, id: number, owner: string, sum
       status = decision.status === "approved" ? "approved" : "pending";
       reason = decision.reason;
     }
-    db.update(comments)
+    await tx
+      .update(comments)
       .set({
         spamCheck: record,
         spamCheckState: "checked",
@@ -101,10 +106,9 @@ async function checkOne(db: Db, actor: Moderator, id: number, owner: string, sum
         ...(reason ? { status, statusReason: reason } : {}),
         updatedAt: at,
       })
-      .where(and(eq(comments.id, id), eq(comments.status, "pending"), eq(comments.checkLeaseOwner, owner)))
-      .run();
+      .where(and(eq(comments.id, id), eq(comments.status, "pending"), eq(comments.checkLeaseOwner, owner)));
     if (status !== "pending") {
-      addCommentEvent(db, { commentId: id, type: "status_change", fromStatus: "pending", toStatus: status, message: reason ?? "", at });
+      await addCommentEvent(tx, { commentId: id, type: "status_change", fromStatus: "pending", toStatus: status, message: reason ?? "", at });
     }
     if (status === "spam") summary.spam++;
     else if (status === "approved") summary.approved++;
@@ -130,43 +134,47 @@ export type QueueCheckStart =
  * the console to show. A second start while one runs (in any process) does
  * not start a second run.
  */
-export function startQueueCheck(db: Db, actor: Moderator): QueueCheckStart {
+export async function startQueueCheck(db: Db, actor: Moderator): Promise<QueueCheckStart> {
   if (!akismetConfigured()) return { started: false, reason: "not_configured" };
   // The comments pending now: later arrivals are checked on arrival.
-  const { total, maxId } = statement(db, "select count(*) as total, coalesce(max(id), 0) as maxId from comments where status = 'pending'").get() as {
-    total: number;
-    maxId: number;
-  };
+  const [pending] = await db
+    .select({ total: count(), maxId: sql<number>`coalesce(max(${comments.id}), 0)`.mapWith(Number) })
+    .from(comments)
+    .where(eq(comments.status, "pending"));
+  const { total, maxId } = pending!;
   const initial: QueueCheckProgress = { ...emptySummary(), total, done: 0 };
-  const claim = claimJobRun(db, QUEUE_CHECK_JOB, { actorId: actor.id, summary: initial });
+  const claim = await claimJobRun(db, QUEUE_CHECK_JOB, { actorId: actor.id, summary: initial });
   if (!claim.ok) return { started: false, reason: "running", progress: (claim.running.summary as QueueCheckProgress | null) ?? null };
   const runId = claim.run.id;
   const finished = (async () => {
     const progress = { ...initial };
     const owner = leaseOwner("check-queue");
-    const next = statement(
-      db,
-      `select id, created_at as createdAt from comments
-       where status = 'pending' and id <= @maxId and (created_at, id) > (@createdAt, @id)
-       order by created_at, id limit @limit`,
-    );
+    const next = (after: { createdAt: number; id: number }) =>
+      rows<{ id: number; createdAt: number }>(
+        db,
+        sql`select id, created_at as "createdAt" from comments
+         where status = 'pending' and id <= ${maxId} and (created_at, id) > (${after.createdAt}, ${after.id})
+         order by created_at, id limit ${QUEUE_CHECK_BATCH}`,
+      );
     let cursor = { createdAt: -1, id: 0 };
     try {
       for (;;) {
-        const batch = next.all({ ...cursor, maxId, limit: QUEUE_CHECK_BATCH }) as { id: number; createdAt: number }[];
+        const batch = (await next(cursor)).map((r) => ({ id: r.id, createdAt: Number(r.createdAt) }));
         if (batch.length === 0) break;
         cursor = batch.at(-1)!;
         for (const { id } of batch) {
           await checkOne(db, actor, id, owner, progress, new Date());
           progress.done++;
           // After every check: a slow Akismet must not make the run look dead.
-          heartbeatJobRun(db, runId, { ...progress });
+          await heartbeatJobRun(db, runId, { ...progress });
         }
         await yieldToEventLoop();
       }
-      finishJobRun(db, runId, { ...progress });
+      await finishJobRun(db, runId, { ...progress });
     } catch (error) {
-      finishJobRun(db, runId, { ...progress, error: error instanceof Error ? error.message : String(error) });
+      await finishJobRun(db, runId, { ...progress, error: error instanceof Error ? error.message : String(error) }).catch((e: unknown) =>
+        console.error("[moderation] recording the end of the queue-wide Check for spam failed:", e),
+      );
       console.error("[moderation] queue-wide Check for spam failed:", error);
     }
     return progress;

@@ -1,13 +1,14 @@
 import "server-only";
 import { performance } from "node:perf_hooks";
-import { and, desc, eq } from "drizzle-orm";
-import { commentEvents, comments, type CommentStatus } from "@/db/schema";
+import { and, count, desc, eq } from "drizzle-orm";
+import { commentEvents, comments, type CommentStatus, type SpamCheckRecord } from "@/db/schema";
 import { addCommentEvent } from "@/lib/comments/history";
 import { deleteCommentsKeepingReplies } from "@/lib/comments/removal";
-import { statement, type Db } from "@/lib/db";
+import { row, rows, sql, transaction, type Db } from "@/lib/db";
+import { forUpdate, indexedBy, jsonValue } from "@/lib/db/dialect";
 import { claimJobRun, finishJobRun, heartbeatJobRun, restAfterSlice } from "@/lib/jobs/runs";
 import { akismetConfigured } from "@/lib/spam/akismet";
-import { enqueueFeedback } from "./outbox";
+import { enqueueFeedback } from "./feedback";
 import {
   correctionFor,
   feedbackFor,
@@ -39,51 +40,52 @@ export type ModerationResult =
  * report queued in the outbox (sent in the background by `processOutbox`).
  * `undo` moves a comment back to `target` from the status it was moved to.
  */
-export function moderateComment(
+export async function moderateComment(
   db: Db,
   actor: Moderator,
   input: { id: number; action: ModerationAction | "undo"; expected: CommentStatus; target?: CommentStatus },
   now = new Date(),
-): ModerationResult {
-  return db.transaction(() => {
-    const row = db
-      .select({ id: comments.id, status: comments.status, spamCheck: comments.spamCheck })
-      .from(comments)
-      .where(eq(comments.id, input.id))
-      .get();
-    if (!row) return { ok: false, id: input.id, code: "stale", current: null, message: "This comment no longer exists." } as const;
-    if (row.status !== input.expected) {
+): Promise<ModerationResult> {
+  return transaction(db, async (tx): Promise<ModerationResult> => {
+    // Locked until the end (PostgreSQL): a second moderator's action on the
+    // same comment waits, then finds it moved and is told so.
+    const found = await row<{ id: number; status: CommentStatus; spamCheck: unknown }>(
+      tx,
+      sql`select id, status, spam_check as "spamCheck" from comments where id = ${input.id} ${forUpdate(tx)}`,
+    );
+    if (!found) return { ok: false, id: input.id, code: "stale", current: null, message: "This comment no longer exists." } as const;
+    const current = { id: found.id, status: found.status, spamCheck: jsonValue<SpamCheckRecord>(found.spamCheck) };
+    if (current.status !== input.expected) {
       return {
         ok: false,
         id: input.id,
         code: "stale",
-        current: row.status,
-        message: `Someone already moved this comment to ${STATUS_LABELS[row.status]}; nothing changed.`,
+        current: current.status,
+        message: `Someone already moved this comment to ${STATUS_LABELS[current.status]}; nothing changed.`,
       } as const;
     }
 
     let to: CommentStatus | null | "invalid";
     if (input.action === "undo") {
-      to = input.target && input.target !== row.status ? input.target : "invalid";
+      to = input.target && input.target !== current.status ? input.target : "invalid";
     } else {
-      const beforeTrash =
+      const [trashed] =
         input.action === "restore"
-          ? (db
+          ? await tx
               .select({ from: commentEvents.fromStatus })
               .from(commentEvents)
-              .where(and(eq(commentEvents.commentId, row.id), eq(commentEvents.toStatus, "trash")))
+              .where(and(eq(commentEvents.commentId, current.id), eq(commentEvents.toStatus, "trash")))
               .orderBy(desc(commentEvents.id))
               .limit(1)
-              .get()?.from ?? null)
-          : null;
-      to = targetStatus(input.action, row.status, beforeTrash);
+          : [];
+      to = targetStatus(input.action, current.status, trashed?.from ?? null);
     }
     if (to === "invalid") {
-      return { ok: false, id: input.id, code: "invalid", current: row.status, message: "That action does not apply to this comment." } as const;
+      return { ok: false, id: input.id, code: "invalid", current: current.status, message: "That action does not apply to this comment." } as const;
     }
 
     if (to === null) {
-      const removal = deleteCommentsKeepingReplies(db, [row.id], {
+      const removal = await deleteCommentsKeepingReplies(tx, [current.id], {
         actor,
         how: `deleted permanently by ${actor.name}`,
         onlyIfStatus: input.expected,
@@ -92,8 +94,8 @@ export function moderateComment(
       const kept = removal.repliesKept;
       return {
         ok: true,
-        id: row.id,
-        from: row.status,
+        id: current.id,
+        from: current.status,
         to: null,
         message: `Deleted permanently.${kept ? ` Its ${kept} ${kept === 1 ? "reply stays" : "replies stay"}, moved up a level.` : ""}`,
         feedback: null,
@@ -102,17 +104,17 @@ export function moderateComment(
     }
 
     const reason = moderatorReason(input.action, actor.name);
-    db.update(comments)
+    await tx
+      .update(comments)
       .set({ status: to, statusReason: reason, updatedAt: now, nextSpamCheckAt: null })
-      .where(and(eq(comments.id, row.id), eq(comments.status, input.expected)))
-      .run();
-    const verdict = row.spamCheck?.verdict ?? null;
-    const correction = correctionFor(verdict, row.status, to);
-    addCommentEvent(db, {
-      commentId: row.id,
+      .where(and(eq(comments.id, current.id), eq(comments.status, input.expected)));
+    const verdict = current.spamCheck?.verdict ?? null;
+    const correction = correctionFor(verdict, current.status, to);
+    await addCommentEvent(tx, {
+      commentId: current.id,
       type: "moderation",
       actorId: actor.id,
-      fromStatus: row.status,
+      fromStatus: current.status,
       toStatus: to,
       message: reason,
       detail: { action: input.action, akismetVerdict: verdict, correction },
@@ -120,14 +122,14 @@ export function moderateComment(
     });
 
     let feedback: "queued" | "cancelled" | null = null;
-    const kind = feedbackFor(row.status, to);
-    const params = row.spamCheck?.params;
+    const kind = feedbackFor(current.status, to);
+    const params = current.spamCheck?.params;
     if (kind && params && Object.keys(params).length > 0) {
       if (akismetConfigured()) {
-        feedback = enqueueFeedback(db, { commentId: row.id, kind, params, actorId: actor.id, now });
+        feedback = await enqueueFeedback(tx, { commentId: current.id, kind, params, actorId: actor.id, now });
       } else {
-        addCommentEvent(db, {
-          commentId: row.id,
+        await addCommentEvent(tx, {
+          commentId: current.id,
           type: "akismet_feedback",
           actorId: actor.id,
           message: `Not reported to Akismet (${kind}): no Akismet key is configured`,
@@ -135,7 +137,7 @@ export function moderateComment(
         });
       }
     }
-    return { ok: true, id: row.id, from: row.status, to, message: `${STATUS_LABELS[row.status]} → ${STATUS_LABELS[to]}.`, feedback } as const;
+    return { ok: true, id: current.id, from: current.status, to, message: `${STATUS_LABELS[current.status]} → ${STATUS_LABELS[to]}.`, feedback } as const;
   });
 }
 
@@ -156,38 +158,40 @@ export const emptyQueueJob = (status: "spam" | "trash") => `empty-${status}`;
  * Progress is kept in the run's `job_runs` row for the console; a second
  * start while one runs (in any process) starts nothing.
  */
-export function startEmptyQueue(
+export async function startEmptyQueue(
   db: Db,
   actor: Moderator,
   status: "spam" | "trash",
   { sliceMs = 10 }: { sliceMs?: number } = {},
-): EmptyQueueStart {
+): Promise<EmptyQueueStart> {
   // What is in the queue now: a comment moved into it later (a moderator's click, a
   // re-check) has a later updated_at, and one posted later a higher id; both stay.
   const clickedAt = Date.now();
-  const { total, maxId } = statement(db, "select count(*) as total, coalesce(max(id), 0) as maxId from comments where status = ?").get(status) as {
-    total: number;
-    maxId: number;
-  };
+  const [queued] = await db
+    .select({ total: count(), maxId: sql<number>`coalesce(max(${comments.id}), 0)`.mapWith(Number) })
+    .from(comments)
+    .where(eq(comments.status, status));
+  const { total, maxId } = queued!;
   const initial: EmptyQueueProgress = { queue: status, total, deleted: 0, repliesKept: 0 };
-  const claim = claimJobRun(db, emptyQueueJob(status), { actorId: actor.id, summary: initial });
+  const claim = await claimJobRun(db, emptyQueueJob(status), { actorId: actor.id, summary: initial });
   if (!claim.ok) return { started: false, progress: (claim.running.summary as EmptyQueueProgress | null) ?? null };
   const runId = claim.run.id;
-  const next = statement(
-    db,
-    `select id from comments indexed by comments_status_created_idx
-     where status = ? and id <= ? and updated_at <= ? order by created_at, id limit ?`,
-  );
+  const next = () =>
+    rows<{ id: number }>(
+      db,
+      sql`select id from comments ${indexedBy(db, "comments_status_created_idx")}
+       where status = ${status} and id <= ${maxId} and updated_at <= ${clickedAt} order by created_at, id limit 500`,
+    );
   const finished = (async () => {
     const progress = { ...initial };
     try {
       for (;;) {
-        const ids = (next.all(status, maxId, clickedAt, 500) as { id: number }[]).map((r) => r.id);
+        const ids = (await next()).map((r) => r.id);
         if (ids.length === 0) break;
         let deleted = 0;
         for (let i = 0; i < ids.length; ) {
           const sliceStartedAt = performance.now();
-          const removal = deleteCommentsKeepingReplies(db, ids.slice(i), {
+          const removal = await deleteCommentsKeepingReplies(db, ids.slice(i), {
             actor,
             how: `deleted when ${actor.name} emptied ${status === "spam" ? "Spam" : "Trash"}`,
             onlyIfStatus: status,
@@ -199,13 +203,15 @@ export function startEmptyQueue(
           progress.repliesKept += removal.repliesKept;
           await restAfterSlice(sliceStartedAt);
         }
-        heartbeatJobRun(db, runId, { ...progress });
+        await heartbeatJobRun(db, runId, { ...progress });
         if (deleted === 0) break; // every candidate moved away meanwhile
       }
-      finishJobRun(db, runId, { ...progress });
+      await finishJobRun(db, runId, { ...progress });
       console.log(`[moderation] ${actor.name} emptied ${status}: ${progress.deleted} deleted, ${progress.repliesKept} replies kept`);
     } catch (error) {
-      finishJobRun(db, runId, { ...progress, error: error instanceof Error ? error.message : String(error) });
+      await finishJobRun(db, runId, { ...progress, error: error instanceof Error ? error.message : String(error) }).catch((e: unknown) =>
+        console.error(`[moderation] recording the end of emptying ${status} failed:`, e),
+      );
       console.error(`[moderation] emptying ${status} failed:`, error);
     }
     return progress;

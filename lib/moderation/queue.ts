@@ -1,6 +1,8 @@
 import "server-only";
 import { COMMENT_STATUSES, type CommentStatus, type SpamCheckRecord } from "@/db/schema";
-import { statement, type Db } from "@/lib/db";
+import type { SQL } from "drizzle-orm";
+import { row, rows, sql, type Db } from "@/lib/db";
+import { bool, commentSearch, ilike, inIds, indexedBy, jsonText, likeEscape } from "@/lib/db/dialect";
 
 export const QUEUE_PAGE_SIZE = 50;
 
@@ -60,103 +62,93 @@ export type QueueRow = {
 export type QueuePage = { rows: QueueRow[]; total: number; page: number; pageCount: number; perPage: number };
 
 /** Live counts for the queue tabs (an index-only count per status). */
-export function queueCounts(db: Db): Record<CommentStatus, number> {
+export async function queueCounts(db: Db): Promise<Record<CommentStatus, number>> {
   const counts = Object.fromEntries(COMMENT_STATUSES.map((s) => [s, 0])) as Record<CommentStatus, number>;
-  const rows = statement(db, "select status, count(*) as n from comments indexed by comments_status_created_idx group by status").all() as {
-    status: CommentStatus;
-    n: number;
-  }[];
-  for (const r of rows) counts[r.status] = r.n;
+  for (const r of await rows<{ status: CommentStatus; n: number | string }>(db, queueCountsQuery(db))) counts[r.status] = Number(r.n);
   return counts;
 }
 
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** The SQL of the queue counts (exported for the query-plan tests). */
+export function queueCountsQuery(db: Db): SQL {
+  return sql`select status, count(*) as n from comments ${indexedBy(db, "comments_status_created_idx")} group by status`;
 }
 
-/** The SQL of a queue view (exported for the query-plan test). */
-export function buildQueueQuery(filter: QueueFilter): { countSql: string; pageSql: string; params: Record<string, unknown> } {
-  const where: string[] = ["c.status = @status"];
-  const params: Record<string, unknown> = { status: filter.status };
-  if (filter.articleId) {
-    where.push("c.article_id = @articleId");
-    params.articleId = filter.articleId;
-  }
+/**
+ * The SQL of a queue view: its count, and the page at `limit`/`offset`
+ * (exported for the query-plan tests and the bench).
+ */
+export function buildQueueQuery(db: Db, filter: QueueFilter, { limit = QUEUE_PAGE_SIZE, offset = 0 }: { limit?: number; offset?: number } = {}): { countSql: SQL; pageSql: SQL } {
+  const where: SQL[] = [sql`c.status = ${filter.status}`];
+  if (filter.articleId) where.push(sql`c.article_id = ${filter.articleId}`);
   const q = filter.q?.trim();
   if (q) {
-    params.q = q;
     if ([...q].length >= 3) {
-      // The trigram index (migration 0005) finds substrings of 3+ characters
-      // in the text, name and email; the IP is an exact match on its index.
-      where.push(
-        "c.id in (select rowid from comments_search where comments_search match @match union all select id from comments where ip = @q)",
-      );
-      params.match = `"${q.replace(/"/g, '""')}"`;
+      // The trigram index (SQLite: the FTS5 table of migration 0005;
+      // PostgreSQL: pg_trgm) finds substrings of 3+ characters in the text,
+      // name and email; the IP is an exact match on its index.
+      where.push(sql`c.id in (${commentSearch(db, q)} union all select id from comments where ip = ${q})`);
     } else {
-      where.push("(c.content like @like escape '\\' or c.author_name like @like escape '\\' or c.author_email like @like escape '\\' or c.ip = @q)");
-      params.like = `%${escapeLike(q)}%`;
+      const like = `%${likeEscape(q)}%`;
+      where.push(sql`(${ilike(db, sql`c.content`, like)} or ${ilike(db, sql`c.author_name`, like)} or ${ilike(db, sql`c.author_email`, like)} or c.ip = ${q})`);
     }
   }
   if (filter.reason && REASON_FILTERS[filter.reason]) {
-    where.push("c.status_reason like @reason escape '\\'");
-    params.reason = `${escapeLike(REASON_FILTERS[filter.reason].prefix)}%`;
+    where.push(ilike(db, sql`c.status_reason`, `${likeEscape(REASON_FILTERS[filter.reason].prefix)}%`));
   }
-  const whereSql = where.join(" and ");
+  const whereSql = sql.join(where, sql` and `);
   // With an article, its own index; otherwise the status index, newest first.
-  const index = filter.articleId ? "comments_article_status_created_idx" : "comments_status_created_idx";
+  const index = indexedBy(db, filter.articleId ? "comments_article_status_created_idx" : "comments_status_created_idx");
   return {
-    countSql: `select count(*) as n from comments c indexed by ${index} where ${whereSql}`,
-    pageSql: `select c.id, c.article_id as articleId, a.slug as articleSlug, a.title as articleTitle, c.parent_id as parentId,
-            c.user_id as userId, c.author_name as authorName, c.author_email as authorEmail, c.author_url as authorUrl,
-            c.ip, c.content, c.status, c.status_reason as statusReason, c.spam_check_state as spamCheckState,
-            c.blatant, json_extract(c.spam_check, '$.verdict') as akismetVerdict,
-            c.next_spam_check_at as nextSpamCheckAt, c.created_at as createdAt
-     from comments c indexed by ${index} join articles a on a.id = c.article_id
+    countSql: sql`select count(*) as n from comments c ${index} where ${whereSql}`,
+    pageSql: sql`select c.id, c.article_id as "articleId", a.slug as "articleSlug", a.title as "articleTitle", c.parent_id as "parentId",
+            c.user_id as "userId", c.author_name as "authorName", c.author_email as "authorEmail", c.author_url as "authorUrl",
+            c.ip, c.content, c.status, c.status_reason as "statusReason", c.spam_check_state as "spamCheckState",
+            c.blatant, ${jsonText(db, sql`c.spam_check`, "verdict")} as "akismetVerdict",
+            c.next_spam_check_at as "nextSpamCheckAt", c.created_at as "createdAt"
+     from comments c ${index} join articles a on a.id = c.article_id
      where ${whereSql}
      order by c.created_at desc, c.id desc
-     limit @limit offset @offset`,
-    params,
+     limit ${limit} offset ${offset}`,
   };
 }
 
 /** One page of a queue, newest first, with each comment's article and full history. */
-export function queuePage(db: Db, filter: QueueFilter): QueuePage {
+export async function queuePage(db: Db, filter: QueueFilter): Promise<QueuePage> {
   const perPage = filter.perPage ?? QUEUE_PAGE_SIZE;
-  const { countSql, pageSql, params } = buildQueueQuery(filter);
-  const total = (statement(db, countSql).get(params) as { n: number }).n;
+  const total = Number((await row<{ n: number | string }>(db, buildQueueQuery(db, filter).countSql))?.n ?? 0);
   const pageCount = Math.max(1, Math.ceil(total / perPage));
   const page = Math.min(Math.max(1, filter.page ?? 1), pageCount);
-  const raw = statement(db, pageSql).all({ ...params, limit: perPage, offset: (page - 1) * perPage }) as (Omit<
-    QueueRow,
-    "createdAt" | "nextSpamCheckAt" | "blatant" | "history"
-  > & {
-    createdAt: number;
-    nextSpamCheckAt: number | null;
-    blatant: number;
-  })[];
+  const { pageSql } = buildQueueQuery(db, filter, { limit: perPage, offset: (page - 1) * perPage });
+  const raw = await rows<
+    Omit<QueueRow, "createdAt" | "nextSpamCheckAt" | "blatant" | "history"> & {
+      createdAt: number;
+      nextSpamCheckAt: number | null;
+      blatant: unknown;
+    }
+  >(db, pageSql);
 
   const history = new Map<number, QueueEvent[]>();
   if (raw.length > 0) {
-    const events = statement(
+    const events = await rows<Omit<QueueEvent, "createdAt"> & { commentId: number; createdAt: number }>(
       db,
-      `select e.id, e.comment_id as commentId, e.type, e.message, u.name as actorName, e.from_status as fromStatus,
-              e.to_status as toStatus, e.created_at as createdAt
+      sql`select e.id, e.comment_id as "commentId", e.type, e.message, u.name as "actorName", e.from_status as "fromStatus",
+              e.to_status as "toStatus", e.created_at as "createdAt"
        from comment_events e left join users u on u.id = e.actor_id
-       where e.comment_id in (select value from json_each(@ids))
+       where ${inIds(db, sql`e.comment_id`, raw.map((r) => r.id))}
        order by e.comment_id, e.created_at, e.id`,
-    ).all({ ids: JSON.stringify(raw.map((r) => r.id)) }) as (Omit<QueueEvent, "createdAt"> & { commentId: number; createdAt: number })[];
+    );
     for (const { commentId, ...e } of events) {
       const list = history.get(commentId) ?? [];
-      list.push({ ...e, createdAt: new Date(e.createdAt) });
+      list.push({ ...e, createdAt: new Date(Number(e.createdAt)) });
       history.set(commentId, list);
     }
   }
-  const rows = raw.map((r) => ({
+  const result = raw.map((r) => ({
     ...r,
-    blatant: r.blatant === 1,
-    createdAt: new Date(r.createdAt),
-    nextSpamCheckAt: r.nextSpamCheckAt === null ? null : new Date(r.nextSpamCheckAt),
+    blatant: bool(r.blatant),
+    createdAt: new Date(Number(r.createdAt)),
+    nextSpamCheckAt: r.nextSpamCheckAt === null ? null : new Date(Number(r.nextSpamCheckAt)),
     history: history.get(r.id) ?? [],
   }));
-  return { rows, total, page, pageCount, perPage };
+  return { rows: result, total, page, pageCount, perPage };
 }

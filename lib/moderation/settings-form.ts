@@ -46,8 +46,8 @@ export function toFormValues(settings: Settings): ModerationSettingsValues {
 }
 
 /** The form as first shown: the current settings. */
-export function initialSettingsFormState(): ModerationSettingsState {
-  return { status: "idle", message: null, fieldErrors: {}, values: toFormValues(getSettings()) };
+export async function initialSettingsFormState(): Promise<ModerationSettingsState> {
+  return { status: "idle", message: null, fieldErrors: {}, values: toFormValues(await getSettings()) };
 }
 
 /** Lines of a textarea: trimmed, without empty lines or repeats (the first spelling kept; capitals do not count). */
@@ -176,7 +176,7 @@ export const INVALID_MESSAGE = "Please correct the highlighted fields. Nothing w
  * Bad input: a message per field, what was typed kept, nothing saved.
  * Saved: the lists as stored (trimmed, no empty lines or repeats).
  */
-export function saveModerationSettingsForm(formData: FormData): ModerationSettingsState {
+export async function saveModerationSettingsForm(formData: FormData): Promise<ModerationSettingsState> {
   const values = readFormValues(formData);
   const parsed = formSchema.safeParse(values);
   if (!parsed.success) {
@@ -187,11 +187,11 @@ export function saveModerationSettingsForm(formData: FormData): ModerationSettin
     }
     return { status: "invalid", message: INVALID_MESSAGE, fieldErrors, values };
   }
-  const saved = updateSettings(parsed.data);
+  const saved = await updateSettings(parsed.data);
   if (!saved.ok) {
     const fieldErrors: ModerationSettingsState["fieldErrors"] = {};
     for (const [key, message] of Object.entries(saved.errors)) fieldErrors[key as ModerationSettingsField] = message;
     return { status: "invalid", message: INVALID_MESSAGE, fieldErrors, values };
   }
-  return { status: "saved", message: SAVED_MESSAGE, fieldErrors: {}, values: toFormValues(getSettings()) };
+  return { status: "saved", message: SAVED_MESSAGE, fieldErrors: {}, values: toFormValues(await getSettings()) };
 }

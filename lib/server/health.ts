@@ -1,6 +1,9 @@
 import "server-only";
 import { readMigrationFiles } from "drizzle-orm/migrator";
-import { MIGRATIONS_FOLDER, getDb, type Db } from "@/lib/db";
+import { storeKind } from "@/db/store-kind";
+import { databaseTarget, getDb, row, sql, storeOf, type Db } from "@/lib/db";
+import { PG_MIGRATIONS } from "@/lib/db/postgres";
+import { SQLITE_MIGRATIONS } from "@/lib/db/sqlite";
 
 export type Health = {
   ok: boolean;
@@ -8,30 +11,39 @@ export type Health = {
   migrations: { committed: number; applied: number; pending: number; error?: string };
 };
 
-/** The committed migrations' timestamps (drizzle-kit's journal, shipped with the build). */
+/**
+ * The committed migrations' timestamps for the store this instance runs on
+ * (drizzle-kit's journal, shipped with the build): db/sqlite/migrations or
+ * db/pg/migrations.
+ */
 function committedMigrations(): number[] {
-  return readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).map((m) => m.folderMillis);
+  const folder = storeKind({ DATABASE_URL: databaseTarget() }) === "postgres" ? PG_MIGRATIONS : SQLITE_MIGRATIONS;
+  return readMigrationFiles({ migrationsFolder: folder }).map((m) => m.folderMillis);
 }
 
 /**
  * Applied migrations as drizzle's migrator counts them: it applies every
- * committed migration newer than the last one recorded.
+ * committed migration newer than the last one recorded (in
+ * `__drizzle_migrations` on SQLite, `drizzle.__drizzle_migrations` on PostgreSQL).
  */
-function appliedMigrations(db: Db): { count: number; last: number | null } {
-  const row = db.$client
-    .prepare("select count(*) as count, max(created_at) as last from __drizzle_migrations")
-    .get() as { count: number; last: number | null };
-  return { count: row.count, last: row.last === null ? null : Number(row.last) };
+async function appliedMigrations(db: Db): Promise<{ count: number; last: number | null }> {
+  const table = storeOf(db) === "postgres" ? sql`drizzle.__drizzle_migrations` : sql`__drizzle_migrations`;
+  const found = await row<{ count: number | string; last: number | string | null }>(
+    db,
+    sql`select count(*) as count, max(created_at) as last from ${table}`,
+  );
+  return { count: Number(found?.count ?? 0), last: found?.last === null || found?.last === undefined ? null : Number(found.last) };
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Whether this instance can serve: the database answers and every committed
- * migration is applied. Reads nothing from outside services (Akismet, mail),
- * so their outages never take the instance out of a load balancer.
+ * Whether this instance can serve: the database answers (SQLite: the file;
+ * PostgreSQL: a `select 1` through the pool) and every committed migration
+ * is applied. Reads nothing from outside services (Akismet, mail), so their
+ * outages never take the instance out of a load balancer.
  */
-export function checkHealth(): Health {
+export async function checkHealth(): Promise<Health> {
   let committed: number[] = [];
   let committedError: string | undefined;
   try {
@@ -43,7 +55,7 @@ export function checkHealth(): Health {
   let db: Db;
   try {
     db = getDb();
-    db.$client.prepare("select 1").get();
+    await row(db, sql`select 1 as one`);
   } catch (error) {
     return {
       ok: false,
@@ -53,7 +65,7 @@ export function checkHealth(): Health {
   }
 
   try {
-    const applied = appliedMigrations(db);
+    const applied = await appliedMigrations(db);
     const pending = committed.filter((when) => applied.last === null || when > applied.last).length;
     return {
       ok: pending === 0 && !committedError,

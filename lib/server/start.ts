@@ -1,27 +1,31 @@
 import "server-only";
 import { seedIfEmpty } from "@/lib/articles/seed";
 import { startPageCacheInvalidation } from "@/lib/cache/invalidation";
-import { getDb } from "@/lib/db";
+import { loadServerSecret } from "@/lib/auth/secret";
+import { prepareDatabase } from "@/lib/db";
 import { EnvError, env } from "@/lib/env";
-import { startRetentionScheduler } from "@/lib/moderation/scheduler";
+import { startJobs } from "@/lib/jobs/scheduler";
 import { akismetConfigured } from "@/lib/spam/akismet";
 import { verifyAndRecordKey } from "@/lib/spam/overview";
-import { startRecheckScheduler } from "@/lib/spam/scheduler";
+import { databaseLabel } from "./database-label";
 
-/** Start-up work of the Node server: env check, migrations, first-run seed. */
-export function startServer(): void {
+/**
+ * Start-up work of the Node server: env check, migrations (PostgreSQL's are
+ * awaited here, before anything else uses the database), first-run seed.
+ */
+export async function startServer(): Promise<void> {
   const config = env(); // throws an EnvError naming each bad variable
-  const db = getDb(); // opens and migrates
-  const seeded = seedIfEmpty(db);
+  const db = await prepareDatabase(); // opens and migrates
+  const seeded = await seedIfEmpty(db);
   if (seeded.length > 0) {
     console.log(`[start] seeded ${seeded.length} article(s): ${seeded.join(", ")}`);
   }
-  console.log(`[start] database ready at ${config.DATABASE_PATH}`);
-  startRetentionScheduler();
+  console.log(`[start] database ready at ${databaseLabel()}`);
+  await loadServerSecret(db); // the generated signing secret, shared by every instance (unless NEXTAUTH_SECRET is set)
+  startJobs({ akismet: akismetConfigured() });
   startPageCacheInvalidation(db);
   if (akismetConfigured()) {
     console.log(`[start] Akismet: checking comments at ${config.AKISMET_URL}`);
-    startRecheckScheduler();
     // For the status panel; in the background, so start-up never waits on Akismet.
     verifyAndRecordKey()
       .then((r) => console.log(`[start] Akismet key: ${r.error ? `could not verify (${r.error})` : r.valid ? "verified" : "REFUSED by Akismet"}`))
@@ -48,9 +52,9 @@ function report(result: StartupReport): void {
  * that cannot be opened or migrated) prints why, naming the variable, and
  * ends the process with status 1, so a broken configuration never serves.
  */
-export function startServerOrExit(): void {
+export async function startServerOrExit(): Promise<void> {
   try {
-    startServer();
+    await startServer();
   } catch (error) {
     const message =
       error instanceof EnvError ? error.message : `Start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;

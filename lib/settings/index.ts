@@ -1,29 +1,47 @@
 import "server-only";
 import { settings as settingsTable } from "@/db/schema";
-import { getDb, type Db } from "@/lib/db";
+import { getDb, storeOf, transaction, type Db } from "@/lib/db";
+import { listenerFor } from "@/lib/db/listener";
+import type { SqliteDb } from "@/lib/db/sqlite";
 import { DEFAULT_SETTINGS, settingsSchema, type SettingKey, type Settings } from "./schema";
 
 export { DEFAULT_SETTINGS, type SettingKey, type Settings } from "./schema";
 
-const cache = new WeakMap<Db, { dataVersion: number; settings: Settings }>();
+const cache = new WeakMap<Db, { version: number; settings: Settings }>();
+
+/**
+ * A number that changes whenever the settings may have been changed by
+ * another process: SQLite's `data_version` (any write by another
+ * connection), or on PostgreSQL the count of `newsroom_settings`
+ * announcements this instance heard (a trigger sends one per change; see
+ * lib/db/listener.ts). Null: no way to tell right now (the listener is
+ * reconnecting), so nothing cached may be used.
+ */
+function changeVersion(db: Db): number | null {
+  if (storeOf(db) === "sqlite") {
+    return (db as unknown as SqliteDb).$client.pragma("data_version", { simple: true }) as number;
+  }
+  const listener = listenerFor(db, "newsroom_settings");
+  return listener.connected() ? listener.version() : null;
+}
 
 /**
  * All settings: stored values over the defaults (an invalid stored value is
- * ignored). Read once and kept until this process changes them or another
- * connection writes to the database (SQLite's data_version tells).
+ * ignored). Read once and kept until they change, in this process or in
+ * another (every instance hears of a change: `changeVersion`).
  */
-export function getSettings(): Settings {
+export async function getSettings(): Promise<Settings> {
   const db = getDb();
-  const dataVersion = db.$client.pragma("data_version", { simple: true }) as number;
+  const version = changeVersion(db);
   const hit = cache.get(db);
-  if (hit && hit.dataVersion === dataVersion) return hit.settings;
-  const settings = readSettings(db);
-  cache.set(db, { dataVersion, settings });
+  if (hit && version !== null && hit.version === version) return hit.settings;
+  const settings = await readSettings(db);
+  if (version !== null) cache.set(db, { version, settings });
   return settings;
 }
 
-function readSettings(db: Db): Settings {
-  const rows = db.select().from(settingsTable).all();
+async function readSettings(db: Db): Promise<Settings> {
+  const rows = await db.select().from(settingsTable);
   const result: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   const shape = settingsSchema.shape;
   for (const row of rows) {
@@ -35,9 +53,9 @@ function readSettings(db: Db): Settings {
 }
 
 /** Stores settings after validating them; answers the errors by key otherwise. */
-export function updateSettings(
+export async function updateSettings(
   values: Partial<Settings>,
-): { ok: true } | { ok: false; errors: Partial<Record<SettingKey, string>> } {
+): Promise<{ ok: true } | { ok: false; errors: Partial<Record<SettingKey, string>> }> {
   const parsed = settingsSchema.partial().safeParse(values);
   if (!parsed.success) {
     const errors: Partial<Record<SettingKey, string>> = {};
@@ -46,17 +64,18 @@ export function updateSettings(
   }
   const db = getDb();
   cache.delete(db);
-  db.transaction((tx) => {
+  await transaction(db, async (tx) => {
     // Only the keys given: zod fills a partial object's missing keys with
     // their defaults, which must not overwrite the stored values.
     for (const key of Object.keys(values)) {
       const value = (parsed.data as Record<string, unknown>)[key];
       if (value === undefined) continue;
-      tx.insert(settingsTable)
+      await tx
+        .insert(settingsTable)
         .values({ key, value, updatedAt: new Date() })
-        .onConflictDoUpdate({ target: settingsTable.key, set: { value, updatedAt: new Date() } })
-        .run();
+        .onConflictDoUpdate({ target: settingsTable.key, set: { value, updatedAt: new Date() } });
     }
   });
+  cache.delete(db);
   return { ok: true };
 }

@@ -71,17 +71,17 @@ export async function callAkismet(
     outcome = { kind: "error", error: error.message, debugHelp: null, invalidKey: false, retryAfterSeconds: null, guid: null };
   }
   const latencyMs = Math.round(performance.now() - started);
-  recordStatus(outcome, headers);
+  await recordStatus(outcome, headers);
   return { outcome, latencyMs, headers };
 }
 
-function recordStatus(outcome: AkismetOutcome, headers: Record<string, string | undefined>): void {
+async function recordStatus(outcome: AkismetOutcome, headers: Record<string, string | undefined>): Promise<void> {
   const alert = headers["x-akismet-alert-code"]
     ? `${headers["x-akismet-alert-code"]}: ${headers["x-akismet-alert-msg"] ?? ""}`.trim()
     : null;
   const now = new Date();
   if (outcome.kind === "error") {
-    updateAkismetStatus({
+    await updateAkismetStatus({
       lastError: outcome.error,
       lastErrorAt: now.toISOString(),
       debugHelp: outcome.debugHelp,
@@ -91,7 +91,7 @@ function recordStatus(outcome: AkismetOutcome, headers: Record<string, string | 
         : {}),
     });
   } else if (alert) {
-    updateAkismetStatus({ alert, lastSuccessAt: now.toISOString() });
+    await updateAkismetStatus({ alert, lastSuccessAt: now.toISOString() });
   }
 }
 

@@ -1,7 +1,8 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { settings as settingsTable } from "@/db/schema";
 import { getDb } from "@/lib/db";
+import { jsonMerge } from "@/lib/db/dialect";
 
 /** What the Akismet status panel shows: kept in the settings table. */
 export type AkismetStatus = {
@@ -29,22 +30,30 @@ const EMPTY: AkismetStatus = {
   keyVerifiedAt: null,
 };
 
-export function getAkismetStatus(): AkismetStatus {
-  const row = getDb().select().from(settingsTable).where(eq(settingsTable.key, KEY)).get();
+export async function getAkismetStatus(): Promise<AkismetStatus> {
+  const [row] = await getDb().select().from(settingsTable).where(eq(settingsTable.key, KEY));
   return { ...EMPTY, ...((row?.value as Partial<AkismetStatus> | undefined) ?? {}) };
 }
 
-export function updateAkismetStatus(change: Partial<AkismetStatus>): void {
-  const value = { ...getAkismetStatus(), ...change };
-  getDb()
+/**
+ * Changes some fields of the status, keeping the others: one statement
+ * (the stored object merged with the change in SQL), so two changes at once
+ * (two failing Akismet calls) never undo each other.
+ */
+export async function updateAkismetStatus(change: Partial<AkismetStatus>): Promise<void> {
+  const db = getDb();
+  const value = { ...change };
+  await db
     .insert(settingsTable)
     .values({ key: KEY, value, updatedAt: new Date() })
-    .onConflictDoUpdate({ target: settingsTable.key, set: { value, updatedAt: new Date() } })
-    .run();
+    .onConflictDoUpdate({
+      target: settingsTable.key,
+      set: { value: jsonMerge(db, settingsTable.value, sql.raw("excluded.value")), updatedAt: new Date() },
+    });
 }
 
 /** Whether retries are paused (a bad key) at this time. */
-export function retriesPaused(now: Date): boolean {
-  const until = getAkismetStatus().pausedUntil;
+export async function retriesPaused(now: Date): Promise<boolean> {
+  const until = (await getAkismetStatus()).pausedUntil;
   return until !== null && new Date(until) > now;
 }

@@ -93,7 +93,7 @@ export async function startLocalAkismet(options: LocalAkismetOptions = {}) {
     res.end(body);
   }
 
-  const server = http.createServer(async (req, res) => {
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     try {
       const url = new URL(req.url ?? "/", "http://local");
       const path = url.pathname;
@@ -188,7 +188,9 @@ export async function startLocalAkismet(options: LocalAkismetOptions = {}) {
     } catch (error) {
       send(res, 400, `Bad request: ${(error as Error).message}`);
     }
-  });
+  };
+  // Every failure is answered inside `handle`, so the promise is never left to reject.
+  const server = http.createServer((req, res) => void handle(req, res));
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

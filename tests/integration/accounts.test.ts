@@ -1,4 +1,6 @@
+import { and, eq, notInArray } from "drizzle-orm";
 import { describe, expect, it, beforeEach } from "vitest";
+import { comments, users } from "@/db/schema";
 import { authorizeCredentials } from "@/lib/auth/options";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import {
@@ -26,9 +28,9 @@ async function account(role: "reader" | "editor" | "moderator" | "admin", passwo
 
 const headers = (ip: string) => ({ "x-newsroom-peer-ip": ip });
 
-beforeEach(() =>
-  updateSettings({ signInMaxPerAccountAndIp: 3, signInMaxPerAccountAllIps: 100, signInMaxPerIp: 50, signInWindowMinutes: 15 }),
-);
+beforeEach(async () => {
+  await updateSettings({ signInMaxPerAccountAndIp: 3, signInMaxPerAccountAllIps: 100, signInMaxPerIp: 50, signInWindowMinutes: 15 });
+});
 
 describe("passwords", () => {
   it("are stored as argon2id hashes and verified", async () => {
@@ -46,7 +48,7 @@ describe("signing in (the Credentials provider's authorize)", () => {
     const a = await account("reader");
     const user = await authorizeCredentials({ email: a.email.toUpperCase(), password: a.password }, headers("198.51.100.1"));
     expect(user).toMatchObject({ id: String(a.id), email: a.email, sv: 0 });
-    expect(getAccountById(a.id)?.lastSignInAt).toBeInstanceOf(Date);
+    expect((await getAccountById(a.id))?.lastSignInAt).toBeInstanceOf(Date);
   });
 
   it("answers an unknown email and a wrong password the same way", async () => {
@@ -89,7 +91,7 @@ describe("signing in (the Credentials provider's authorize)", () => {
   });
 
   it("caps failures per account across all IPs", async () => {
-    updateSettings({ signInMaxPerAccountAllIps: 6 });
+    await updateSettings({ signInMaxPerAccountAllIps: 6 });
     const a = await account("reader");
     for (let i = 0; i < 6; i++) expect(await authorizeCredentials({ email: a.email, password: "nope" }, headers(`198.51.100.${120 + i}`))).toBeNull();
     await expect(authorizeCredentials({ email: a.email, password: a.password }, headers("198.51.100.140"))).rejects.toThrow(
@@ -98,7 +100,7 @@ describe("signing in (the Credentials provider's authorize)", () => {
   });
 
   it("limits failures per IP across accounts", async () => {
-    updateSettings({ signInMaxPerIp: 4 });
+    await updateSettings({ signInMaxPerIp: 4 });
     const ip = "198.51.100.99";
     for (let i = 0; i < 4; i++) await authorizeCredentials({ email: `guess${i}@example.com`, password: "nope" }, headers(ip));
     const a = await account("reader");
@@ -109,7 +111,7 @@ describe("signing in (the Credentials provider's authorize)", () => {
   it("refuses a banned account after a correct password", async () => {
     const admin = await account("admin");
     const a = await account("reader");
-    expect(setBanned(admin.id, a.id, true)).toMatchObject({ ok: true });
+    expect(await setBanned(admin.id, a.id, true)).toMatchObject({ ok: true });
     await expect(authorizeCredentials({ email: a.email, password: a.password }, headers("198.51.100.3"))).rejects.toThrow(
       "This account has been suspended.",
     );
@@ -126,7 +128,7 @@ describe("account management", () => {
   });
 
   it("makes one first admin only", async () => {
-    const before = adminExists();
+    const before = await adminExists();
     const first = await createAccount({ name: "First", email: `first${n}@example.com`, password: "a long enough password", role: "admin", onlyIfNoAdmin: true });
     expect(first.ok).toBe(!before);
     const second = await createAccount({ name: "Second", email: `second${n}@example.com`, password: "a long enough password", role: "admin", onlyIfNoAdmin: true });
@@ -136,34 +138,34 @@ describe("account management", () => {
   it("ends sessions on role changes and bans, and protects the acting admin", async () => {
     const admin = await account("admin");
     const a = await account("reader");
-    expect(changeRole(admin.id, a.id, "editor")).toMatchObject({ ok: true });
-    expect(getAccountById(a.id)).toMatchObject({ role: "editor", sessionVersion: 1 });
-    expect(setBanned(admin.id, a.id, true)).toMatchObject({ ok: true });
-    expect(getAccountById(a.id)).toMatchObject({ banned: true, sessionVersion: 2 });
-    expect(changeRole(admin.id, admin.id, "reader")).toMatchObject({ ok: false, message: "You cannot change your own role." });
-    expect(setBanned(admin.id, admin.id, true)).toMatchObject({ ok: false });
-    expect(deleteAccount(admin.id, admin.id, "keep")).toMatchObject({ ok: false });
-    expect(getAccountById(admin.id)).toMatchObject({ role: "admin", banned: false });
+    expect(await changeRole(admin.id, a.id, "editor")).toMatchObject({ ok: true });
+    expect(await getAccountById(a.id)).toMatchObject({ role: "editor", sessionVersion: 1 });
+    expect(await setBanned(admin.id, a.id, true)).toMatchObject({ ok: true });
+    expect(await getAccountById(a.id)).toMatchObject({ banned: true, sessionVersion: 2 });
+    expect(await changeRole(admin.id, admin.id, "reader")).toMatchObject({ ok: false, message: "You cannot change your own role." });
+    expect(await setBanned(admin.id, admin.id, true)).toMatchObject({ ok: false });
+    expect(await deleteAccount(admin.id, admin.id, "keep")).toMatchObject({ ok: false });
+    expect(await getAccountById(admin.id)).toMatchObject({ role: "admin", banned: false });
   });
 
   it("keeps a deleted account's comments as guest comments, or removes them", async () => {
     const admin = await account("admin");
-    const article = createArticle();
+    const article = await createArticle();
     const keep = await account("reader");
     const remove = await account("reader");
-    const kept = createComment(article.id, { userId: keep.id, authorName: "Kept Author", authorEmail: keep.email });
-    createComment(article.id, { userId: remove.id });
-    createComment(article.id, { userId: remove.id });
-    const total = countComments();
+    const kept = await createComment(article.id, { userId: keep.id, authorName: "Kept Author", authorEmail: keep.email });
+    await createComment(article.id, { userId: remove.id });
+    await createComment(article.id, { userId: remove.id });
+    const total = await countComments();
 
-    expect(deleteAccount(admin.id, keep.id, "keep")).toMatchObject({ ok: true });
-    const row = getDb().$client.prepare("select user_id, author_name from comments where id = ?").get(kept.id);
+    expect(await deleteAccount(admin.id, keep.id, "keep")).toMatchObject({ ok: true });
+    const [row] = await getDb().select({ user_id: comments.userId, author_name: comments.authorName }).from(comments).where(eq(comments.id, kept.id));
     expect(row).toEqual({ user_id: null, author_name: "Kept Author" });
-    expect(countComments()).toBe(total);
+    expect(await countComments()).toBe(total);
 
-    expect(deleteAccount(admin.id, remove.id, "remove")).toMatchObject({ ok: true, message: expect.stringContaining("2 comments") });
-    expect(countComments()).toBe(total - 2);
-    expect(getAccountById(remove.id)).toBeNull();
+    expect(await deleteAccount(admin.id, remove.id, "remove")).toMatchObject({ ok: true, message: expect.stringContaining("2 comments") });
+    expect(await countComments()).toBe(total - 2);
+    expect(await getAccountById(remove.id)).toBeNull();
   });
 
   it("upserts from the command line and ends the old sessions", async () => {
@@ -171,39 +173,68 @@ describe("account management", () => {
     expect(created.created).toBe(true);
     const updated = await upsertAccount({ email: `CLI${n}@example.com`, password: "second password here", role: "moderator", name: "Mo" });
     expect(updated).toEqual({ id: created.id, created: false });
-    expect(getAccountById(created.id)).toMatchObject({ role: "moderator", name: "Mo", sessionVersion: 1 });
+    expect(await getAccountById(created.id)).toMatchObject({ role: "moderator", name: "Mo", sessionVersion: 1 });
+  });
+});
+
+describe("account changes at the same time", () => {
+  it("gives an email to one of two sign-ups racing for it", async () => {
+    n += 1;
+    const email = `race${n}@example.com`;
+    const results = await Promise.all(
+      [email, email.toUpperCase()].map((e, i) => createAccount({ name: `Racer ${i}`, email: e, password: "a long enough password", role: "reader" })),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.find((r) => !r.ok)).toEqual({ ok: false, reason: "email_taken" });
+  });
+
+  it("never removes the last active admin, even when two admins demote each other at once", async () => {
+    const a = await account("admin");
+    const b = await account("admin");
+    // Only these two admins are left active.
+    await getDb()
+      .update(users)
+      .set({ role: "reader" })
+      .where(and(eq(users.role, "admin"), notInArray(users.id, [a.id, b.id])));
+    const results = await Promise.all([changeRole(a.id, b.id, "reader"), changeRole(b.id, a.id, "reader")]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.find((r) => !r.ok)).toEqual({ ok: false, message: "The last admin cannot be demoted." });
+    expect(await getDb().$count(users, and(eq(users.role, "admin"), eq(users.banned, false)))).toBe(1);
   });
 });
 
 describe("signed-in commenting", () => {
   it("approves editors, moderators and admins without asking Akismet", async () => {
-    const article = createArticle();
+    const article = await createArticle();
     for (const role of ["editor", "moderator", "admin"] as const) {
       const a = await account(role);
       const result = await postComment(article, { name: undefined, email: undefined }, { user: { id: a.id, name: `Account`, email: a.email, role } });
       expect(result).toMatchObject({ ok: true, status: "approved" });
       if (result.ok) {
-        const row = getDb().$client.prepare("select user_id, spam_check_state, status_reason from comments where id = ?").get(result.commentId);
+        const [row] = await getDb()
+          .select({ user_id: comments.userId, spam_check_state: comments.spamCheckState, status_reason: comments.statusReason })
+          .from(comments)
+          .where(eq(comments.id, result.commentId));
         expect(row).toEqual({ user_id: a.id, spam_check_state: "skipped", status_reason: "Approved: trusted role" });
       }
     }
   });
 
   it("lets a reader whose earlier comment was approved skip the first-time hold", async () => {
-    updateSettings({ holdFirstTime: true, floodSeconds: 0 });
+    await updateSettings({ holdFirstTime: true, floodSeconds: 0 });
     try {
-      const article = createArticle();
+      const article = await createArticle();
       const a = await account("reader");
       const user = { id: a.id, name: "Rita", email: a.email, role: "reader" as const };
       const first = await postComment(article, {}, { user });
       expect(first).toMatchObject({ ok: true, status: "pending" });
       if (!first.ok) return;
-      getDb().$client.prepare("update comments set status = 'approved' where id = ?").run(first.commentId);
+      await getDb().update(comments).set({ status: "approved" }).where(eq(comments.id, first.commentId));
       // Akismet is not configured in this file: with the hold gone, a reader's comment passes on local defences.
       const second = await postComment(article, {}, { user });
       expect(second).toMatchObject({ ok: true, status: "approved" });
     } finally {
-      updateSettings({ holdFirstTime: false, floodSeconds: 15 });
+      await updateSettings({ holdFirstTime: false, floodSeconds: 15 });
     }
   });
 });

@@ -9,14 +9,16 @@ import { spawn } from "node:child_process";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { akismetOutbox, comments } from "@/db/schema";
-import { getDb } from "@/lib/db";
+import { execute, getDb, row, sql } from "@/lib/db";
+import { inIds } from "@/lib/db/dialect";
 import { currentJobRun } from "@/lib/jobs/runs";
 import { checkPendingForSpam, QUEUE_CHECK_JOB, startQueueCheck } from "@/lib/moderation/check";
 import { moderateComment } from "@/lib/moderation/moderate";
-import { enqueueFeedback, kickOutbox, processOutbox } from "@/lib/moderation/outbox";
+import { kickOutbox, processOutbox } from "@/lib/jobs/feedback-outbox";
+import { enqueueFeedback } from "@/lib/moderation/feedback";
 import { updateSettings } from "@/lib/settings";
-import { RECHECK_BATCH, recheckComments } from "@/lib/spam/recheck";
-import { startRecheckScheduler } from "@/lib/spam/scheduler";
+import { RECHECK_BATCH, recheckComments } from "@/lib/jobs/akismet-retry";
+import { startRecheckScheduler } from "@/lib/jobs/scheduler";
 import { startLocalAkismet, type LocalAkismet } from "../../scripts/akismet-local/server";
 import { getComment, postComment } from "../support/comments";
 import { createArticle, createUser } from "../support/factories";
@@ -28,16 +30,16 @@ beforeAll(async () => {
   akismet = await startLocalAkismet({ keys: ["localdevkey"] });
   process.env.AKISMET_URL = akismet.url;
   process.env.AKISMET_KEY = "localdevkey";
-  updateSettings({ floodSeconds: 0, minSubmitSeconds: 0, akismetTimeoutMs: 2000, akismetRetryMinutes: 0 });
-  mo.id = createUser({ role: "moderator", name: mo.name }).id;
+  await updateSettings({ floodSeconds: 0, minSubmitSeconds: 0, akismetTimeoutMs: 2000, akismetRetryMinutes: 0 });
+  mo.id = (await createUser({ role: "moderator", name: mo.name })).id;
   vi.spyOn(console, "log").mockImplementation(() => {});
 });
 afterAll(() => akismet.close());
 beforeEach(async () => {
   akismet.setBehaviour(null);
   // Clear what earlier tests left: nothing due, nothing queued.
-  getDb().$client.prepare("update comments set status = 'trash', spam_check_state = 'checked', next_spam_check_at = null where status = 'pending'").run();
-  getDb().$client.prepare("update akismet_outbox set state = 'sent' where state = 'pending'").run();
+  await execute(getDb(), sql`update comments set status = 'trash', spam_check_state = 'checked', next_spam_check_at = null where status = 'pending'`);
+  await execute(getDb(), sql`update akismet_outbox set state = 'sent' where state = 'pending'`);
   akismet.clearRequests();
 });
 
@@ -54,7 +56,7 @@ function callsPerComment(reason?: string): number[] {
 /** Posts `n` comments while Akismet fails: each is stored pending and not checked, retry due now. */
 async function unchecked(n: number, fields: (i: number) => Record<string, unknown> = () => ({})) {
   akismet.setBehaviour({ status: 500 });
-  const article = createArticle();
+  const article = await createArticle();
   const ids: number[] = [];
   for (let i = 0; i < n; i++) {
     const r = await postComment(article, { content: `Unchecked comment ${crypto.randomUUID()}`, ...fields(i) });
@@ -75,7 +77,7 @@ describe("the retry job with two runners", () => {
     expect(a.checked + b.checked).toBe(30);
     expect(checksFor("retry")).toHaveLength(30);
     expect(callsPerComment("retry").every((n) => n === 1)).toBe(true);
-    for (const id of ids) expect(getComment(id)).toMatchObject({ status: "approved", spamCheckState: "checked", checkLeaseOwner: null });
+    for (const id of ids) expect(await getComment(id)).toMatchObject({ status: "approved", spamCheckState: "checked", checkLeaseOwner: null });
   });
 
   it("two `npm run akismet:recheck` processes at once check each comment once", async () => {
@@ -96,7 +98,7 @@ describe("the retry job with two runners", () => {
     for (const r of results) expect(r.code, r.out).toBe(0);
     expect(checksFor("retry")).toHaveLength(24);
     expect(callsPerComment("retry").every((n) => n === 1)).toBe(true);
-    for (const id of ids) expect(getComment(id).status).toBe("approved");
+    for (const id of ids) expect((await getComment(id)).status).toBe("approved");
   }, 60_000);
 
   it("a moderator's Check for spam and the retry job at once ask about each comment once", async () => {
@@ -114,8 +116,8 @@ describe("the retry job with two runners", () => {
     const first = recheckComments();
     await vi.waitFor(() => expect(akismet.inFlight()).toBe(1));
     // The batch's lease runs out for the comments not yet called (as after a long outage batch).
-    const inFlight = getDb().select().from(comments).all().find((c) => ids.includes(c.id) && c.checkLeaseUntil !== null && c.checkLeaseUntil.getTime() > Date.now() + 5000);
-    getDb().$client.prepare(`update comments set check_lease_until = 0 where id in (${ids.filter((id) => id !== inFlight?.id).join(",")})`).run();
+    const inFlight = (await getDb().select().from(comments)).find((c) => ids.includes(c.id) && c.checkLeaseUntil !== null && c.checkLeaseUntil.getTime() > Date.now() + 5000);
+    await execute(getDb(), sql`update comments set check_lease_until = 0 where ${inIds(getDb(), sql`id`, ids.filter((id) => id !== inFlight?.id))}`);
     // The first runner moves on to the next comment, whose lease has run out; only then does another runner start.
     await vi.waitFor(() => expect(checksFor("retry").length === 1 && akismet.inFlight() === 1).toBe(true));
     const second = recheckComments();
@@ -126,7 +128,7 @@ describe("the retry job with two runners", () => {
   });
 
   it("never re-checks a comment whose first check is still in flight", async () => {
-    const article = createArticle();
+    const article = await createArticle();
     akismet.setBehaviour({ delayMs: 400, times: 1 });
     const posting = postComment(article, { content: `In flight ${crypto.randomUUID()}` });
     await vi.waitFor(() => expect(akismet.inFlight()).toBe(1));
@@ -142,54 +144,54 @@ describe("the retry job with two runners", () => {
     const [first, stale] = await unchecked(2);
     // `stale` is past the retry window; `first` is due before it.
     const old = Date.now() - 40 * 86_400_000;
-    getDb().update(comments).set({ createdAt: new Date(old), nextSpamCheckAt: new Date(old) }).where(eq(comments.id, stale!)).run();
-    getDb().update(comments).set({ nextSpamCheckAt: new Date(old - 1000) }).where(eq(comments.id, first!)).run();
+    await getDb().update(comments).set({ createdAt: new Date(old), nextSpamCheckAt: new Date(old) }).where(eq(comments.id, stale!));
+    await getDb().update(comments).set({ nextSpamCheckAt: new Date(old - 1000) }).where(eq(comments.id, first!));
     akismet.setBehaviour({ delayMs: 300, times: 1 });
     const job = recheckComments();
     await vi.waitFor(() => expect(akismet.inFlight()).toBe(1));
     // While the job waits on Akismet about `first`, a moderator approves `stale`.
-    expect(moderateComment(getDb(), mo, { id: stale!, action: "approve", expected: "pending" })).toMatchObject({ ok: true });
+    expect(await moderateComment(getDb(), mo, { id: stale!, action: "approve", expected: "pending" })).toMatchObject({ ok: true });
     const summary = await job;
     expect(summary.gaveUp).toBe(0);
-    expect(getComment(stale!)).toMatchObject({ status: "approved", statusReason: "Moderator: approved by Mo Moderator" });
+    expect(await getComment(stale!)).toMatchObject({ status: "approved", statusReason: "Moderator: approved by Mo Moderator" });
   });
 });
 
 describe("the feedback outbox with two runners", () => {
   it("sends each report once when drains overlap (scheduler, kicks, another runner)", async () => {
-    const article = createArticle();
+    const article = await createArticle();
     const ids: number[] = [];
     for (let i = 0; i < 15; i++) {
       const r = await postComment(article, { content: `Feedback ${crypto.randomUUID()}` });
       if (!r.ok) throw new Error(r.message);
       ids.push(r.commentId);
     }
-    for (const id of ids) moderateComment(getDb(), mo, { id, action: "spam", expected: "approved" });
+    for (const id of ids) await moderateComment(getDb(), mo, { id, action: "spam", expected: "approved" });
     akismet.clearRequests();
     akismet.setBehaviour({ delayMs: 10 });
     kickOutbox();
     await Promise.all([processOutbox(), processOutbox(), processOutbox()]);
-    await vi.waitFor(() => expect(getDb().select().from(akismetOutbox).where(eq(akismetOutbox.state, "pending")).all()).toEqual([]));
+    await vi.waitFor(async () => expect(await getDb().select().from(akismetOutbox).where(eq(akismetOutbox.state, "pending"))).toEqual([]));
     const sent = akismet.requests().filter((r) => r.path === "/1.1/submit-spam");
     expect(sent).toHaveLength(15);
     expect(new Set(sent.map((r) => r.params.comment_content)).size).toBe(15);
   });
 
   it("a drain that outlives its lease sends each report once: the rest goes to another drain", async () => {
-    const article = createArticle();
+    const article = await createArticle();
     const ids: number[] = [];
     for (let i = 0; i < 5; i++) {
       const r = await postComment(article, { content: `Long drain ${crypto.randomUUID()}` });
       if (!r.ok) throw new Error(r.message);
       ids.push(r.commentId);
-      moderateComment(getDb(), mo, { id: r.commentId, action: "spam", expected: "approved" });
+      await moderateComment(getDb(), mo, { id: r.commentId, action: "spam", expected: "approved" });
     }
     akismet.clearRequests();
     akismet.setBehaviour({ delayMs: 150 });
     const first = processOutbox();
     await vi.waitFor(() => expect(akismet.inFlight()).toBe(1));
-    const inFlight = akismet.inFlight() === 1 ? getDb().$client.prepare("select id from akismet_outbox where state = 'pending' order by lease_until desc limit 1").get() as { id: number } : null;
-    getDb().$client.prepare(`update akismet_outbox set lease_until = 0 where state = 'pending' and id != ?`).run(inFlight?.id ?? 0);
+    const inFlight = akismet.inFlight() === 1 ? await row<{ id: number }>(getDb(), sql`select id from akismet_outbox where state = 'pending' order by lease_until desc limit 1`) : null;
+    await execute(getDb(), sql`update akismet_outbox set lease_until = 0 where state = 'pending' and id != ${inFlight?.id ?? 0}`);
     await Promise.all([first, processOutbox()]);
     const sent = akismet.requests().filter((r) => r.path === "/1.1/submit-spam");
     expect(sent).toHaveLength(5);
@@ -197,16 +199,16 @@ describe("the feedback outbox with two runners", () => {
   });
 
   it("an undo does not cancel a report already being sent: the opposite report follows", async () => {
-    const article = createArticle();
+    const article = await createArticle();
     const r = await postComment(article, { content: `Undo race ${crypto.randomUUID()}` });
     if (!r.ok) throw new Error(r.message);
-    moderateComment(getDb(), mo, { id: r.commentId, action: "spam", expected: "approved" });
+    await moderateComment(getDb(), mo, { id: r.commentId, action: "spam", expected: "approved" });
     akismet.clearRequests();
     akismet.setBehaviour({ delayMs: 300, times: 1 });
     const drain = processOutbox();
     await vi.waitFor(() => expect(akismet.inFlight()).toBe(1));
-    const params = getComment(r.commentId).spamCheck!.params;
-    expect(enqueueFeedback(getDb(), { commentId: r.commentId, kind: "submit-ham", params, actorId: mo.id, now: new Date() })).toBe("queued");
+    const params = (await getComment(r.commentId)).spamCheck!.params;
+    expect(await enqueueFeedback(getDb(), { commentId: r.commentId, kind: "submit-ham", params, actorId: mo.id, now: new Date() })).toBe("queued");
     await drain;
     await processOutbox();
     expect(akismet.requests().map((q) => q.path)).toEqual(["/1.1/submit-spam", "/1.1/submit-ham"]);
@@ -217,17 +219,17 @@ describe("an Akismet outage longer than one retry batch", () => {
   it("holds every comment unpublished, then the retry job publishes the ham and moves the spam", async () => {
     const total = RECHECK_BATCH + 20;
     const ids = await unchecked(total, (i) => (i % 10 === 0 ? { content: `Cheap viagra ${crypto.randomUUID()}` } : {}));
-    const rows = getDb().select().from(comments).all().filter((c) => ids.includes(c.id));
+    const rows = (await getDb().select().from(comments)).filter((c) => ids.includes(c.id));
     expect(rows).toHaveLength(total);
     expect(rows.every((c) => c.status === "pending" && c.spamCheckState === "not_checked")).toBe(true);
 
     // Recovered; the server's job runs on a short schedule.
-    updateSettings({ akismetJobIntervalSeconds: 1 });
+    await updateSettings({ akismetJobIntervalSeconds: 1 });
     const stop = startRecheckScheduler({ firstRunMs: 10 });
     try {
       await vi.waitFor(
-        () => {
-          const left = getDb().select().from(comments).all().filter((c) => ids.includes(c.id) && c.spamCheckState !== "checked");
+        async () => {
+          const left = (await getDb().select().from(comments)).filter((c) => ids.includes(c.id) && c.spamCheckState !== "checked");
           expect(left).toHaveLength(0);
         },
         { timeout: 20_000, interval: 200 },
@@ -235,7 +237,7 @@ describe("an Akismet outage longer than one retry batch", () => {
     } finally {
       stop();
     }
-    const after = getDb().select().from(comments).all().filter((c) => ids.includes(c.id));
+    const after = (await getDb().select().from(comments)).filter((c) => ids.includes(c.id));
     const spam = after.filter((c) => c.content.startsWith("Cheap viagra"));
     expect(spam).toHaveLength(total / 10);
     expect(spam.every((c) => c.status === "spam")).toBe(true);
@@ -247,19 +249,19 @@ describe("an Akismet outage longer than one retry batch", () => {
     const total = 70;
     const ids = await unchecked(total, (i) => (i % 7 === 0 ? { content: `Casino bonus ${crypto.randomUUID()}` } : {}));
     akismet.setBehaviour({ delayMs: 2 });
-    const start = startQueueCheck(getDb(), mo);
+    const start = await startQueueCheck(getDb(), mo);
     if (!start.started) throw new Error("not started");
     expect(start.total).toBe(total);
     // A second click while it runs starts nothing.
-    const second = startQueueCheck(getDb(), mo);
+    const second = await startQueueCheck(getDb(), mo);
     expect(second).toMatchObject({ started: false, reason: "running" });
-    expect(currentJobRun(getDb(), QUEUE_CHECK_JOB)).not.toBeNull();
+    expect(await currentJobRun(getDb(), QUEUE_CHECK_JOB)).not.toBeNull();
     const progress = await start.finished;
     expect(progress).toMatchObject({ total, done: total, checked: total, spam: 10, approved: 60, failed: 0 });
-    const after = getDb().select().from(comments).all().filter((c) => ids.includes(c.id));
+    const after = (await getDb().select().from(comments)).filter((c) => ids.includes(c.id));
     expect(after.filter((c) => c.status === "spam")).toHaveLength(10);
     expect(after.filter((c) => c.status === "approved")).toHaveLength(60);
     expect(checksFor("recheck_queue")).toHaveLength(total);
-    expect(currentJobRun(getDb(), QUEUE_CHECK_JOB)).toBeNull();
+    expect(await currentJobRun(getDb(), QUEUE_CHECK_JOB)).toBeNull();
   });
 });

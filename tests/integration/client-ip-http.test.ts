@@ -24,7 +24,7 @@ async function startServer(trustedProxies: string) {
     let body = "";
     req.setEncoding("utf8");
     req.on("data", (d: string) => (body += d));
-    req.on("end", async () => {
+    const answer = async () => {
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
@@ -34,6 +34,12 @@ async function startServer(trustedProxies: string) {
       const result = await submitComment(raw.slug, raw, { ip, userAgent: "test", referrer: "", user: null });
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify({ ip, result }));
+    };
+    req.on("end", () => {
+      answer().catch((error: unknown) => {
+        res.statusCode = 500;
+        res.end(JSON.stringify({ error: String(error) }));
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -63,7 +69,7 @@ describe("the client's IP over HTTP", () => {
   let untrusted: Awaited<ReturnType<typeof startServer>>;
   let trusted: Awaited<ReturnType<typeof startServer>>;
   beforeAll(async () => {
-    updateSettings({ floodSeconds: 15 });
+    await updateSettings({ floodSeconds: 15 });
     // Proxies live elsewhere: a client reaching the port from 127.0.0.1 is not one.
     untrusted = await startServer("10.0.0.0/8,192.168.1.5");
     // The test client stands in for a proxy on loopback.
@@ -75,12 +81,12 @@ describe("the client's IP over HTTP", () => {
   });
 
   it("ignores a spoofed X-Forwarded-For and peer header from a peer that is not a trusted proxy", async () => {
-    const article = createArticle();
+    const article = await createArticle();
     const spoof = { "x-forwarded-for": "198.51.100.1, 10.0.0.7", "x-newsroom-peer-ip": "10.0.0.7" };
     const first = await post(untrusted.url, article, spoof);
     expect(first.ip).toBe("127.0.0.1");
     expect(first.result.ok).toBe(true);
-    if (first.result.ok) expect(getComment(first.result.commentId).ip).toBe("127.0.0.1");
+    if (first.result.ok) expect((await getComment(first.result.commentId)).ip).toBe("127.0.0.1");
 
     // A new made-up address does not escape flood control: same socket, same IP.
     const second = await post(untrusted.url, article, { ...spoof, "x-forwarded-for": "198.51.100.2, 10.0.0.7" });
@@ -89,10 +95,10 @@ describe("the client's IP over HTTP", () => {
   });
 
   it("believes X-Forwarded-For when the peer is a trusted proxy", async () => {
-    const article = createArticle();
+    const article = await createArticle();
     const answer = await post(trusted.url, article, { "x-forwarded-for": "6.6.6.6, 203.0.113.44" });
     expect(answer.ip).toBe("203.0.113.44");
     expect(answer.result.ok).toBe(true);
-    if (answer.result.ok) expect(getComment(answer.result.commentId).ip).toBe("203.0.113.44");
+    if (answer.result.ok) expect((await getComment(answer.result.commentId)).ip).toBe("203.0.113.44");
   });
 });

@@ -4,7 +4,7 @@ import { FORM_TOKEN_LIFETIME_MS, issueFormToken } from "@/lib/comments/form-toke
 import { UNEXPECTED_FAILURE_MESSAGE, keepCommentOnFailure } from "@/lib/comments/form-recovery";
 import { submitComment } from "@/lib/comments/submit";
 import { formValues } from "@/lib/comments/validation";
-import { getDb } from "@/lib/db";
+import { execute, getDb, sql, storeOf } from "@/lib/db";
 import { updateSettings } from "@/lib/settings";
 import { startLocalAkismet, type LocalAkismet } from "../../scripts/akismet-local/server";
 import { countComments, getComment, postComment } from "../support/comments";
@@ -18,20 +18,41 @@ beforeAll(async () => {
   process.env.AKISMET_KEY = "localdevkey";
 });
 afterAll(() => akismet.close());
-beforeEach(() => updateSettings({ floodSeconds: 0, minSubmitSeconds: 3 }));
+beforeEach(async () => {
+  await updateSettings({ floodSeconds: 0, minSubmitSeconds: 3 });
+});
+
+/** A trigger that makes every comment insert fail, as a broken disk would; returns its removal. */
+async function refuseCommentInserts(message: string): Promise<() => Promise<void>> {
+  const db = getDb();
+  if (storeOf(db) === "sqlite") {
+    await execute(db, sql.raw(`create trigger refuse_comments before insert on comments begin select raise(abort, '${message}'); end`));
+    return async () => void (await execute(db, sql`drop trigger refuse_comments`));
+  }
+  await execute(db, sql.raw(`create function refuse_comments() returns trigger language plpgsql as $$ begin raise exception '${message}'; end $$`));
+  await execute(db, sql`create trigger refuse_comments before insert on comments for each row execute function refuse_comments()`);
+  return async () => {
+    await execute(db, sql`drop trigger refuse_comments on comments`);
+    await execute(db, sql`drop function refuse_comments()`);
+  };
+}
+
+/** An error with its causes (on PostgreSQL, drizzle wraps the driver's error in "Failed query: …"). */
+const withCauses = (error: unknown): string =>
+  error instanceof Error ? `${String(error)} ${withCauses(error.cause)}` : error === undefined ? "" : String(error);
 
 const EXPIRED = "This form has expired; your comment is below, post it again.";
 
 describe("an expired form token", () => {
   it("is refused with a clear message, stores nothing, and comes back with a fresh token that works", async () => {
-    const article = createArticle();
-    const before = countComments();
+    const article = await createArticle();
+    const before = await countComments();
     const typed = "I wrote this yesterday and left the tab open.";
     const stale = issueFormToken(article.id, Date.now() - FORM_TOKEN_LIFETIME_MS - 60_000);
 
     const refused = await postComment(article, { content: typed, formToken: stale });
     expect(refused).toMatchObject({ ok: false, kind: "expired", message: EXPIRED });
-    expect(countComments()).toBe(before);
+    expect(await countComments()).toBe(before);
     expect(akismet.requests()).toHaveLength(0);
     if (refused.ok || refused.kind !== "expired") return;
     expect(refused.formToken).not.toBe(stale);
@@ -40,12 +61,12 @@ describe("an expired form token", () => {
     const again = await postComment(article, { content: typed, formToken: refused.formToken }, { now: new Date(Date.now() + 10_000) });
     expect(again).toMatchObject({ ok: true, status: "approved" });
     if (!again.ok) return;
-    expect(getComment(again.commentId).content).toBe(typed);
-    expect(countComments()).toBe(before + 1);
+    expect((await getComment(again.commentId)).content).toBe(typed);
+    expect(await countComments()).toBe(before + 1);
   });
 
   it("replayed forever no more: the same token is accepted within a day and refused after it", async () => {
-    const article = createArticle();
+    const article = await createArticle();
     const token = issueFormToken(article.id, Date.now() - FORM_TOKEN_LIFETIME_MS + 60_000);
     expect(await postComment(article, { formToken: token })).toMatchObject({ ok: true });
     const later = new Date(Date.now() + 2 * 60_000);
@@ -57,11 +78,9 @@ describe("an unexpected failure while posting from the form", () => {
   const raw = { content: "A long, carefully typed comment.", name: "Ada", email: "ada@example.com", url: "", parentId: "" };
 
   it("answers with the form, a clear message and the text kept, and logs the error", async () => {
-    const article = createArticle();
+    const article = await createArticle();
     // A real fault inside the pipeline: the database refuses the insert.
-    getDb().$client.exec(
-      "create trigger refuse_comments before insert on comments begin select raise(abort, 'disk I/O error (simulated)'); end",
-    );
+    const restore = await refuseCommentInserts("disk I/O error (simulated)");
     const logged: unknown[] = [];
     try {
       const state = await keepCommentOnFailure(
@@ -83,9 +102,9 @@ describe("an unexpected failure while posting from the form", () => {
         values: { content: raw.content, name: "Ada", email: "ada@example.com", url: "", parentId: "", remember: false },
       });
       expect(UNEXPECTED_FAILURE_MESSAGE).toBe("Something went wrong on our side; your comment is below, please try again.");
-      expect(String(logged[0])).toMatch(/disk I\/O error \(simulated\)/);
+      expect(withCauses(logged[0])).toMatch(/disk I\/O error \(simulated\)/);
     } finally {
-      getDb().$client.exec("drop trigger refuse_comments");
+      await restore();
     }
   });
 

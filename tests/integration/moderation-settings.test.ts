@@ -23,11 +23,11 @@ function form(fields: Record<string, string>): FormData {
 
 describe("the moderation settings form", () => {
   it("saves tidied lists and numbers, and the pipeline uses them at once", async () => {
-    const state = saveModerationSettingsForm(
+    const state = await saveModerationSettingsForm(
       form({ blockWords: "Casino\n\n  casino  \nviagra", blockEmails: "spam.example\nbad@x.example", blockIps: "203.0.113.0/24\n2001:db8::1", holdWords: "refund", linkLimit: "4", holdFirstTime: "on" }),
     );
     expect(state).toMatchObject({ status: "saved", message: "Settings saved.", fieldErrors: {} });
-    expect(getSettings()).toMatchObject({
+    expect(await getSettings()).toMatchObject({
       blockWords: ["Casino", "viagra"],
       blockEmails: ["@spam.example", "bad@x.example"],
       blockIps: ["203.0.113.0/24", "2001:db8::1"],
@@ -35,18 +35,18 @@ describe("the moderation settings form", () => {
       linkLimit: 4,
       holdFirstTime: true,
     });
-    const article = createArticle();
+    const article = await createArticle();
     const blocked = await postComment(article, { content: "Win at the c.a.s.i.n.o tonight" });
     expect(blocked).toMatchObject({ ok: true, status: "spam" });
     const fromRange = await postComment(article, { content: "Hello from a listed network" }, { ip: "203.0.113.77" });
     expect(fromRange).toMatchObject({ ok: true, status: "spam" });
-    saveModerationSettingsForm(form({}));
-    expect(getSettings()).toMatchObject({ blockWords: [], holdFirstTime: false, linkLimit: 2 });
+    await saveModerationSettingsForm(form({}));
+    expect(await getSettings()).toMatchObject({ blockWords: [], holdFirstTime: false, linkLimit: 2 });
   });
 
-  it("refuses bad input field by field, keeps what was typed and saves nothing", () => {
-    const before = getSettings();
-    const state = saveModerationSettingsForm(form({ blockIps: "203.0.113.0/24\nnot-an-ip\n10.0.0.0/99", linkLimit: "-1", trashRetentionDays: "abc", blockWords: "fine" }));
+  it("refuses bad input field by field, keeps what was typed and saves nothing", async () => {
+    const before = await getSettings();
+    const state = await saveModerationSettingsForm(form({ blockIps: "203.0.113.0/24\nnot-an-ip\n10.0.0.0/99", linkLimit: "-1", trashRetentionDays: "abc", blockWords: "fine" }));
     expect(state.status).toBe("invalid");
     expect(state.fieldErrors.blockIps).toMatch(/not-an-ip/);
     expect(state.fieldErrors.blockIps).toMatch(/10\.0\.0\.0\/99/);
@@ -55,6 +55,6 @@ describe("the moderation settings form", () => {
     expect(state.fieldErrors.blockWords).toBeUndefined();
     expect(state.values.blockIps).toBe("203.0.113.0/24\nnot-an-ip\n10.0.0.0/99");
     expect(state.values.trashRetentionDays).toBe("abc");
-    expect(getSettings()).toEqual(before);
+    expect(await getSettings()).toEqual(before);
   });
 });

@@ -1,4 +1,6 @@
+import { like } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
+import { users } from "@/db/schema";
 import { registerAccount } from "@/lib/auth/registration";
 import { getDb } from "@/lib/db";
 import { updateSettings } from "@/lib/settings";
@@ -13,11 +15,13 @@ function form(tag: string) {
   return data;
 }
 
-function accountsLike(pattern: string): number {
-  return (getDb().$client.prepare("select count(*) as n from users where email like ?").get(pattern) as { n: number }).n;
+async function accountsLike(pattern: string): Promise<number> {
+  return getDb().$count(users, like(users.email, pattern));
 }
 
-beforeEach(() => updateSettings({ registrationsMaxPerIp: 3, registrationWindowMinutes: 60 }));
+beforeEach(async () => {
+  await updateSettings({ registrationsMaxPerIp: 3, registrationWindowMinutes: 60 });
+});
 
 describe("registration limit per address", () => {
   it("refuses the attempt after the limit with a message, keeps what was typed, and lets another address register", async () => {
@@ -32,7 +36,7 @@ describe("registration limit per address", () => {
         values: { name: typed.get("name"), email: typed.get("email") },
       },
     });
-    expect(accountsLike("new-a-%")).toBe(3);
+    expect(await accountsLike("new-a-%")).toBe(3);
     expect(await registerAccount(form("b"), "reader", { ip: "192.0.2.11" })).toMatchObject({ ok: true });
   });
 
@@ -47,7 +51,7 @@ describe("registration limit per address", () => {
   it("holds when many requests arrive at once", async () => {
     const results = await Promise.all(Array.from({ length: 9 }, () => registerAccount(form("burst"), "reader", { ip: "192.0.2.20" })));
     expect(results.filter((r) => r.ok)).toHaveLength(3);
-    expect(accountsLike("new-burst-%")).toBe(3);
+    expect(await accountsLike("new-burst-%")).toBe(3);
   });
 
   it("does not count a form with mistakes (no password is hashed for it)", async () => {

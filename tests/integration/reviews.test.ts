@@ -53,21 +53,20 @@ const errorsOf = (v: ReviewFormValues) => {
   return r.ok ? {} : r.fieldErrors;
 };
 
-function reviewRows(articleId: number) {
-  return getDb().select().from(editorReviews).where(eq(editorReviews.articleId, articleId)).all();
+async function reviewRows(articleId: number) {
+  return getDb().select().from(editorReviews).where(eq(editorReviews.articleId, articleId));
 }
 
-function eventRows(articleId: number) {
+async function eventRows(articleId: number) {
   return getDb()
     .select({ type: articleEvents.type, actorId: articleEvents.actorId, createdAt: articleEvents.createdAt })
     .from(articleEvents)
     .where(eq(articleEvents.articleId, articleId))
-    .orderBy(articleEvents.id)
-    .all();
+    .orderBy(articleEvents.id);
 }
 
 describe("review validation", () => {
-  it("accepts a rating, a headline and scored criteria (trimmed; criteria without a score left out)", () => {
+  it("accepts a rating, a headline and scored criteria (trimmed; criteria without a score left out)", async () => {
     expect(validateReview(values({ headline: "  Well sourced, fairly told " }))).toEqual({
       ok: true,
       data: {
@@ -84,7 +83,7 @@ describe("review validation", () => {
     expect(reviewFormSchema.parse(values()).criteria.map((c) => c.name)).toEqual(["Sourcing", "Clarity"]);
   });
 
-  it("needs only a rating and a headline", () => {
+  it("needs only a rating and a headline", async () => {
     const bare = values(
       { summary: "" },
       { Sourcing: { score: "", note: "" }, Balance: { score: "", note: "   " }, Clarity: { score: "", note: "" } },
@@ -92,7 +91,7 @@ describe("review validation", () => {
     expect(validateReview(bare)).toEqual({ ok: true, data: { rating: 4, headline: "Well sourced, fairly told", summary: "", criteria: [] } });
   });
 
-  it("explains every error, field by field", () => {
+  it("explains every error, field by field", async () => {
     const r = validateReview(
       values(
         { rating: "", headline: "  ", summary: "x".repeat(2001) },
@@ -116,14 +115,14 @@ describe("review validation", () => {
     });
   });
 
-  it("takes a rating only as a whole number from 1 to 5", () => {
+  it("takes a rating only as a whole number from 1 to 5", async () => {
     for (const rating of ["0", "6", "3.5", "-1", "1e0", "four", "", " "]) {
       expect(errorsOf(values({ rating })), rating).toEqual({ rating: "Choose a rating from 1 to 5 stars." });
     }
     for (const rating of ["1", "5", " 3 "]) expect(errorsOf(values({ rating })), rating).toEqual({});
   });
 
-  it("limits the headline to 200 characters, the summary to 2,000 and a note to 500", () => {
+  it("limits the headline to 200 characters, the summary to 2,000 and a note to 500", async () => {
     expect(errorsOf(values({ headline: "h".repeat(200), summary: "s".repeat(2000) }, { Clarity: { score: "3", note: "n".repeat(500) } }))).toEqual({});
     expect(errorsOf(values({ headline: "h".repeat(201) }))).toEqual({ headline: "A headline can be at most 200 characters." });
     expect(errorsOf(values({ summary: "s".repeat(2001) }))).toEqual({ summary: "A summary can be at most 2,000 characters." });
@@ -132,7 +131,7 @@ describe("review validation", () => {
     });
   });
 
-  it("reads the form's fields (line breaks as one character, missing fields empty)", () => {
+  it("reads the form's fields (line breaks as one character, missing fields empty)", async () => {
     const f = new FormData();
     f.set("rating", "3");
     f.set("headline", "H");
@@ -149,7 +148,7 @@ describe("review validation", () => {
     expect(readReviewForm(new FormData()).rating).toBe("");
   });
 
-  it("shows a saved review in the form, and an empty form when there is none", () => {
+  it("shows a saved review in the form, and an empty form when there is none", async () => {
     expect(reviewToForm(null)).toEqual({
       rating: "",
       headline: "",
@@ -160,21 +159,21 @@ describe("review validation", () => {
 });
 
 describe("saving and publishing a review", () => {
-  it("drafts, publishes and unpublishes the article's one review, each step in its history", () => {
-    const article = createArticle();
-    const editor = createUser({ role: "editor", name: "Rhea Reviewer" });
+  it("drafts, publishes and unpublishes the article's one review, each step in its history", async () => {
+    const article = await createArticle();
+    const editor = await createUser({ role: "editor", name: "Rhea Reviewer" });
     const actor = { id: editor.id, name: editor.name };
     const t1 = new Date("2026-03-01T09:00:00Z");
     const t2 = new Date("2026-03-02T09:00:00Z");
     const t3 = new Date("2026-03-03T09:00:00Z");
 
-    expect(saveReview(actor, article.id, form(), "draft", { now: t1 })).toEqual({
+    expect(await saveReview(actor, article.id, form(), "draft", { now: t1 })).toEqual({
       ok: true,
       status: "draft",
       message: "Review saved as a draft.",
     });
-    expect(getPublishedReview(article.id)).toBeNull();
-    expect(getReviewForEditor(article.id)).toMatchObject({
+    expect(await getPublishedReview(article.id)).toBeNull();
+    expect(await getReviewForEditor(article.id)).toMatchObject({
       status: "draft",
       rating: 4,
       reviewerId: editor.id,
@@ -187,50 +186,50 @@ describe("saving and publishing a review", () => {
       ],
     });
 
-    expect(saveReview(actor, article.id, form(values({ rating: "5" })), "publish", { now: t2 })).toEqual({
+    expect(await saveReview(actor, article.id, form(values({ rating: "5" })), "publish", { now: t2 })).toEqual({
       ok: true,
       status: "published",
       message: "Review published.",
     });
-    const published = getPublishedReview(article.id);
+    const published = await getPublishedReview(article.id);
     expect(published).toMatchObject({ rating: 5, reviewerName: "Rhea Reviewer", status: "published", publishedAt: t2 });
     expect(reviewToForm(published).criteria.Sourcing).toEqual({ score: "5", note: "Documents cited." });
 
-    expect(unpublishReview(actor, article.id, { now: t3 })).toEqual({ ok: true, status: "draft", message: "Review unpublished." });
-    expect(getPublishedReview(article.id)).toBeNull();
-    expect(getReviewForEditor(article.id)).toMatchObject({ status: "draft", publishedAt: null, rating: 5, headline: "Well sourced, fairly told" });
+    expect(await unpublishReview(actor, article.id, { now: t3 })).toEqual({ ok: true, status: "draft", message: "Review unpublished." });
+    expect(await getPublishedReview(article.id)).toBeNull();
+    expect(await getReviewForEditor(article.id)).toMatchObject({ status: "draft", publishedAt: null, rating: 5, headline: "Well sourced, fairly told" });
     // Nothing left to unpublish: refused, and no history entry.
-    expect(unpublishReview(actor, article.id)).toEqual({ ok: false, message: "There is no published review to unpublish." });
+    expect(await unpublishReview(actor, article.id)).toEqual({ ok: false, message: "There is no published review to unpublish." });
 
-    expect(reviewRows(article.id)).toHaveLength(1);
-    expect(eventRows(article.id)).toEqual([
+    expect(await reviewRows(article.id)).toHaveLength(1);
+    expect(await eventRows(article.id)).toEqual([
       { type: "review_saved", actorId: editor.id, createdAt: t1 },
       { type: "review_published", actorId: editor.id, createdAt: t2 },
       { type: "review_unpublished", actorId: editor.id, createdAt: t3 },
     ]);
-    expect(articleHistory(article.id).map((e) => [e.type, e.actorName])).toEqual([
+    expect((await articleHistory(article.id)).map((e) => [e.type, e.actorName])).toEqual([
       ["review_unpublished", "Rhea Reviewer"],
       ["review_published", "Rhea Reviewer"],
       ["review_saved", "Rhea Reviewer"],
     ]);
   });
 
-  it("re-saving updates the one row: new content, the new reviewer, a new review date on each publish", () => {
-    const article = createArticle();
-    const first = createUser({ role: "editor", name: "First Editor" });
-    const second = createUser({ role: "admin", name: "Second Editor" });
+  it("re-saving updates the one row: new content, the new reviewer, a new review date on each publish", async () => {
+    const article = await createArticle();
+    const first = await createUser({ role: "editor", name: "First Editor" });
+    const second = await createUser({ role: "admin", name: "Second Editor" });
     const t1 = new Date("2026-04-01T09:00:00Z");
     const t2 = new Date("2026-04-05T09:00:00Z");
 
-    saveReview(first, article.id, form(), "publish", { now: t1 });
-    const [before] = reviewRows(article.id);
+    await saveReview(first, article.id, form(), "publish", { now: t1 });
+    const [before] = await reviewRows(article.id);
     if (!before) throw new Error("no review saved");
-    expect(getPublishedReview(article.id)).toMatchObject({ reviewerName: "First Editor", publishedAt: t1 });
+    expect(await getPublishedReview(article.id)).toMatchObject({ reviewerName: "First Editor", publishedAt: t1 });
 
     const changed = values({ rating: "2", headline: "Thin on sources", summary: "" }, { Sourcing: { score: "1", note: "" }, Clarity: { score: "", note: "" } });
-    expect(saveReview(second, article.id, form(changed), "publish", { now: t2 })).toMatchObject({ ok: true, status: "published" });
+    expect(await saveReview(second, article.id, form(changed), "publish", { now: t2 })).toMatchObject({ ok: true, status: "published" });
 
-    const rows = reviewRows(article.id);
+    const rows = await reviewRows(article.id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       id: before.id,
@@ -243,62 +242,62 @@ describe("saving and publishing a review", () => {
       reviewerId: second.id,
       publishedAt: t2,
     });
-    expect(getPublishedReview(article.id)).toMatchObject({ reviewerName: "Second Editor", publishedAt: t2 });
-    expect(eventRows(article.id).map((e) => [e.type, e.actorId])).toEqual([
+    expect(await getPublishedReview(article.id)).toMatchObject({ reviewerName: "Second Editor", publishedAt: t2 });
+    expect((await eventRows(article.id)).map((e) => [e.type, e.actorId])).toEqual([
       ["review_published", first.id],
       ["review_published", second.id],
     ]);
   });
 
-  it("saving a published review as a draft takes it off the article page", () => {
-    const article = createArticle();
-    const editor = createUser({ role: "editor" });
-    saveReview(editor, article.id, form(), "publish");
-    expect(getPublishedReview(article.id)).not.toBeNull();
-    expect(saveReview(editor, article.id, form(values({ headline: "Second thoughts" })), "draft")).toMatchObject({ ok: true, status: "draft" });
-    expect(getPublishedReview(article.id)).toBeNull();
-    expect(getReviewForEditor(article.id)).toMatchObject({ status: "draft", publishedAt: null, headline: "Second thoughts" });
+  it("saving a published review as a draft takes it off the article page", async () => {
+    const article = await createArticle();
+    const editor = await createUser({ role: "editor" });
+    await saveReview(editor, article.id, form(), "publish");
+    expect(await getPublishedReview(article.id)).not.toBeNull();
+    expect(await saveReview(editor, article.id, form(values({ headline: "Second thoughts" })), "draft")).toMatchObject({ ok: true, status: "draft" });
+    expect(await getPublishedReview(article.id)).toBeNull();
+    expect(await getReviewForEditor(article.id)).toMatchObject({ status: "draft", publishedAt: null, headline: "Second thoughts" });
   });
 
-  it("refuses invalid input with the errors and everything typed, and saves nothing", () => {
-    const editor = createUser({ role: "editor" });
-    const article = createArticle();
+  it("refuses invalid input with the errors and everything typed, and saves nothing", async () => {
+    const editor = await createUser({ role: "editor" });
+    const article = await createArticle();
     const typed = values(
       { rating: "", headline: "  A headline with spaces  ", summary: "Line one\r\nline two" },
       { Balance: { score: "", note: "Both sides heard." } },
     );
-    const result = saveReview(editor, article.id, form(typed), "publish");
+    const result = await saveReview(editor, article.id, form(typed), "publish");
     expect(result).toEqual({
       ok: false,
       message: "Please correct the highlighted fields; nothing was saved.",
       fieldErrors: { rating: "Choose a rating from 1 to 5 stars.", "criterion:Balance": "Give Balance a score, or clear its note." },
       values: { ...typed, summary: "Line one\nline two" },
     });
-    expect(getReviewForEditor(article.id)).toBeNull();
-    expect(eventRows(article.id)).toEqual([]);
+    expect(await getReviewForEditor(article.id)).toBeNull();
+    expect(await eventRows(article.id)).toEqual([]);
 
     // An invalid re-save leaves the saved review as it was.
-    saveReview(editor, article.id, form(), "publish");
-    const saved = reviewRows(article.id);
-    expect(saveReview(editor, article.id, form(values({ headline: "" })), "draft")).toMatchObject({
+    await saveReview(editor, article.id, form(), "publish");
+    const saved = await reviewRows(article.id);
+    expect(await saveReview(editor, article.id, form(values({ headline: "" })), "draft")).toMatchObject({
       ok: false,
       fieldErrors: { headline: "Write a verdict headline." },
       values: { headline: "" },
     });
-    expect(reviewRows(article.id)).toEqual(saved);
-    expect(eventRows(article.id)).toHaveLength(1);
+    expect(await reviewRows(article.id)).toEqual(saved);
+    expect(await eventRows(article.id)).toHaveLength(1);
   });
 
-  it("refuses an article that does not exist, with a message and the typed values", () => {
-    const editor = createUser({ role: "editor" });
-    expect(saveReview(editor, 999_999, form(), "publish")).toEqual({
+  it("refuses an article that does not exist, with a message and the typed values", async () => {
+    const editor = await createUser({ role: "editor" });
+    expect(await saveReview(editor, 999_999, form(), "publish")).toEqual({
       ok: false,
       message: "This article no longer exists; nothing was saved.",
       fieldErrors: {},
       values: values(),
     });
-    expect(getDb().$client.prepare("select count(*) as n from editor_reviews where article_id = ?").get(999_999)).toEqual({ n: 0 });
-    expect(unpublishReview(editor, 999_999)).toMatchObject({ ok: false });
-    expect(eventRows(999_999)).toEqual([]);
+    expect(await getDb().$count(editorReviews, eq(editorReviews.articleId, 999_999))).toBe(0);
+    expect(await unpublishReview(editor, 999_999)).toMatchObject({ ok: false });
+    expect(await eventRows(999_999)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { count, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { articles } from "@/db/schema";
 import { getPublishedArticle } from "@/lib/articles/queries";
@@ -10,14 +10,14 @@ import { getDb } from "@/lib/db";
 
 const SLUG = "syria-us-led-coalition-deeply-in-denial-about-civilian-casualties-in-raqqa";
 
-function articleCount() {
-  return getDb().select({ n: count() }).from(articles).get()?.n ?? 0;
+async function articleCount() {
+  return getDb().$count(articles);
 }
 
 describe("seed", () => {
-  it("seeds the sample article, published, with its caption and source", () => {
-    expect(seedIfEmpty(getDb())).toEqual([SLUG]);
-    const article = getPublishedArticle(SLUG);
+  it("seeds the sample article, published, with its caption and source", async () => {
+    expect(await seedIfEmpty(getDb())).toEqual([SLUG]);
+    const article = await getPublishedArticle(SLUG);
     expect(article).toMatchObject({
       title: "Syria: US-led Coalition deeply in denial about civilian casualties in Raqqa",
       heroImageCaption: "Reuters photo",
@@ -31,19 +31,19 @@ describe("seed", () => {
     expect(fs.existsSync(path.join("public", article?.heroImageUrl ?? ""))).toBe(true);
   });
 
-  it("is idempotent and never overwrites an edited article", () => {
-    seedArticles(getDb());
-    getDb().update(articles).set({ title: "Edited title" }).where(eq(articles.slug, SLUG)).run();
-    expect(seedArticles(getDb())).toEqual([]);
-    expect(articleCount()).toBe(1);
-    expect(getPublishedArticle(SLUG)?.title).toBe("Edited title");
+  it("is idempotent and never overwrites an edited article", async () => {
+    await seedArticles(getDb());
+    await getDb().update(articles).set({ title: "Edited title" }).where(eq(articles.slug, SLUG));
+    expect(await seedArticles(getDb())).toEqual([]);
+    expect(await articleCount()).toBe(1);
+    expect((await getPublishedArticle(SLUG))?.title).toBe("Edited title");
   });
 
-  it("seeds on first start only: not into a database that already has articles", () => {
-    getDb().delete(articles).where(eq(articles.slug, SLUG)).run();
-    getDb().insert(articles).values({ slug: "own-story", title: "Own story" }).run();
-    expect(seedIfEmpty(getDb())).toEqual([]);
-    expect(articleCount()).toBe(1);
+  it("seeds on first start only: not into a database that already has articles", async () => {
+    await getDb().delete(articles).where(eq(articles.slug, SLUG));
+    await getDb().insert(articles).values({ slug: "own-story", title: "Own story" });
+    expect(await seedIfEmpty(getDb())).toEqual([]);
+    expect(await articleCount()).toBe(1);
   });
 
   it("names the file and field of bad front matter", () => {
@@ -52,12 +52,20 @@ describe("seed", () => {
     );
   });
 
-  it("reads every .md file of a folder", () => {
+  it("reads every .md file of a folder", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "seed-"));
     fs.writeFileSync(path.join(dir, "a.md"), "---\ntitle: A\nslug: seed-a\nstatus: draft\n---\nA body\n");
     fs.writeFileSync(path.join(dir, "notes.txt"), "ignored");
-    expect(seedArticles(getDb(), dir)).toEqual(["seed-a"]);
-    const row = getDb().select().from(articles).where(eq(articles.slug, "seed-a")).get();
+    expect(await seedArticles(getDb(), dir)).toEqual(["seed-a"]);
+    const [row] = await getDb().select().from(articles).where(eq(articles.slug, "seed-a"));
     expect(row).toMatchObject({ status: "draft", publishedAt: null, body: "A body\n" });
+  });
+
+  it("inserts each article once when two instances seed at the same time", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "seed-"));
+    fs.writeFileSync(path.join(dir, "b.md"), "---\ntitle: B\nslug: seed-b\n---\nB body\n");
+    const results = await Promise.all([seedArticles(getDb(), dir), seedArticles(getDb(), dir)]);
+    expect(results.flat()).toEqual(["seed-b"]);
+    expect(await getDb().$count(articles, eq(articles.slug, "seed-b"))).toBe(1);
   });
 });

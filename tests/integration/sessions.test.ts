@@ -1,8 +1,11 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { revokedSessions } from "@/db/schema";
 import { authorizeCredentials, sessionToken } from "@/lib/auth/options";
 import { isSessionRevoked, revokeSession } from "@/lib/auth/revocations";
 import { createAccount, endAllSessions, getAccountById } from "@/lib/auth/users";
-import { getDb } from "@/lib/db";
+import { getDb, sql } from "@/lib/db";
+import { queryPlan } from "../support/queries";
 
 let n = 0;
 async function signedIn() {
@@ -13,7 +16,7 @@ async function signedIn() {
   const user = await authorizeCredentials({ email, password: "a long enough password" }, { "x-newsroom-peer-ip": "198.51.100.200" });
   if (!user) throw new Error("sign-in failed");
   // What next-auth does at sign-in: the jwt callback shapes the new token.
-  const token = sessionToken({ sub: user.id, name: user.name, email: user.email }, user);
+  const token = await sessionToken({ sub: user.id, name: user.name, email: user.email }, user);
   return { id: created.id, token };
 }
 
@@ -25,46 +28,54 @@ describe("session ids and sign-out", () => {
     const b = await signedIn();
     expect(a.token.sid).toMatch(/^[0-9a-f-]{36}$/);
     expect(a.token.sid).not.toBe(b.token.sid);
-    expect(sessionToken(a.token, undefined)).toEqual(a.token);
+    expect(await sessionToken(a.token, undefined)).toEqual(a.token);
   });
 
   it("a token of a signed-out session no longer names anyone; other sessions go on", async () => {
     const a = await signedIn();
-    const other = sessionToken({ sub: String(a.id) }, { sv: 0 });
-    revokeSession(String(a.token.sid), a.id, new Date(Date.now() + 30 * DAY));
-    expect(isSessionRevoked(String(a.token.sid))).toBe(true);
-    expect(sessionToken(a.token, undefined)).toEqual({});
-    expect(sessionToken(other, undefined)).toEqual(other);
+    const other = await sessionToken({ sub: String(a.id) }, { sv: 0 });
+    await revokeSession(String(a.token.sid), a.id, new Date(Date.now() + 30 * DAY));
+    expect(await isSessionRevoked(String(a.token.sid))).toBe(true);
+    expect(await sessionToken(a.token, undefined)).toEqual({});
+    expect(await sessionToken(other, undefined)).toEqual(other);
   });
 
-  it("refuses a token without a session id", () => {
-    expect(sessionToken({ sub: "1", sv: 0 }, undefined)).toEqual({});
+  it("refuses a token without a session id", async () => {
+    expect(await sessionToken({ sub: "1", sv: 0 }, undefined)).toEqual({});
   });
 
   it("prunes revocations whose tokens have all expired", async () => {
     const a = await signedIn();
     const b = await signedIn();
     const now = Date.now();
-    revokeSession("old-session", a.id, new Date(now - 1000), new Date(now - 2 * DAY));
-    expect(isSessionRevoked("old-session")).toBe(true);
-    revokeSession(String(b.token.sid), b.id, new Date(now + 30 * DAY), new Date(now));
-    expect(isSessionRevoked("old-session")).toBe(false);
-    expect(isSessionRevoked(String(b.token.sid))).toBe(true);
-    const plan = getDb()
-      .$client.prepare("explain query plan delete from revoked_sessions where expires_at <= ?")
-      .all(now) as { detail: string }[];
-    expect(plan.map((r) => r.detail).join(" ")).toContain("revoked_sessions_expires_idx");
+    await revokeSession("old-session", a.id, new Date(now - 1000), new Date(now - 2 * DAY));
+    expect(await isSessionRevoked("old-session")).toBe(true);
+    await revokeSession(String(b.token.sid), b.id, new Date(now + 30 * DAY), new Date(now));
+    expect(await isSessionRevoked("old-session")).toBe(false);
+    expect(await isSessionRevoked(String(b.token.sid))).toBe(true);
+    const plan = await queryPlan(sql`delete from revoked_sessions where expires_at <= ${now}`);
+    expect(plan).toContain("revoked_sessions_expires_idx");
   });
 
-  it("does not fail when the account is gone", () => {
-    expect(() => revokeSession("gone-session", 999_999, new Date(Date.now() + DAY))).not.toThrow();
-    expect(isSessionRevoked("gone-session")).toBe(false);
+  it("records a session signed out twice (two tabs at once) once", async () => {
+    const a = await signedIn();
+    const sid = String(a.token.sid);
+    const until = new Date(Date.now() + 30 * DAY);
+    await Promise.all([revokeSession(sid, a.id, until), revokeSession(sid, a.id, until)]);
+    await revokeSession(sid, a.id, until);
+    expect(await isSessionRevoked(sid)).toBe(true);
+    expect(await getDb().$count(revokedSessions, eq(revokedSessions.sessionId, sid))).toBe(1);
+  });
+
+  it("does not fail when the account is gone", async () => {
+    await expect(revokeSession("gone-session", 999_999, new Date(Date.now() + DAY))).resolves.toBeUndefined();
+    expect(await isSessionRevoked("gone-session")).toBe(false);
   });
 
   it("sign out everywhere moves the session version on", async () => {
     const a = await signedIn();
-    const before = getAccountById(a.id)!.sessionVersion;
-    endAllSessions(a.id);
-    expect(getAccountById(a.id)!.sessionVersion).toBe(before + 1);
+    const before = (await getAccountById(a.id))!.sessionVersion;
+    await endAllSessions(a.id);
+    expect((await getAccountById(a.id))!.sessionVersion).toBe(before + 1);
   });
 });

@@ -2,7 +2,9 @@ import { getServerSession } from "next-auth";
 import NextAuth from "next-auth/next";
 import { decode, getToken } from "next-auth/jwt";
 import type { NextApiRequest, NextApiResponse } from "next";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { users } from "@/db/schema";
 import { getAuthOptions, SESSION_MAX_AGE } from "@/lib/auth/options";
 import { revokeSession } from "@/lib/auth/revocations";
 import { ACCOUNT_SUSPENDED, SIGN_IN_FAILED } from "@/lib/auth/rules";
@@ -20,7 +22,7 @@ async function account(options: { banned?: boolean } = {}) {
   const email = `signin${n}@example.com`;
   const created = await createAccount({ name: `Sign In ${n}`, email, password: PASSWORD, role: "reader" });
   if (!created.ok) throw new Error(created.reason);
-  if (options.banned) getDb().$client.prepare("update users set banned = 1 where id = ?").run(created.id);
+  if (options.banned) await getDb().update(users).set({ banned: true }).where(eq(users.id, created.id));
   return { id: created.id, name: `Sign In ${n}`, email };
 }
 
@@ -225,11 +227,11 @@ describe("signing in with the form (lib/auth/sign-in.ts)", () => {
     const one = await signedIn(a.email);
     const two = await signedIn(a.email);
     const sid = (await decode({ token: one.value, secret: getServerSecret() }))!.sid as string;
-    revokeSession(sid, a.id, new Date(Date.now() + SESSION_MAX_AGE * 1000));
+    await revokeSession(sid, a.id, new Date(Date.now() + SESSION_MAX_AGE * 1000));
     expect((await sessionFor(one))?.user?.id).toBeUndefined();
     expect((await sessionFor(two))?.user?.id).toBe(String(a.id));
 
-    endAllSessions(a.id);
+    await endAllSessions(a.id);
     // The token still names the old session version; getCurrentUser compares it with the account's.
     expect((await sessionFor(two))?.sv).toBe(0);
     const three = await signedIn(a.email);

@@ -1,31 +1,20 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import sitemap from "@/app/sitemap";
-import { getDb } from "@/lib/db";
 import { createArticle, createComment } from "../support/factories";
-
-/** The SQL statements prepared while `fn` runs. */
-function statementsDuring(fn: () => void): string[] {
-  const spy = vi.spyOn(getDb().$client, "prepare");
-  try {
-    fn();
-    return spy.mock.calls.map(([sql]) => String(sql));
-  } finally {
-    spy.mockRestore();
-  }
-}
+import { statementsDuring } from "../support/queries";
 
 // Only the route's default export: the first call in this file reads the database.
 describe("/sitemap.xml", () => {
-  it("lists each published article with its last change, and reads no comments", () => {
-    createArticle({ slug: "route-older", publishedAt: new Date("2025-01-01T00:00:00Z"), updatedAt: new Date("2025-03-01T10:00:00Z") });
-    const newer = createArticle({ slug: "route-newer", publishedAt: new Date("2025-02-01T00:00:00Z"), updatedAt: new Date("2025-02-02T10:00:00Z") });
-    createArticle({ slug: "route-draft", status: "draft", publishedAt: null });
-    createArticle({ slug: "route-in-review", status: "in_review", publishedAt: null });
-    createComment(newer.id);
+  it("lists each published article with its last change, and reads no comments", async () => {
+    await createArticle({ slug: "route-older", publishedAt: new Date("2025-01-01T00:00:00Z"), updatedAt: new Date("2025-03-01T10:00:00Z") });
+    const newer = await createArticle({ slug: "route-newer", publishedAt: new Date("2025-02-01T00:00:00Z"), updatedAt: new Date("2025-02-02T10:00:00Z") });
+    await createArticle({ slug: "route-draft", status: "draft", publishedAt: null });
+    await createArticle({ slug: "route-in-review", status: "in_review", publishedAt: null });
+    await createComment(newer.id);
 
-    let result: ReturnType<typeof sitemap> = [];
-    const statements = statementsDuring(() => {
-      result = sitemap();
+    let result: Awaited<ReturnType<typeof sitemap>> = [];
+    const statements = await statementsDuring(async () => {
+      result = await sitemap();
     });
     expect(statements.length).toBeGreaterThan(0);
     expect(statements.join("\n")).not.toContain("comments");

@@ -22,7 +22,7 @@ describe("npm run user:add with the password on standard input", () => {
   it("creates an account that signs in with that password (stdin is not a terminal)", async () => {
     const { stdout } = await userAdd(["--email", "cli-stdin@example.com", "--role", "editor", "--name", "Cli Editor"], "a password from stdin\n");
     expect(stdout).toMatch(/^Created editor cli-stdin@example\.com \(id \d+\)\./);
-    expect(getAccountForSignIn("cli-stdin@example.com")).toMatchObject({ role: "editor", name: "Cli Editor" });
+    expect(await getAccountForSignIn("cli-stdin@example.com")).toMatchObject({ role: "editor", name: "Cli Editor" });
     const user = await authorizeCredentials(
       { email: "cli-stdin@example.com", password: "a password from stdin" },
       { "x-newsroom-peer-ip": "198.51.100.210" },
@@ -37,6 +37,6 @@ describe("npm run user:add with the password on standard input", () => {
 
     const weak = await userAdd(["--email", "cli-weak@example.com", "--role", "reader", "--password-stdin"], "short\n").catch((e: { code: number; stderr: string }) => e);
     expect(weak).toMatchObject({ code: 2, stderr: expect.stringContaining("password: Use at least 10 characters.") });
-    expect(getAccountForSignIn("cli-weak@example.com")).toBeNull();
+    expect(await getAccountForSignIn("cli-weak@example.com")).toBeNull();
   }, 60_000);
 });

@@ -33,22 +33,20 @@ export async function postComment(
   );
 }
 
-export function getComment(id: number) {
-  const row = getDb().select().from(comments).where(eq(comments.id, id)).get();
+export async function getComment(id: number) {
+  const [row] = await getDb().select().from(comments).where(eq(comments.id, id));
   if (!row) throw new Error(`no comment ${id}`);
   return row;
 }
 
-export function historyOf(id: number) {
+export async function historyOf(id: number) {
   return getDb()
     .select()
     .from(commentEvents)
     .where(eq(commentEvents.commentId, id))
-    .orderBy(asc(commentEvents.id))
-    .all();
+    .orderBy(asc(commentEvents.id));
 }
 
-export function countComments(): number {
-  const row = getDb().$client.prepare("select count(*) as n from comments").get() as { n: number };
-  return row.n;
+export async function countComments(): Promise<number> {
+  return getDb().$count(comments);
 }

@@ -4,9 +4,9 @@ import { getDb } from "@/lib/db";
 let counter = 0;
 
 /** Inserts an article (published unless told otherwise) and returns it. */
-export function createArticle(overrides: Partial<NewArticle> = {}) {
+export async function createArticle(overrides: Partial<NewArticle> = {}) {
   counter += 1;
-  return getDb()
+  const [row] = await getDb()
     .insert(articles)
     .values({
       slug: `test-article-${counter}`,
@@ -17,14 +17,14 @@ export function createArticle(overrides: Partial<NewArticle> = {}) {
       publishedAt: new Date(Date.UTC(2024, 0, counter)),
       ...overrides,
     })
-    .returning()
-    .get();
+    .returning();
+  return row!;
 }
 
 /** Inserts a comment (approved unless told otherwise) and returns it. */
-export function createComment(articleId: number, overrides: Partial<NewComment> = {}) {
+export async function createComment(articleId: number, overrides: Partial<NewComment> = {}) {
   counter += 1;
-  return getDb()
+  const [row] = await getDb()
     .insert(comments)
     .values({
       articleId,
@@ -34,16 +34,16 @@ export function createComment(articleId: number, overrides: Partial<NewComment> 
       status: "approved",
       ...overrides,
     })
-    .returning()
-    .get();
+    .returning();
+  return row!;
 }
 
 /** Inserts a user account (no password) and returns it. */
-export function createUser(overrides: Partial<NewUser> = {}) {
+export async function createUser(overrides: Partial<NewUser> = {}) {
   counter += 1;
-  return getDb()
+  const [row] = await getDb()
     .insert(users)
     .values({ email: `user${counter}@example.com`, name: `User ${counter}`, role: "reader", ...overrides })
-    .returning()
-    .get();
+    .returning();
+  return row!;
 }

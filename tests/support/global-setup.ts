@@ -1,16 +1,54 @@
 /**
- * Builds one migrated template database per test run; each test file then
- * works on its own copy (tests/support/fresh-database.ts).
+ * Builds one migrated template per test run; each test file then works on its
+ * own copy (tests/support/fresh-database.ts). SQLite: a template file.
+ * PostgreSQL (`TEST_DATABASE_URL`): a template database, and the run's
+ * databases are dropped at the end.
  */
 import fs from "node:fs";
-import { migrateDatabase, openDatabase } from "@/lib/db";
-import { TEMPLATE_DB, TMP_DIR } from "./paths";
+import pg from "pg";
+import { closeDatabase, migrateDatabase, openDatabase } from "@/lib/db";
+import { PG_TEST_PREFIX, TEMPLATE_DB, TMP_DIR, pgDatabaseUrl, pgRunPrefix, pgServerUrl, pgTemplate } from "./paths";
 
-export default function setup() {
+/** Drops this run's databases, and those of earlier runs whose process is gone (a run killed before its teardown). */
+async function dropTestDatabases(admin: pg.Client, { leftovers }: { leftovers: boolean }): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like $1", [`${PG_TEST_PREFIX}%`]);
+  for (const { datname } of rows) {
+    const pid = Number(/^newsroom_test_(\d+)_/.exec(datname)?.[1]);
+    const mine = datname.startsWith(pgRunPrefix());
+    if (mine || (leftovers && pid && !alive(pid))) await admin.query(`drop database if exists "${datname}" with (force)`);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export default async function setup() {
   fs.rmSync(TMP_DIR, { recursive: true, force: true });
   fs.mkdirSync(TMP_DIR, { recursive: true });
-  const db = openDatabase(TEMPLATE_DB);
-  migrateDatabase(db);
+  const server = pgServerUrl();
+  if (server) {
+    process.env.NEWSROOM_TEST_RUN = String(process.pid);
+    const admin = new pg.Client({ connectionString: pgDatabaseUrl(server, "postgres") });
+    await admin.connect();
+    await dropTestDatabases(admin, { leftovers: true });
+    await admin.query(`create database "${pgTemplate()}"`);
+    const db = openDatabase(pgDatabaseUrl(server, pgTemplate()));
+    await migrateDatabase(db);
+    await closeDatabase(db);
+    return async () => {
+      await dropTestDatabases(admin, { leftovers: false });
+      await admin.end();
+      fs.rmSync(TMP_DIR, { recursive: true, force: true });
+    };
+  }
+  const db = openDatabase(TEMPLATE_DB) as unknown as import("@/lib/db/sqlite").SqliteDb;
+  await migrateDatabase(db as never);
   // One self-contained file: fold the WAL back in before it is copied.
   db.$client.pragma("wal_checkpoint(TRUNCATE)");
   db.$client.pragma("journal_mode = DELETE");

@@ -25,26 +25,26 @@ function input(overrides: Partial<DefenceInput> = {}, lookups: Partial<DefenceIn
 }
 
 describe("runDefences", () => {
-  it("passes an ordinary comment", () => {
-    expect(runDefences(input())).toEqual({ outcome: "pass", holds: [], events: [] });
+  it("passes an ordinary comment", async () => {
+    expect(await runDefences(input())).toEqual({ outcome: "pass", holds: [], events: [] });
   });
 
-  it("sends a filled honeypot to spam before anything else", () => {
-    const r = runDefences(input({ honeypot: "555-1234" }, { recentComment: () => true }));
+  it("sends a filled honeypot to spam before anything else", async () => {
+    const r = await runDefences(input({ honeypot: "555-1234" }, { recentComment: () => true }));
     expect(r).toMatchObject({ outcome: "spam", reason: "Honeypot: a hidden field was filled in" });
   });
 
-  it("holds a form sent faster than the minimum time, or with a bad token", () => {
-    const fast = runDefences(input({ formToken: { valid: true, ageSeconds: 1.2 } }));
+  it("holds a form sent faster than the minimum time, or with a bad token", async () => {
+    const fast = await runDefences(input({ formToken: { valid: true, ageSeconds: 1.2 } }));
     expect(fast).toMatchObject({ outcome: "hold", holds: ["Held: sent 1.2 s after the form was shown (minimum 3 s)"] });
     expect(fast.outcome !== "refused" && fast.events[0]?.rule).toBe("too_fast");
-    const forged = runDefences(input({ formToken: { valid: false, reason: "bad signature" } }));
+    const forged = await runDefences(input({ formToken: { valid: false, reason: "bad signature" } }));
     expect(forged).toMatchObject({ outcome: "hold", holds: ["Held: form token bad signature"] });
   });
 
-  it("refuses a flood, a duplicate and a closed article with clear messages", () => {
+  it("refuses a flood, a duplicate and a closed article with clear messages", async () => {
     let since: Date | undefined;
-    const flood = runDefences(
+    const flood = await runDefences(
       input({}, { recentComment: (_ip, _email, s) => ((since = s), true) }),
     );
     expect(flood).toEqual({
@@ -53,51 +53,51 @@ describe("runDefences", () => {
       message: "You are posting comments too quickly. Please wait a few seconds and try again.",
     });
     expect(since?.toISOString()).toBe("2026-01-01T11:59:45.000Z");
-    expect(runDefences(input({}, { duplicate: () => true }))).toMatchObject({ outcome: "refused", code: "duplicate" });
+    expect(await runDefences(input({}, { duplicate: () => true }))).toMatchObject({ outcome: "refused", code: "duplicate" });
     expect(
-      runDefences(input({ article: { id: 1, commentsOpen: false, commentsCloseAt: null } })),
+      await runDefences(input({ article: { id: 1, commentsOpen: false, commentsCloseAt: null } })),
     ).toMatchObject({ outcome: "refused", message: "Comments are closed on this article." });
     expect(
-      runDefences(input({ article: { id: 1, commentsOpen: true, commentsCloseAt: new Date("2025-12-31T00:00:00Z") } })),
+      await runDefences(input({ article: { id: 1, commentsOpen: true, commentsCloseAt: new Date("2025-12-31T00:00:00Z") } })),
     ).toMatchObject({ outcome: "refused", code: "closed" });
   });
 
-  it("sends block-list matches to spam, naming the list", () => {
+  it("sends block-list matches to spam, naming the list", async () => {
     const settings = { ...DEFAULT_SETTINGS, blockWords: ["cheap pills"], blockEmails: ["spam.example"], blockIps: ["198.51.100.0/24"] };
-    expect(runDefences(input({ settings, content: "Buy CHEAP-PILLS now" }))).toMatchObject({
+    expect(await runDefences(input({ settings, content: "Buy CHEAP-PILLS now" }))).toMatchObject({
       outcome: "spam",
       reason: "Block list: word “cheap pills”",
     });
     expect(
-      runDefences(input({ settings, author: { name: "X", email: "x@mail.spam.example", url: "", userId: null, trusted: false } })),
+      await runDefences(input({ settings, author: { name: "X", email: "x@mail.spam.example", url: "", userId: null, trusted: false } })),
     ).toMatchObject({ outcome: "spam", reason: "Block list: email (spam.example)" });
-    expect(runDefences(input({ settings, ip: "198.51.100.77" }))).toMatchObject({
+    expect(await runDefences(input({ settings, ip: "198.51.100.77" }))).toMatchObject({
       outcome: "spam",
       reason: "Block list: IP (198.51.100.0/24)",
     });
   });
 
-  it("holds more than the link limit, hold words and first-time commenters", () => {
-    const links = runDefences(input({ content: "see https://a.example https://b.example and https://c.example" }));
+  it("holds more than the link limit, hold words and first-time commenters", async () => {
+    const links = await runDefences(input({ content: "see https://a.example https://b.example and https://c.example" }));
     expect(links).toMatchObject({ outcome: "hold", holds: ["Held: 3 links (more than 2)"] });
-    const twoLinks = runDefences(input({ content: "see https://a.example and https://b.example" }));
+    const twoLinks = await runDefences(input({ content: "see https://a.example and https://b.example" }));
     expect(twoLinks.outcome).toBe("pass");
 
     const settings = { ...DEFAULT_SETTINGS, holdWords: ["refund"], holdFirstTime: true };
-    const r = runDefences(input({ settings, content: "I want a Refund!" }, { approvedBefore: () => false }));
+    const r = await runDefences(input({ settings, content: "I want a Refund!" }, { approvedBefore: () => false }));
     expect(r).toMatchObject({
       outcome: "hold",
       holds: ["Held: hold word “refund”", "Held: first comment from this author"],
     });
   });
 
-  it("lets trusted roles skip every rule but duplicates and closed articles", () => {
+  it("lets trusted roles skip every rule but duplicates and closed articles", async () => {
     const trusted = { name: "Ed", email: "ed@example.com", url: "", userId: 3, trusted: true };
     const settings = { ...DEFAULT_SETTINGS, blockWords: ["refund"] };
     expect(
-      runDefences(input({ author: trusted, settings, content: "refund https://a https://b https://c", formToken: { valid: false, reason: "missing" } }, { recentComment: () => true })),
+      await runDefences(input({ author: trusted, settings, content: "refund https://a https://b https://c", formToken: { valid: false, reason: "missing" } }, { recentComment: () => true })),
     ).toEqual({ outcome: "pass", holds: [], events: [] });
-    expect(runDefences(input({ author: trusted }, { duplicate: () => true }))).toMatchObject({ code: "duplicate" });
+    expect(await runDefences(input({ author: trusted }, { duplicate: () => true }))).toMatchObject({ code: "duplicate" });
   });
 });
 
@@ -134,15 +134,15 @@ describe("commentsAreOpen", () => {
     expect(commentsAreOpen(article({ commentsCloseAt: new Date(NOW.getTime() + 1000), publishedAt: published(1) }), NOW, 30)).toBe(true);
   });
 
-  it("makes runDefences refuse a comment on an auto-closed article", () => {
+  it("makes runDefences refuse a comment on an auto-closed article", async () => {
     const settings = { ...DEFAULT_SETTINGS, commentsAutoCloseDays: 30 };
     const old = { id: 1, commentsOpen: true, commentsCloseAt: null, publishedAt: published(31) };
-    expect(runDefences(input({ settings, article: old }))).toEqual({
+    expect(await runDefences(input({ settings, article: old }))).toEqual({
       outcome: "refused",
       code: "closed",
       message: "Comments are closed on this article.",
     });
-    expect(runDefences(input({ settings, article: { ...old, publishedAt: published(29) } })).outcome).toBe("pass");
-    expect(runDefences(input({ article: old })).outcome).toBe("pass");
+    expect((await runDefences(input({ settings, article: { ...old, publishedAt: published(29) } }))).outcome).toBe("pass");
+    expect((await runDefences(input({ article: old }))).outcome).toBe("pass");
   });
 });

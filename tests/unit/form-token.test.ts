@@ -43,15 +43,15 @@ describe("an expired token in the defences", () => {
     lookups: { recentComment: () => false, duplicate: () => false, approvedBefore: () => true },
   });
 
-  it("is refused with a message that says the comment is kept", () => {
-    expect(runDefences(input({ valid: false, reason: "expired" }))).toEqual({
+  it("is refused with a message that says the comment is kept", async () => {
+    expect(await runDefences(input({ valid: false, reason: "expired" }))).toEqual({
       outcome: "refused",
       code: "expired",
       message: "This form has expired; your comment is below, post it again.",
     });
   });
 
-  it("other token problems still only hold the comment", () => {
-    expect(runDefences(input({ valid: false, reason: "missing" }))).toMatchObject({ outcome: "hold" });
+  it("other token problems still only hold the comment", async () => {
+    expect(await runDefences(input({ valid: false, reason: "missing" }))).toMatchObject({ outcome: "hold" });
   });
 });

@@ -26,13 +26,13 @@ export async function saveArticleAction(prev: ArticleFormState, formData: FormDa
   const expected = z.coerce.number().int().min(0).optional().catch(undefined).parse(formData.get("version") ?? undefined) ?? null;
   let result;
   try {
-    result = saveArticle(actor, id, values, { expectedVersion: expected });
+    result = await saveArticle(actor, id, values, { expectedVersion: expected });
   } catch (error) {
     console.error("[editor] save failed:", error);
     return { ...prev, status: "error", message: "The server could not save just now; your text is still here. Try again in a moment.", fieldErrors: {}, values };
   }
   if (!result.ok) return { ...prev, status: "error", message: result.message, fieldErrors: result.fieldErrors, values };
-  expirePageChanges();
+  await expirePageChanges();
   if (id === null) redirect(`/editor/${result.id}?created=1`);
   return {
     status: "saved",
@@ -53,9 +53,9 @@ export async function workflowAction(formData: FormData): Promise<void> {
   const actor = await authorizeAction(capability, { callbackUrl: `/editor/${id}` });
   if (!actor) return;
   if (!input.success) redirect(`/editor/${id}?error=${encodeURIComponent("That step was not understood; nothing changed.")}`);
-  const result = transitionArticle(actor, id, input.data.action, { expected: input.data.expected, note: input.data.note });
+  const result = await transitionArticle(actor, id, input.data.action, { expected: input.data.expected, note: input.data.note });
   // Published or unpublished: the article page, the front page and the feed change at once.
-  expirePageChanges();
+  await expirePageChanges();
   redirect(`/editor/${id}?${result.ok ? "done" : "error"}=${encodeURIComponent(result.message)}`);
 }
 

@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 export default async function EditorPage() {
   await requirePermission("article:edit", { callbackUrl: "/editor" });
-  const list = listArticlesForEditor();
+  const list = await listArticlesForEditor();
   return (
     <div className="admin-page">
       <div className="moderation__top">

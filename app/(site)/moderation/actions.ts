@@ -8,6 +8,7 @@ import { startEmptyQueue } from "@/lib/moderation/moderate";
 import { getDb } from "@/lib/db";
 import { verifyAndRecordKey } from "@/lib/spam/overview";
 import { expirePageChanges } from "@/lib/cache/invalidation";
+import { kickOutbox } from "@/lib/jobs/scheduler";
 
 const PAGE = "/moderation";
 
@@ -27,7 +28,8 @@ export async function moderateAction(formData: FormData): Promise<void> {
   const parsed = parseModerationForm(formData);
   if (!parsed) await back({ error: "Choose an action and at least one comment." });
   const outcome = await applyModeration(actor, parsed!.action, parsed!.items);
-  expirePageChanges();
+  kickOutbox(); // corrections reach Akismet soon, in the background
+  await expirePageChanges();
   await back({ done: outcome.message, undo: outcome.undoToken });
 }
 
@@ -35,7 +37,8 @@ export async function undoAction(formData: FormData): Promise<void> {
   const actor = await authorizeAction("comment:moderate", { callbackUrl: PAGE });
   if (!actor) return;
   const outcome = await undoModeration(actor, formData.get("token"));
-  expirePageChanges();
+  kickOutbox();
+  await expirePageChanges();
   await back({ done: outcome.message });
 }
 
@@ -47,7 +50,7 @@ export async function emptyQueueAction(formData: FormData): Promise<void> {
   if (queue !== "spam" && queue !== "trash") await back({ error: "Unknown queue." });
   const label = queue === "spam" ? "Spam" : "Trash";
   if (formData.get("confirm") !== "yes") await back({ error: `Tick “I am sure” to empty ${label}; nothing was deleted.` });
-  const start = startEmptyQueue(getDb(), actor, queue as "spam" | "trash");
+  const start = await startEmptyQueue(getDb(), actor, queue as "spam" | "trash");
   if (!start.started) await back({ error: `${label} is already being emptied; its progress is shown below.` });
   const total = start.started ? start.total : 0;
   await back({ done: `Emptying ${label}: ${total} comment${total === 1 ? "" : "s"} to delete permanently; progress is shown below.` });
@@ -57,7 +60,7 @@ export async function emptyQueueAction(formData: FormData): Promise<void> {
 export async function checkQueueAction(): Promise<void> {
   const actor = await authorizeAction("comment:moderate", { callbackUrl: PAGE });
   if (!actor) return;
-  const start = startQueueCheck(getDb(), actor);
+  const start = await startQueueCheck(getDb(), actor);
   if (!start.started) {
     await back({
       error:

@@ -3,8 +3,8 @@ import { getAkismetOverview } from "@/lib/spam/overview";
 import { verifyKeyAction } from "./actions";
 
 /** Akismet's state where moderators and admins look: key, verification, errors, the retry queue. */
-export function AkismetPanel({ compact = false }: { compact?: boolean }) {
-  const a = getAkismetOverview();
+export async function AkismetPanel({ compact = false }: { compact?: boolean }) {
+  const a = await getAkismetOverview();
   const paused = a.pausedUntil && new Date(a.pausedUntil) > new Date();
   return (
     <section className={`panel akismet-panel${compact ? " akismet-panel--compact" : ""}`} aria-labelledby="akismet-heading">

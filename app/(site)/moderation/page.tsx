@@ -44,12 +44,12 @@ export default async function ModerationPage({ searchParams }: Props) {
   const undo = one(params.undo);
 
   const db = getDb();
-  const counts = queueCounts(db);
-  const list = queuePage(db, { status: queue, page, articleId, q, reason });
-  const articles = listArticlesForFilter(db);
+  const counts = await queueCounts(db);
+  const list = await queuePage(db, { status: queue, page, articleId, q, reason });
+  const articles = await listArticlesForFilter(db);
   const filters = { queue, article: articleId, q, reason };
   const actions = QUEUE_ACTIONS[queue];
-  const jobs = consoleJobs(db);
+  const jobs = await consoleJobs(db);
   const anyRunning = jobs.some((j) => j.running);
   const checkRunning = jobs.some((j) => j.running && j.job === "check-pending");
 

@@ -10,8 +10,8 @@ export const metadata: Metadata = { title: "Set up", robots: { index: false } };
 export const dynamic = "force-dynamic";
 
 /** First run: create the admin account. Only while no admin exists. */
-export default function SetupPage() {
-  if (adminExists()) notFound();
+export default async function SetupPage() {
+  if (await adminExists()) notFound();
   return (
     <div className="auth-page">
       <h1 className="page-heading">Set up the site</h1>

@@ -10,9 +10,9 @@ import { expirePageChanges } from "@/lib/cache/invalidation";
 const PAGE = "/admin/users";
 const userId = z.coerce.number().int().positive();
 
-function back(result: AccountChangeResult): never {
+async function back(result: AccountChangeResult): Promise<never> {
   // A renamed or deleted account changes review bylines on cached pages.
-  expirePageChanges();
+  await expirePageChanges();
   redirect(`${PAGE}?${result.ok ? "notice" : "error"}=${encodeURIComponent(result.message)}`);
 }
 
@@ -25,7 +25,7 @@ export async function changeRoleAction(formData: FormData): Promise<void> {
   if (!actor) return; // the page, rendered again, answers 403
   const input = z.object({ userId, role: z.enum(USER_ROLES) }).safeParse(Object.fromEntries(formData));
   if (!input.success) invalid();
-  back(changeRole(actor.id, input.data.userId, input.data.role));
+  await back(await changeRole(actor.id, input.data.userId, input.data.role));
 }
 
 export async function setBannedAction(formData: FormData): Promise<void> {
@@ -33,7 +33,7 @@ export async function setBannedAction(formData: FormData): Promise<void> {
   if (!actor) return; // the page, rendered again, answers 403
   const input = z.object({ userId, banned: z.enum(["true", "false"]) }).safeParse(Object.fromEntries(formData));
   if (!input.success) invalid();
-  back(setBanned(actor.id, input.data.userId, input.data.banned === "true"));
+  await back(await setBanned(actor.id, input.data.userId, input.data.banned === "true"));
 }
 
 export async function deleteUserAction(formData: FormData): Promise<void> {
@@ -45,5 +45,5 @@ export async function deleteUserAction(formData: FormData): Promise<void> {
   if (!input.success) {
     redirect(`${PAGE}?error=${encodeURIComponent("Tick “I am sure” to delete an account; nothing changed.")}`);
   }
-  back(deleteAccount(actor.id, input.data.userId, input.data.comments));
+  await back(await deleteAccount(actor.id, input.data.userId, input.data.comments));
 }

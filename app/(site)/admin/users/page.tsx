@@ -16,7 +16,7 @@ export default async function UsersPage({ searchParams }: Props) {
   const params = await searchParams;
   const notice = typeof params.notice === "string" ? params.notice.slice(0, 300) : null;
   const error = typeof params.error === "string" ? params.error.slice(0, 300) : null;
-  const accounts = listAccounts();
+  const accounts = await listAccounts();
   return (
     <div className="admin-page">
       <h1 className="page-heading">Users</h1>

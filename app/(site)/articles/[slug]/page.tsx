@@ -34,15 +34,15 @@ function positiveInt(value: string | string[] | undefined): number | null {
 const loadArticle = cache((slug: string) => getPublishedArticle(slug));
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return articleMetadata(loadArticle((await params).slug));
+  return articleMetadata(await loadArticle((await params).slug));
 }
 
 export default async function ArticlePage({ params, searchParams }: Props) {
   const { slug } = await params;
-  const article = loadArticle(slug);
+  const article = await loadArticle(slug);
   if (!article) {
     // A published article that moved to a new slug: its old address keeps working.
-    const moved = movedArticle(slug);
+    const moved = await movedArticle(slug);
     if (moved) permanentRedirect(articlePath(moved.slug));
     notFound();
   }

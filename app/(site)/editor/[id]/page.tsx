@@ -42,14 +42,14 @@ export default async function EditArticlePage({ params, searchParams }: Props) {
   const id = z.coerce.number().int().positive().safeParse(raw);
   const user = await requirePermission("article:edit", { callbackUrl: `/editor/${raw}` });
   if (!id.success) notFound();
-  const article = getArticleById(id.data);
+  const article = await getArticleById(id.data);
   if (!article) notFound();
   const query = await searchParams;
   const done = typeof query.done === "string" ? query.done.slice(0, 300) : query.created ? "Draft created." : null;
   const error = typeof query.error === "string" ? query.error.slice(0, 300) : null;
-  const history = articleHistory(article.id);
-  const revisions = listRevisions(article.id);
-  const sentBack = article.status === "draft" ? pendingSendBackNote(article.id) : null;
+  const history = await articleHistory(article.id);
+  const revisions = await listRevisions(article.id);
+  const sentBack = article.status === "draft" ? await pendingSendBackNote(article.id) : null;
   const steps = workflowActionsFor(article.status).filter((a) => a === "submit" || can(user, "article:publish"));
 
   return (

@@ -13,8 +13,8 @@ export async function saveModerationSettingsAction(
 ): Promise<ModerationSettingsState> {
   const actor = await authorizeAction("comment:moderate", { callbackUrl: PAGE });
   if (!actor) return prev; // the page, rendered again, answers 403
-  const state = saveModerationSettingsForm(formData);
-  expirePageChanges();
+  const state = await saveModerationSettingsForm(formData);
+  await expirePageChanges();
   if (state.status === "saved") console.log(`[moderation] ${actor.name} saved the moderation settings`);
   return state;
 }

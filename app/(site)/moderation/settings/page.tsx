@@ -28,7 +28,7 @@ export default async function ModerationSettingsPage() {
         Block lists and hold rules for reader comments, and how long Spam and Trash are kept. Comments by editors,
         moderators and admins skip the block lists and hold rules. <Link href="/moderation">Back to the moderation queues</Link>
       </p>
-      <ModerationSettingsForm action={saveModerationSettingsAction} initial={initialSettingsFormState()} ranges={numberRanges()} />
+      <ModerationSettingsForm action={saveModerationSettingsAction} initial={await initialSettingsFormState()} ranges={numberRanges()} />
     </div>
   );
 }

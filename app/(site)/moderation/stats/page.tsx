@@ -49,7 +49,7 @@ function Accuracy({ value }: { value: number | null }) {
 
 export default async function SpamStatsPage() {
   await requirePermission("comment:moderate", { callbackUrl: "/moderation/stats" });
-  const stats = spamStats(getDb(), { now: new Date(), days: DAYS });
+  const stats = await spamStats(getDb(), { now: new Date(), days: DAYS });
   const t = stats.totals;
   const first = stats.days[0];
   const last = stats.days[stats.days.length - 1];

@@ -8,10 +8,10 @@ export const dynamic = "force-dynamic";
  * input, reads only the change log, and answers only a caller holding the
  * server secret.
  */
-export function POST(request: Request) {
+export async function POST(request: Request) {
   if (!validPokeToken(request.headers.get(POKE_HEADER))) {
     return Response.json({ error: "Not allowed." }, { status: 403, headers: { "Cache-Control": "no-store" } });
   }
-  const expired = expirePageChanges();
+  const expired = await expirePageChanges();
   return Response.json({ expired: expired.length }, { headers: { "Cache-Control": "no-store" } });
 }

@@ -16,7 +16,7 @@ export function generateStaticParams(): { file: string }[] {
 export async function GET(_request: Request, { params }: { params: Promise<{ file: string }> }) {
   if ((await params).file !== "rss.xml") return new Response("Not found\n", { status: 404 });
   await dependsOn([CACHE_TAGS.front]);
-  const xml = buildRssFeed(listPublishedArticles({ limit: 50 }));
+  const xml = buildRssFeed(await listPublishedArticles({ limit: 50 }));
   // Stored with the cached answer; a reader's conditional GET gets a 304 (scripts/server.mjs).
   return new Response(xml, { headers: { "Content-Type": "application/rss+xml; charset=utf-8", ETag: weakEtag(xml) } });
 }

@@ -17,5 +17,5 @@ export function generateStaticParams(): { page: string }[] {
 export default async function CachedFrontPage({ params }: { params: Promise<{ page: string }> }) {
   await dependsOn([CACHE_TAGS.front]);
   if ((await params).page !== "1") notFound();
-  return <FrontPage articles={listPublishedArticles()} />;
+  return <FrontPage articles={await listPublishedArticles()} />;
 }

@@ -37,18 +37,18 @@ export async function reviewAction(prev: ReviewFormState, formData: FormData): P
 
   const intent = formData.get("intent");
   if (intent === "unpublish") {
-    const result = unpublishReview(actor, id.data);
+    const result = await unpublishReview(actor, id.data);
     if (result.ok) {
-      expirePageChanges();
+      await expirePageChanges();
       revalidatePath(page);
     }
     return { ...prev, status: result.ok ? "saved" : "error", message: result.message, fieldErrors: {} };
   }
 
-  const result = saveReview(actor, id.data, formData, intent === "publish" ? "publish" : "draft");
+  const result = await saveReview(actor, id.data, formData, intent === "publish" ? "publish" : "draft");
   if (!result.ok) return { status: "error", message: result.message, fieldErrors: result.fieldErrors, values: result.values };
-  expirePageChanges();
+  await expirePageChanges();
   revalidatePath(page);
   // The fields now show what was saved (trimmed).
-  return { status: "saved", message: result.message, fieldErrors: {}, values: reviewToForm(getReviewForEditor(id.data)) };
+  return { status: "saved", message: result.message, fieldErrors: {}, values: reviewToForm(await getReviewForEditor(id.data)) };
 }

@@ -39,9 +39,9 @@ export default async function ReviewPage({ params }: Props) {
   await requirePermission("review:write", { callbackUrl: `/editor/${encodeURIComponent(raw)}/review` });
   const id = z.coerce.number().int().positive().safeParse(raw);
   if (!id.success) notFound();
-  const article = getArticleById(id.data);
+  const article = await getArticleById(id.data);
   if (!article) notFound();
-  const review = getReviewForEditor(article.id);
+  const review = await getReviewForEditor(article.id);
   const published = review?.status === "published";
 
   return (

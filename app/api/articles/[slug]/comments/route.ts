@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { commentsJsonForApi, isSameOrigin } from "@/lib/comments/api";
 import { postCommentFromRequest } from "@/lib/comments/post";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { COMMENT_BODY_LIMIT, payloadTooLargeResponse, readJsonBody } from "@/lib/http/body";
 
 export const dynamic = "force-dynamic";
@@ -10,8 +11,31 @@ type Context = { params: Promise<{ slug: string }> };
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   Response.json(body, { status, headers: { "Cache-Control": "no-store", ...headers } });
 
+/**
+ * The database did not answer (restarting, unreachable, a statement timed
+ * out): 503 with Retry-After, and the words say nothing was stored; the
+ * pipeline answers success for a comment it did store before that.
+ */
+function unavailable(error: unknown): Response {
+  if (!isDatabaseUnavailable(error)) throw error;
+  return json(
+    503,
+    { error: "Comments are temporarily unavailable: the database did not answer. Nothing was saved; please try again in a moment." },
+    { "Retry-After": "5" },
+  );
+}
+
 /** GET: approved comments, threaded, paginated (`?page=N`). */
-export async function GET(request: Request, { params }: Context) {
+export async function GET(request: Request, context: Context) {
+  return getComments(request, context).catch(unavailable);
+}
+
+/** POST: see `postComment`. */
+export async function POST(request: Request, context: Context) {
+  return postComment(request, context).catch(unavailable);
+}
+
+async function getComments(request: Request, { params }: Context) {
   const { slug } = await params;
   const page = z.coerce.number().int().min(1).catch(1).parse(new URL(request.url).searchParams.get("page") ?? 1);
   const body = await commentsJsonForApi(slug, page);
@@ -35,7 +59,7 @@ const REFUSAL_STATUS = { flood: 429, duplicate: 409, closed: 403, suspended: 403
  * POST: a new comment through the same validation, defences and Akismet
  * check as the form. Answers `approved` or `pending`, never the spam verdict.
  */
-export async function POST(request: Request, { params }: Context) {
+async function postComment(request: Request, { params }: Context) {
   const { slug } = await params;
   if (!isSameOrigin(request.headers, request.url)) {
     return json(403, { error: "Comments can only be posted from this site." });

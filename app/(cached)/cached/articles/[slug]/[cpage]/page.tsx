@@ -34,7 +34,7 @@ const loadArticle = cache((slug: string) => getPublishedArticle(slug));
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { slug, cpage } = await params;
-  const metadata = articleMetadata(loadArticle(slug));
+  const metadata = articleMetadata(await loadArticle(slug));
   // Later comment pages are not separate documents for search engines.
   return cpage === "1" ? metadata : { ...metadata, robots: { index: false, follow: true } };
 }
@@ -42,15 +42,15 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function CachedArticlePage({ params }: Props) {
   const { slug, cpage } = await params;
   const page = /^[1-9]\d{0,5}$/.test(cpage) ? Number(cpage) : null;
-  const article = loadArticle(slug);
+  const article = await loadArticle(slug);
   if (!article || page === null) {
-    const target = page === null ? null : movedArticle(slug);
+    const target = page === null ? null : await movedArticle(slug);
     // A redirect to an article lasts as long as that article stays published.
     await dependsOn(target ? [CACHE_TAGS.slug(slug), CACHE_TAGS.article(target.id)] : [CACHE_TAGS.slug(slug)]);
     if (target) permanentRedirect(articlePath(target.slug));
     notFound();
   }
-  const pageCount = threadPageCount(getDb(), article.id, getSettings().commentsPerPage);
+  const pageCount = await threadPageCount(getDb(), article.id, (await getSettings()).commentsPerPage);
   if (page > pageCount) {
     // Past the last page: a small cached redirect, not one more copy of the
     // last page for every number someone tries.

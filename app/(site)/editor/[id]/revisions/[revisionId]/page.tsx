@@ -19,7 +19,7 @@ export default async function RevisionPage({ params }: Props) {
   const id = z.coerce.number().int().positive().safeParse(rawId);
   const rev = z.coerce.number().int().positive().safeParse(rawRev);
   if (!id.success || !rev.success) notFound();
-  const found = getRevision(id.data, rev.data);
+  const found = await getRevision(id.data, rev.data);
   if (!found) notFound();
   const { revision, savedByName } = found;
   return (

@@ -4,12 +4,12 @@ import { comments } from "@/db/schema";
 import { claimDueForRecheck, releaseCheckLease, renewRecheckLease } from "@/lib/comments/check-lease";
 import { applyCheckResult } from "@/lib/comments/submit";
 import { addCommentEvent } from "@/lib/comments/history";
-import { getDb, type Db } from "@/lib/db";
+import { getDb, transaction, type Db } from "@/lib/db";
 import { leaseOwner } from "@/lib/jobs/runs";
 import { getSettings } from "@/lib/settings";
-import { akismetConfigured, callAkismet, toCheckRecord } from "./akismet";
-import { retriesPaused } from "./status";
-import { decideStatus } from "./verdict";
+import { akismetConfigured, callAkismet, toCheckRecord } from "@/lib/spam/akismet";
+import { retriesPaused } from "@/lib/spam/status";
+import { decideStatus } from "@/lib/spam/verdict";
 
 export type RecheckSummary = {
   skipped: "not_configured" | "paused" | null;
@@ -43,29 +43,26 @@ export async function recheckComments({
 }: { now?: Date; ignoreSchedule?: boolean; batchSize?: number } = {}): Promise<RecheckSummary> {
   const summary: RecheckSummary = { skipped: null, checked: 0, approved: 0, spam: 0, held: 0, failed: 0, gaveUp: 0 };
   if (!akismetConfigured()) return { ...summary, skipped: "not_configured" };
-  if (!ignoreSchedule && retriesPaused(now)) return { ...summary, skipped: "paused" };
+  if (!ignoreSchedule && (await retriesPaused(now))) return { ...summary, skipped: "paused" };
 
   const db = getDb();
-  const settings = getSettings();
+  const settings = await getSettings();
   const owner = leaseOwner("recheck");
-  const claimed = db.$client
-    .transaction(() =>
-      claimDueForRecheck(db, { owner, now, timeoutMs: settings.akismetTimeoutMs, limit: batchSize, ignoreSchedule }),
-    )
-    .immediate();
+  // One statement claims the batch (check-lease.ts): no transaction needed.
+  const claimed = await claimDueForRecheck(db, { owner, now, timeoutMs: settings.akismetTimeoutMs, limit: batchSize, ignoreSchedule });
 
   const oldest = now.getTime() - settings.akismetRetryMaxDays * 86_400_000;
   for (let i = 0; i < claimed.length; i++) {
     const id = claimed[i]!;
-    const comment = db.select().from(comments).where(eq(comments.id, id)).get();
+    const [comment] = await db.select().from(comments).where(eq(comments.id, id));
     if (!comment || comment.status !== "pending" || comment.spamCheckState !== "not_checked" || comment.checkLeaseOwner !== owner) continue;
     if (comment.createdAt.getTime() < oldest) {
-      if (giveUp(db, comment.id, owner, settings.akismetRetryMaxDays, now)) summary.gaveUp++;
+      if (await giveUp(db, comment.id, owner, settings.akismetRetryMaxDays, now)) summary.gaveUp++;
       continue;
     }
 
     // Still ours right before the call (an earlier call in this batch may have outlived the lease).
-    if (!renewRecheckLease(db, comment.id, owner, new Date(), settings.akismetTimeoutMs)) continue;
+    if (!(await renewRecheckLease(db, comment.id, owner, new Date(), settings.akismetTimeoutMs))) continue;
     const record = comment.spamCheck;
     const params = { ...(record?.params ?? {}), recheck_reason: "retry" };
     const localHolds = record?.localHolds ?? [];
@@ -77,7 +74,7 @@ export async function recheckComments({
       guest: comment.userId === null,
     });
     const attempt = comment.spamCheckAttempts + 1;
-    const applied = applyCheckResult(db, comment.id, decision, toCheckRecord(result, params, localHolds), {
+    const applied = await applyCheckResult(db, comment.id, decision, toCheckRecord(result, params, localHolds), {
       owner,
       attempt,
       retryMinutes: settings.akismetRetryMinutes,
@@ -91,7 +88,7 @@ export async function recheckComments({
       summary.failed++;
       if (result.outcome.kind === "error" && result.outcome.invalidKey) {
         // Paused; stop hammering, and hand the rest of the batch back.
-        for (const rest of claimed.slice(i + 1)) releaseCheckLease(db, rest, owner);
+        for (const rest of claimed.slice(i + 1)) await releaseCheckLease(db, rest, owner);
         break;
       }
       continue;
@@ -104,9 +101,9 @@ export async function recheckComments({
 }
 
 /** Stops retrying a comment past the retry window, only while it is still pending, not checked and ours. */
-function giveUp(db: Db, id: number, owner: string, maxDays: number, now: Date): boolean {
-  return db.transaction((tx) => {
-    const updated = tx
+async function giveUp(db: Db, id: number, owner: string, maxDays: number, now: Date): Promise<boolean> {
+  return transaction(db, async (tx) => {
+    const updated = await tx
       .update(comments)
       .set({
         nextSpamCheckAt: null,
@@ -123,9 +120,9 @@ function giveUp(db: Db, id: number, owner: string, maxDays: number, now: Date): 
           eq(comments.checkLeaseOwner, owner),
         ),
       )
-      .run();
-    if (updated.changes === 0) return false;
-    addCommentEvent(db, {
+      .returning({ id: comments.id });
+    if (updated.length === 0) return false;
+    await addCommentEvent(tx, {
       commentId: id,
       type: "akismet_gave_up",
       message: `Stopped re-checking after ${maxDays} days; it waits for a moderator`,

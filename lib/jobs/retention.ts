@@ -1,7 +1,9 @@
 import "server-only";
 import { performance } from "node:perf_hooks";
 import { deleteCommentsKeepingReplies } from "@/lib/comments/removal";
-import { getDb, statement, type Db } from "@/lib/db";
+import type { SQL } from "drizzle-orm";
+import { getDb, rows, sql, transaction, type Db } from "@/lib/db";
+import { indexedBy, skipLocked } from "@/lib/db/dialect";
 import { claimJobRun, finishJobRun, heartbeatJobRun, restAfterSlice } from "@/lib/jobs/runs";
 import { getSettings } from "@/lib/settings";
 
@@ -24,7 +26,7 @@ export type RetentionSummary = {
 
 export type RetentionOptions = { now?: Date; db?: Db; batchSize?: number };
 
-type Bucket = { key: "blatantSpam" | "spam" | "trash"; status: "spam" | "trash"; blatant: 0 | 1 | null; days: number };
+type Bucket = { key: "blatantSpam" | "spam" | "trash"; status: "spam" | "trash"; blatant: boolean | null; days: number };
 
 /*
  * Which comments go, and how old they must be.
@@ -35,25 +37,34 @@ type Bucket = { key: "blatantSpam" | "spam" | "trash"; status: "spam" | "trash";
  * EMPTY_TRASH_DAYS. `updated_at` has no index; rather than add one (a
  * migration, and one more index to maintain on every comment write), the
  * query also says `created_at < cutoff`, which follows from it (a comment is
- * never changed before it was created): SQLite then walks only the old end of
- * the existing `comments_status_created_idx` (status, created_at, id) and
- * checks `updated_at` on those rows. (WordPress' Akismet plugin ages spam by
+ * never changed before it was created): the database then walks only the old
+ * end of the existing `comments_status_created_idx` (status, created_at, id)
+ * and checks `updated_at` on those rows. (WordPress' Akismet plugin ages spam by
  * the comment date alone; this is the same range scan, a little stricter.)
  *
  * A comment with replies goes like any other: its replies stay, moved up a
  * level (lib/comments/removal.ts, decision 010), each with a line in its
  * history. Its events go with it (`comment_events` cascades); queued Akismet
  * feedback keeps its parameters (`akismet_outbox.comment_id` is set to null).
+ *
+ * On PostgreSQL the batch's rows are locked as they are picked, and rows a
+ * concurrent transaction holds (a moderator moving one) are skipped, left
+ * for the next run. Exported for the query-plan tests.
  */
-export const RETENTION_BATCH_SQL = `
-    select c.id from comments c indexed by comments_status_created_idx
-    where c.status = @status
-      and c.created_at < @cutoff
-      and c.updated_at < @cutoff
-      and (@blatant is null or c.blatant = @blatant)
+export function retentionBatchQuery(
+  db: Db,
+  { status, cutoff, blatant, limit }: { status: "spam" | "trash"; cutoff: number; blatant: boolean | null; limit: number },
+): SQL {
+  return sql`
+    select c.id from comments c ${indexedBy(db, "comments_status_created_idx")}
+    where c.status = ${status}
+      and c.created_at < ${cutoff}
+      and c.updated_at < ${cutoff}
+      ${blatant === null ? sql.empty() : sql.raw(`and c.blatant = ${blatant ? "true" : "false"}`)}
     order by c.created_at, c.id
-    limit @limit`;
-
+    limit ${limit}
+    ${skipLocked(db)}`;
+}
 
 /**
  * Deletes old spam and trash for good, in batches of `batchSize` (20 by
@@ -68,10 +79,10 @@ export const RETENTION_BATCH_SQL = `
  */
 export async function runRetention({ now = new Date(), db = getDb(), batchSize = 20 }: RetentionOptions = {}): Promise<RetentionSummary> {
   const limit = Math.max(1, Math.floor(batchSize));
-  const settings = getSettings();
+  const settings = await getSettings();
   const buckets: Bucket[] = [
-    { key: "blatantSpam", status: "spam", blatant: 1, days: settings.blatantSpamRetentionDays },
-    { key: "spam", status: "spam", blatant: 0, days: settings.spamRetentionDays },
+    { key: "blatantSpam", status: "spam", blatant: true, days: settings.blatantSpamRetentionDays },
+    { key: "spam", status: "spam", blatant: false, days: settings.spamRetentionDays },
     { key: "trash", status: "trash", blatant: null, days: settings.trashRetentionDays },
   ];
   const summary: RetentionSummary = { blatantSpam: 0, spam: 0, trash: 0, repliesKept: 0, batches: 0 };
@@ -80,18 +91,24 @@ export async function runRetention({ now = new Date(), db = getDb(), batchSize =
     spam: settings.spamRetentionDays,
     trash: settings.trashRetentionDays,
   };
-  const claim = claimJobRun(db, "retention", { summary: { ...summary, days } });
+  const claim = await claimJobRun(db, "retention", { summary: { ...summary, days } });
   if (!claim.ok) return { ...summary, skipped: "running" };
-  const select = statement(db, RETENTION_BATCH_SQL);
-  const deleteBatch = db.$client.transaction((bucket: Bucket, cutoff: number) => {
-    const ids = (select.all({ status: bucket.status, blatant: bucket.blatant, cutoff, limit }) as { id: number }[]).map((r) => r.id);
-    return deleteCommentsKeepingReplies(db, ids, {
-      actor: null,
-      how: `deleted by the retention job (${bucket.status === "trash" ? "Trash" : "Spam"} older than ${bucket.days} days)`,
-      onlyIfStatus: bucket.status,
-      now: new Date(),
+  // One batch: picked (on PostgreSQL, locked; rows a moderator's action holds
+  // are skipped) and deleted in one transaction.
+  const deleteBatch = (bucket: Bucket, cutoff: number) =>
+    transaction(db, async (tx) => {
+      const picked = await rows<{ id: number }>(tx, retentionBatchQuery(tx, { status: bucket.status, blatant: bucket.blatant, cutoff, limit }));
+      return deleteCommentsKeepingReplies(
+        tx,
+        picked.map((r) => r.id),
+        {
+          actor: null,
+          how: `deleted by the retention job (${bucket.status === "trash" ? "Trash" : "Spam"} older than ${bucket.days} days)`,
+          onlyIfStatus: bucket.status,
+          now: new Date(),
+        },
+      );
     });
-  });
   let failure: unknown = null;
 
   try {
@@ -99,12 +116,12 @@ export async function runRetention({ now = new Date(), db = getDb(), batchSize =
       const cutoff = now.getTime() - bucket.days * DAY_MS;
       for (;;) {
         const sliceStartedAt = performance.now();
-        const removal = deleteBatch.immediate(bucket, cutoff);
+        const removal = await deleteBatch(bucket, cutoff);
         if (removal.deleted > 0) {
           summary[bucket.key] += removal.deleted;
           summary.repliesKept += removal.repliesKept;
           summary.batches += 1;
-          heartbeatJobRun(db, claim.run.id, { ...summary, days });
+          await heartbeatJobRun(db, claim.run.id, { ...summary, days });
         }
         if (removal.deleted < limit) break;
         await restAfterSlice(sliceStartedAt);
@@ -116,7 +133,7 @@ export async function runRetention({ now = new Date(), db = getDb(), batchSize =
   } finally {
     const record: Record<string, unknown> = { ...summary, days };
     if (failure) record.error = failure instanceof Error ? failure.message : String(failure);
-    finishJobRun(db, claim.run.id, record);
+    await finishJobRun(db, claim.run.id, record);
     const total = summary.blatantSpam + summary.spam + summary.trash;
     if (total > 0) {
       console.log(

@@ -1,0 +1,58 @@
+/**
+ * The values the data model allows, shared by both stores' schemas
+ * (db/sqlite/schema.ts, db/pg/schema.ts) and the domain code.
+ */
+
+export const USER_ROLES = ["reader", "editor", "moderator", "admin"] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export const ARTICLE_STATUSES = ["draft", "in_review", "published"] as const;
+export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
+
+export const REVIEW_STATUSES = ["draft", "published"] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+export const COMMENT_STATUSES = ["pending", "approved", "spam", "trash"] as const;
+export type CommentStatus = (typeof COMMENT_STATUSES)[number];
+
+/** Whether and how a comment went through the Akismet check. */
+export const SPAM_CHECK_STATES = [
+  "checked", // Akismet answered true or false
+  "not_checked", // Akismet failed (timeout, error, invalid key): to be retried
+  "skipped", // no check needed or possible (trusted role, no key configured, local verdict)
+] as const;
+export type SpamCheckState = (typeof SPAM_CHECK_STATES)[number];
+
+/** What was sent to Akismet and what it answered, kept with each comment. */
+export type SpamCheckRecord = {
+  verdict: "ham" | "spam" | "error";
+  blatant: boolean;
+  guid: string | null;
+  proTip: string | null;
+  error: string | null;
+  debugHelp: string | null;
+  latencyMs: number;
+  checkedAt: string;
+  /** What was sent (without the API key), resent by retries and feedback. */
+  params: Record<string, string>;
+  /** Hold rules that fired locally: a "not spam" answer still leaves these held. */
+  localHolds: string[];
+};
+
+export const FEEDBACK_KINDS = ["submit-spam", "submit-ham"] as const;
+export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
+
+export const ARTICLE_EVENT_TYPES = [
+  "created",
+  "submitted",
+  "published",
+  "sent_back",
+  "unpublished",
+  "slug_changed",
+  "review_saved",
+  "review_published",
+  "review_unpublished",
+] as const;
+export type ArticleEventType = (typeof ARTICLE_EVENT_TYPES)[number];
+
+export const OUTBOX_STATES = ["pending", "sent", "failed"] as const;

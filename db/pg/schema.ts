@@ -1,0 +1,325 @@
+/**
+ * The whole data model of the platform on PostgreSQL: the same tables,
+ * columns, defaults, checks and indexes as db/sqlite/schema.ts, with the same
+ * values in JavaScript (tests/integration/schema-parity.test.ts compares the
+ * two). Migrations: `npm run db:generate` writes db/pg/migrations.
+ *
+ * Times are integer milliseconds since the epoch (UTC) in `bigint` columns,
+ * as on SQLite (decision 014): one representation for both stores, so raw SQL,
+ * the change-log cursor and `npm run db:copy` need no conversion, and drizzle
+ * hands the domain code the same `Date`s on either.
+ */
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+  type AnyPgColumn,
+} from "drizzle-orm/pg-core";
+import {
+  ARTICLE_EVENT_TYPES,
+  ARTICLE_STATUSES,
+  COMMENT_STATUSES,
+  FEEDBACK_KINDS,
+  OUTBOX_STATES,
+  REVIEW_STATUSES,
+  SPAM_CHECK_STATES,
+  USER_ROLES,
+  type SpamCheckRecord,
+} from "../model";
+
+/** A point in time: `bigint` milliseconds in the database, a `Date` in JavaScript. */
+const timestampMs = customType<{ data: Date; driverData: number | string }>({
+  dataType: () => "bigint",
+  toDriver: (value) => value.getTime(),
+  fromDriver: (value) => new Date(Number(value)),
+});
+
+/** The statement's clock, like SQLite's `unixepoch('subsecond')`: rows written in one transaction keep their order. */
+const now = sql`((extract(epoch from clock_timestamp()) * 1000)::bigint)`;
+
+const id = () => integer("id").primaryKey().generatedByDefaultAsIdentity();
+
+const timestamps = {
+  createdAt: timestampMs("created_at").notNull().default(now),
+  updatedAt: timestampMs("updated_at").notNull().default(now),
+};
+
+export const users = pgTable(
+  "users",
+  {
+    id: id(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash"),
+    role: text("role", { enum: USER_ROLES }).notNull().default("reader"),
+    banned: boolean("banned").notNull().default(false),
+    sessionVersion: integer("session_version").notNull().default(0),
+    lastSignInAt: timestampMs("last_sign_in_at"),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("users_email_unique").on(sql`lower(${t.email})`),
+    check("users_role_check", sql`${t.role} in ('reader','editor','moderator','admin')`),
+  ],
+);
+
+export const articles = pgTable(
+  "articles",
+  {
+    id: id(),
+    slug: text("slug").notNull(),
+    title: text("title").notNull(),
+    summary: text("summary").notNull().default(""),
+    body: text("body").notNull().default(""),
+    heroImageUrl: text("hero_image_url"),
+    heroImageAlt: text("hero_image_alt"),
+    heroImageCaption: text("hero_image_caption"),
+    heroImageCredit: text("hero_image_credit"),
+    source: text("source"),
+    authorId: integer("author_id").references(() => users.id, { onDelete: "set null" }),
+    status: text("status", { enum: ARTICLE_STATUSES }).notNull().default("draft"),
+    commentsOpen: boolean("comments_open").notNull().default(true),
+    commentsCloseAt: timestampMs("comments_close_at"),
+    publishedAt: timestampMs("published_at"),
+    version: integer("version").notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("articles_slug_unique").on(t.slug),
+    index("articles_status_published_idx").on(t.status, t.publishedAt),
+    check("articles_status_check", sql`${t.status} in ('draft','in_review','published')`),
+  ],
+);
+
+export const editorReviews = pgTable(
+  "editor_reviews",
+  {
+    id: id(),
+    articleId: integer("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    reviewerId: integer("reviewer_id").references(() => users.id, { onDelete: "set null" }),
+    rating: integer("rating").notNull(),
+    headline: text("headline").notNull(),
+    summary: text("summary").notNull().default(""),
+    criteria: jsonb("criteria")
+      .$type<{ name: string; score: number; note?: string }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    status: text("status", { enum: REVIEW_STATUSES }).notNull().default("draft"),
+    publishedAt: timestampMs("published_at"),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("editor_reviews_article_unique").on(t.articleId),
+    check("editor_reviews_rating_check", sql`${t.rating} between 1 and 5`),
+    check("editor_reviews_status_check", sql`${t.status} in ('draft','published')`),
+  ],
+);
+
+export const comments = pgTable(
+  "comments",
+  {
+    id: id(),
+    articleId: integer("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    parentId: integer("parent_id").references((): AnyPgColumn => comments.id, { onDelete: "cascade" }),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    authorName: text("author_name").notNull(),
+    authorEmail: text("author_email").notNull().default(""),
+    authorUrl: text("author_url").notNull().default(""),
+    content: text("content").notNull(),
+    status: text("status", { enum: COMMENT_STATUSES }).notNull().default("pending"),
+    statusReason: text("status_reason"),
+    ip: text("ip").notNull().default(""),
+    ipKey: text("ip_key").notNull().default(""),
+    userAgent: text("user_agent").notNull().default(""),
+    referrer: text("referrer").notNull().default(""),
+    spamCheckState: text("spam_check_state", { enum: SPAM_CHECK_STATES }).notNull().default("skipped"),
+    blatant: boolean("blatant").notNull().default(false),
+    spamCheck: jsonb("spam_check").$type<SpamCheckRecord>(),
+    spamCheckAttempts: integer("spam_check_attempts").notNull().default(0),
+    nextSpamCheckAt: timestampMs("next_spam_check_at"),
+    checkLeaseOwner: text("check_lease_owner"),
+    checkLeaseUntil: timestampMs("check_lease_until"),
+    ...timestamps,
+  },
+  (t) => [
+    index("comments_article_status_parent_created_idx").on(t.articleId, t.status, t.parentId, t.createdAt, t.id),
+    index("comments_status_created_idx").on(t.status, t.createdAt, t.id, t.statusReason),
+    index("comments_article_status_created_idx").on(t.articleId, t.status, t.createdAt, t.id),
+    index("comments_parent_idx").on(t.parentId),
+    index("comments_ip_created_idx").on(t.ip, t.createdAt),
+    index("comments_ip_key_created_idx").on(t.ipKey, t.createdAt),
+    index("comments_email_created_idx").on(t.authorEmail, t.createdAt),
+    index("comments_user_created_idx").on(t.userId, t.createdAt),
+    index("comments_recheck_idx")
+      .on(t.nextSpamCheckAt, t.status)
+      .where(sql`${t.spamCheckState} = 'not_checked'`),
+    // The moderation search (SQLite: the FTS5 trigram table of migration 0005):
+    // substring matches of 3+ characters over text, name and email.
+    index("comments_search_trgm_idx").using(
+      "gin",
+      sql`(${t.content} || ' ' || ${t.authorName} || ' ' || ${t.authorEmail}) gin_trgm_ops`,
+    ),
+    check("comments_status_check", sql`${t.status} in ('pending','approved','spam','trash')`),
+  ],
+);
+
+export const commentEvents = pgTable(
+  "comment_events",
+  {
+    id: id(),
+    commentId: integer("comment_id")
+      .notNull()
+      .references(() => comments.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    fromStatus: text("from_status", { enum: COMMENT_STATUSES }),
+    toStatus: text("to_status", { enum: COMMENT_STATUSES }),
+    message: text("message").notNull().default(""),
+    detail: jsonb("detail").$type<Record<string, unknown>>(),
+    createdAt: timestampMs("created_at").notNull().default(now),
+  },
+  (t) => [
+    index("comment_events_comment_idx").on(t.commentId, t.createdAt),
+    index("comment_events_type_created_idx").on(t.type, t.createdAt),
+  ],
+);
+
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").$type<unknown>().notNull(),
+  updatedAt: timestampMs("updated_at").notNull().default(now),
+});
+
+export const akismetOutbox = pgTable(
+  "akismet_outbox",
+  {
+    id: id(),
+    commentId: integer("comment_id").references(() => comments.id, { onDelete: "set null" }),
+    kind: text("kind", { enum: FEEDBACK_KINDS }).notNull(),
+    params: jsonb("params").$type<Record<string, string>>().notNull(),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    state: text("state", { enum: OUTBOX_STATES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestampMs("next_attempt_at").notNull().default(now),
+    lastError: text("last_error"),
+    sentAt: timestampMs("sent_at"),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: timestampMs("lease_until"),
+    createdAt: timestampMs("created_at").notNull().default(now),
+  },
+  (t) => [
+    index("akismet_outbox_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.state} = 'pending'`),
+    index("akismet_outbox_comment_idx").on(t.commentId),
+  ],
+);
+
+export const jobRuns = pgTable(
+  "job_runs",
+  {
+    id: id(),
+    job: text("job").notNull(),
+    startedAt: timestampMs("started_at").notNull(),
+    finishedAt: timestampMs("finished_at"),
+    summary: jsonb("summary").$type<Record<string, unknown>>(),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    heartbeatAt: timestampMs("heartbeat_at"),
+  },
+  (t) => [
+    index("job_runs_job_idx").on(t.job, t.startedAt),
+    uniqueIndex("job_runs_one_running_idx")
+      .on(t.job)
+      .where(sql`${t.finishedAt} is null`),
+  ],
+);
+
+export const articleRevisions = pgTable(
+  "article_revisions",
+  {
+    id: id(),
+    articleId: integer("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    summary: text("summary").notNull().default(""),
+    body: text("body").notNull().default(""),
+    savedBy: integer("saved_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestampMs("created_at").notNull().default(now),
+  },
+  (t) => [index("article_revisions_article_idx").on(t.articleId, t.id)],
+);
+
+export const articleEvents = pgTable(
+  "article_events",
+  {
+    id: id(),
+    articleId: integer("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    type: text("type", { enum: ARTICLE_EVENT_TYPES }).notNull(),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    fromStatus: text("from_status", { enum: ARTICLE_STATUSES }),
+    toStatus: text("to_status", { enum: ARTICLE_STATUSES }),
+    note: text("note"),
+    createdAt: timestampMs("created_at").notNull().default(now),
+  },
+  (t) => [index("article_events_article_idx").on(t.articleId, t.createdAt)],
+);
+
+export const articleSlugs = pgTable("article_slugs", {
+  slug: text("slug").primaryKey(),
+  articleId: integer("article_id")
+    .notNull()
+    .references(() => articles.id, { onDelete: "cascade" }),
+  createdAt: timestampMs("created_at").notNull().default(now),
+});
+
+export const revokedSessions = pgTable(
+  "revoked_sessions",
+  {
+    sessionId: text("session_id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestampMs("expires_at").notNull(),
+  },
+  (t) => [index("revoked_sessions_expires_idx").on(t.expiresAt)],
+);
+
+export const pageChanges = pgTable(
+  "page_changes",
+  {
+    id: id(),
+    tag: text("tag").notNull(),
+    createdAt: timestampMs("created_at").notNull().default(now),
+  },
+  (t) => [index("page_changes_created_idx").on(t.createdAt)],
+);
+
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    points: integer("points").notNull().default(0),
+    expire: timestampMs("expire"),
+  },
+  (t) => [index("rate_limits_expire_idx").on(t.expire)],
+);
+
+export const serverSecrets = pgTable("server_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: timestampMs("created_at").notNull().default(now),
+});

@@ -1,0 +1,392 @@
+/**
+ * The whole data model of the platform on SQLite. Later features extend these
+ * tables through new migrations (`npm run db:generate`); they do not redo
+ * them. db/pg/schema.ts is the same model on PostgreSQL, table for table and
+ * index for index (tests/integration/schema-parity.test.ts keeps them in step).
+ *
+ * Times are stored as integer milliseconds since the epoch (UTC).
+ */
+import { sql } from "drizzle-orm";
+import {
+  check,
+  index,
+  integer,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from "drizzle-orm/sqlite-core";
+import {
+  ARTICLE_EVENT_TYPES,
+  ARTICLE_STATUSES,
+  COMMENT_STATUSES,
+  FEEDBACK_KINDS,
+  OUTBOX_STATES,
+  REVIEW_STATUSES,
+  SPAM_CHECK_STATES,
+  USER_ROLES,
+  type SpamCheckRecord,
+} from "../model";
+
+const now = sql`(cast(unixepoch('subsecond') * 1000 as integer))`;
+
+const timestamps = {
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+};
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash"),
+    role: text("role", { enum: USER_ROLES }).notNull().default("reader"),
+    banned: integer("banned", { mode: "boolean" }).notNull().default(false),
+    /** Bumped when a password, role or ban changes: older session tokens stop working. */
+    sessionVersion: integer("session_version").notNull().default(0),
+    lastSignInAt: integer("last_sign_in_at", { mode: "timestamp_ms" }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("users_email_unique").on(sql`lower(${t.email})`),
+    check("users_role_check", sql`${t.role} in ('reader','editor','moderator','admin')`),
+  ],
+);
+
+export const articles = sqliteTable(
+  "articles",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    slug: text("slug").notNull(),
+    title: text("title").notNull(),
+    summary: text("summary").notNull().default(""),
+    /** Markdown source; rendered and sanitized on the way out. */
+    body: text("body").notNull().default(""),
+    heroImageUrl: text("hero_image_url"),
+    heroImageAlt: text("hero_image_alt"),
+    heroImageCaption: text("hero_image_caption"),
+    heroImageCredit: text("hero_image_credit"),
+    source: text("source"),
+    authorId: integer("author_id").references(() => users.id, { onDelete: "set null" }),
+    status: text("status", { enum: ARTICLE_STATUSES }).notNull().default("draft"),
+    commentsOpen: integer("comments_open", { mode: "boolean" }).notNull().default(true),
+    /** Comments close automatically at this time (null: never). */
+    commentsCloseAt: integer("comments_close_at", { mode: "timestamp_ms" }),
+    publishedAt: integer("published_at", { mode: "timestamp_ms" }),
+    /** Bumped by every save of the editor's form: a save from an older version is refused. */
+    version: integer("version").notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("articles_slug_unique").on(t.slug),
+    index("articles_status_published_idx").on(t.status, t.publishedAt),
+    check("articles_status_check", sql`${t.status} in ('draft','in_review','published')`),
+  ],
+);
+
+export const editorReviews = sqliteTable(
+  "editor_reviews",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    articleId: integer("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    reviewerId: integer("reviewer_id").references(() => users.id, { onDelete: "set null" }),
+    /** Overall rating, 1 to 5 stars. */
+    rating: integer("rating").notNull(),
+    headline: text("headline").notNull(),
+    summary: text("summary").notNull().default(""),
+    /** JSON: [{ name, score (1-5), note }] */
+    criteria: text("criteria", { mode: "json" })
+      .$type<{ name: string; score: number; note?: string }[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    status: text("status", { enum: REVIEW_STATUSES }).notNull().default("draft"),
+    publishedAt: integer("published_at", { mode: "timestamp_ms" }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("editor_reviews_article_unique").on(t.articleId),
+    check("editor_reviews_rating_check", sql`${t.rating} between 1 and 5`),
+    check("editor_reviews_status_check", sql`${t.status} in ('draft','published')`),
+  ],
+);
+
+export const comments = sqliteTable(
+  "comments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    articleId: integer("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    /**
+     * The comment this one replies to. Deleting a comment never takes its
+     * replies with it: they move up to its parent first (lib/comments/removal.ts,
+     * and a BEFORE DELETE trigger as a safety net; decision 010). The cascade
+     * below therefore never finds a child.
+     */
+    parentId: integer("parent_id").references((): AnySQLiteColumn => comments.id, {
+      onDelete: "cascade",
+    }),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    authorName: text("author_name").notNull(),
+    authorEmail: text("author_email").notNull().default(""),
+    authorUrl: text("author_url").notNull().default(""),
+    content: text("content").notNull(),
+    status: text("status", { enum: COMMENT_STATUSES }).notNull().default("pending"),
+    /** Plain-words reason the comment is in its current queue ("Held: 3 links"). */
+    statusReason: text("status_reason"),
+    ip: text("ip").notNull().default(""),
+    /**
+     * What flood control counts a comment under (lib/http/address-key.ts): the
+     * IPv4 address, or the /64 an IPv6 address is in (a client can pick a new
+     * address from its /64 for every post).
+     */
+    ipKey: text("ip_key").notNull().default(""),
+    userAgent: text("user_agent").notNull().default(""),
+    referrer: text("referrer").notNull().default(""),
+    spamCheckState: text("spam_check_state", { enum: SPAM_CHECK_STATES })
+      .notNull()
+      .default("skipped"),
+    /** Akismet's pro-tip said "discard": blatant spam, short retention, never shown. */
+    blatant: integer("blatant", { mode: "boolean" }).notNull().default(false),
+    spamCheck: text("spam_check", { mode: "json" }).$type<SpamCheckRecord>(),
+    spamCheckAttempts: integer("spam_check_attempts").notNull().default(0),
+    nextSpamCheckAt: integer("next_spam_check_at", { mode: "timestamp_ms" }),
+    /**
+     * Who is asking Akismet about this comment right now, and until when: a
+     * runner (the pipeline, the retry job, Check for spam) claims the row in a
+     * transaction before its HTTP call, so no two runners check one comment.
+     */
+    checkLeaseOwner: text("check_lease_owner"),
+    checkLeaseUntil: integer("check_lease_until", { mode: "timestamp_ms" }),
+    ...timestamps,
+  },
+  (t) => [
+    // An article's approved thread: top-level comments oldest first (parent_id
+    // IS NULL), counts by status, and the page a comment is on.
+    index("comments_article_status_parent_created_idx").on(t.articleId, t.status, t.parentId, t.createdAt, t.id),
+    // Moderation queues by status, newest first.
+    // Queues: newest first per status; the reason rides along so the "why"
+    // filter and the counts never touch the table.
+    index("comments_status_created_idx").on(t.status, t.createdAt, t.id, t.statusReason),
+    // A moderation queue filtered by article, newest first.
+    index("comments_article_status_created_idx").on(t.articleId, t.status, t.createdAt, t.id),
+    // Replies of a comment.
+    index("comments_parent_idx").on(t.parentId),
+    // Flood control (per address key), duplicate detection and "approved
+    // before" (by email or account); the moderation search by exact IP.
+    index("comments_ip_created_idx").on(t.ip, t.createdAt),
+    index("comments_ip_key_created_idx").on(t.ipKey, t.createdAt),
+    index("comments_email_created_idx").on(t.authorEmail, t.createdAt),
+    index("comments_user_created_idx").on(t.userId, t.createdAt),
+    // The retry job's work list.
+    // The retry job's queue; with the status, the panel's count reads only the index.
+    index("comments_recheck_idx")
+      .on(t.nextSpamCheckAt, t.status)
+      .where(sql`${t.spamCheckState} = 'not_checked'`),
+    check(
+      "comments_status_check",
+      sql`${t.status} in ('pending','approved','spam','trash')`,
+    ),
+  ],
+);
+
+/** Every check, retry and moderator action on a comment, with who and when. */
+export const commentEvents = sqliteTable(
+  "comment_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    commentId: integer("comment_id")
+      .notNull()
+      .references(() => comments.id, { onDelete: "cascade" }),
+    /** e.g. "submitted", "defence", "akismet_check", "akismet_error", "status_change", "akismet_feedback" */
+    type: text("type").notNull(),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    fromStatus: text("from_status", { enum: COMMENT_STATUSES }),
+    toStatus: text("to_status", { enum: COMMENT_STATUSES }),
+    message: text("message").notNull().default(""),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [
+    index("comment_events_comment_idx").on(t.commentId, t.createdAt),
+    // Spam statistics read a month of events by type.
+    index("comment_events_type_created_idx").on(t.type, t.createdAt),
+  ],
+);
+
+/** Site, moderation and Akismet settings: one JSON value per key. */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value", { mode: "json" }).$type<unknown>().notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+});
+
+/**
+ * Durable outbox of Akismet feedback (submit-spam / submit-ham) from
+ * moderator corrections: written in the moderator's transaction, sent in the
+ * background with retries, the result recorded in the comment's history.
+ */
+export const akismetOutbox = sqliteTable(
+  "akismet_outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    commentId: integer("comment_id").references(() => comments.id, { onDelete: "set null" }),
+    kind: text("kind", { enum: FEEDBACK_KINDS }).notNull(),
+    /** The parameters first sent with comment-check (without the key). */
+    params: text("params", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    state: text("state", { enum: OUTBOX_STATES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull().default(now),
+    lastError: text("last_error"),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+    /** The runner sending this report now, and until when (claimed before the HTTP call). */
+    leaseOwner: text("lease_owner"),
+    leaseUntil: integer("lease_until", { mode: "timestamp_ms" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [
+    index("akismet_outbox_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.state} = 'pending'`),
+    index("akismet_outbox_comment_idx").on(t.commentId),
+  ],
+);
+
+/**
+ * One row per run of a background job (retention, emptying a queue, a
+ * queue-wide spam check), with what it did. A run in progress has no
+ * `finished_at`; at most one run of each job is in progress (a partial unique
+ * index), and its `heartbeat_at` says it is still alive: a run whose
+ * heartbeat stopped (the process died) is closed by the next one to start.
+ */
+export const jobRuns = sqliteTable(
+  "job_runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    job: text("job").notNull(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    summary: text("summary", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** Who started it (a moderator), or null for a scheduled run. */
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    heartbeatAt: integer("heartbeat_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("job_runs_job_idx").on(t.job, t.startedAt),
+    uniqueIndex("job_runs_one_running_idx")
+      .on(t.job)
+      .where(sql`${t.finishedAt} is null`),
+  ],
+);
+
+/** Earlier versions of an article, one per save (the editor keeps at least the last 20). */
+export const articleRevisions = sqliteTable(
+  "article_revisions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    articleId: integer("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    summary: text("summary").notNull().default(""),
+    body: text("body").notNull().default(""),
+    savedBy: integer("saved_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [index("article_revisions_article_idx").on(t.articleId, t.id)],
+);
+
+/** The article's workflow history: every step with who and when (and a note for "Send back"). */
+export const articleEvents = sqliteTable(
+  "article_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    articleId: integer("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    type: text("type", { enum: ARTICLE_EVENT_TYPES }).notNull(),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    fromStatus: text("from_status", { enum: ARTICLE_STATUSES }),
+    toStatus: text("to_status", { enum: ARTICLE_STATUSES }),
+    note: text("note"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [index("article_events_article_idx").on(t.articleId, t.createdAt)],
+);
+
+/** Slugs an article was published under before: their URLs redirect to the current one. */
+export const articleSlugs = sqliteTable("article_slugs", {
+  slug: text("slug").primaryKey(),
+  articleId: integer("article_id")
+    .notNull()
+    .references(() => articles.id, { onDelete: "cascade" }),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+});
+
+/**
+ * Sessions ended by "Sign out" before their token expired: the session id
+ * (the `sid` claim every session token gets at sign-in) is refused until
+ * `expires_at`, when no token carrying it can still be valid; then the row is
+ * pruned. ("Sign out everywhere" bumps users.session_version instead.)
+ */
+export const revokedSessions = sqliteTable(
+  "revoked_sessions",
+  {
+    sessionId: text("session_id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("revoked_sessions_expires_idx").on(t.expiresAt)],
+);
+
+/**
+ * The page cache's change log: each row names a cache tag (lib/cache/pages.ts)
+ * whose pages changed. Written only by triggers (migration 0011) on the
+ * tables that pages show, so no write path can forget it; read by every
+ * server instance, which expires those tags in its own cache
+ * (lib/cache/invalidation.ts). Rows are pruned after a few minutes.
+ */
+export const pageChanges = sqliteTable(
+  "page_changes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tag: text("tag").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [index("page_changes_created_idx").on(t.createdAt)],
+);
+
+/**
+ * Attempt counters of the sign-in and registration limits
+ * (rate-limiter-flexible's Drizzle store; lib/auth/rate-limit.ts): in the
+ * database, so every app instance counts against the same limit. `expire`
+ * ends the window; expired rows are deleted by the limiter.
+ */
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    points: integer("points").notNull().default(0),
+    expire: integer("expire", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("rate_limits_expire_idx").on(t.expire)],
+);
+
+/**
+ * Secrets the app generates for itself when none is configured: the session
+ * signing secret when NEXTAUTH_SECRET is unset (lib/auth/secret.ts). In the
+ * database, so every instance on it signs with the same one and a site moved
+ * with `npm run db:copy` keeps its sessions.
+ */
+export const serverSecrets = sqliteTable("server_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+});

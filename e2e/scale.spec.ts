@@ -1,0 +1,153 @@
+/**
+ * Two app instances on one PostgreSQL database behind nginx, round-robin
+ * (decision 014): what one instance writes, the other serves; a moderator's
+ * action on one changes the page the other serves; with both instances'
+ * Akismet retry jobs running, each held comment is checked exactly once.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { encode } from "next-auth/jwt";
+import crypto from "node:crypto";
+import { hash } from "@node-rs/argon2";
+import { E2E_NEXTAUTH_SECRET } from "../playwright.config";
+import { startCluster, type Cluster } from "./support/cluster";
+
+const ARTICLE = "/articles/e2e-moderation";
+let cluster: Cluster;
+
+test.describe.configure({ mode: "serial", timeout: 90_000 });
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  // The retry job every second, so the test need not wait a minute for it.
+  cluster = await startCluster({ base: 3120, count: 2, settings: ["akismetJobIntervalSeconds=1"] });
+});
+
+test.afterAll(async () => {
+  await cluster?.stop();
+});
+
+async function fill(page: Page, comment: string, name: string) {
+  await page.getByRole("textbox", { name: "Comment", exact: true }).fill(comment);
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill(name);
+  await page.getByRole("textbox", { name: "Email", exact: true }).fill(`${name.toLowerCase().replace(/\W+/g, ".")}@example.com`);
+}
+
+async function moderatorCookie(): Promise<string> {
+  const email = `mod-${crypto.randomBytes(3).toString("hex")}@example.com`;
+  const passwordHash = await hash("a long enough password", { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+  const [account] = await cluster.query<{ id: number }>(
+    "insert into users (email, name, password_hash, role) values ($1, 'Mo Derator', $2, 'moderator') returning id",
+    [email, passwordHash],
+  );
+  return encode({ token: { sub: String(account!.id), name: "Mo Derator", email, sv: 0, sid: crypto.randomUUID() }, secret: E2E_NEXTAUTH_SECRET });
+}
+
+test("nginx spreads requests over both instances", async ({ request }) => {
+  const served = new Set<string>();
+  for (let i = 0; i < 6; i++) {
+    const res = await request.get(`${cluster.url}/healthz`);
+    expect(res.status()).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true });
+    served.add(res.headers()["x-upstream"]!);
+  }
+  expect([...served].sort()).toEqual(cluster.instances.map((i) => new URL(i.url).host).sort());
+});
+
+test("a comment posted through one instance is visible through the other", async ({ page }) => {
+  const [one, two] = cluster.instances as [Cluster["instances"][0], Cluster["instances"][0]];
+  await page.goto(`${one.url}${ARTICLE}`);
+  await fill(page, "Posted through the first instance, read through the second.", "Ada Across");
+  await page.getByRole("button", { name: "Post Comment" }).click();
+  await expect(page).toHaveURL(/#comment-\d+$/);
+  const anchor = new URL(page.url()).hash;
+
+  const reader = await page.context().browser()!.newContext();
+  const other = await reader.newPage();
+  await other.goto(`${two.url}${ARTICLE}`);
+  await expect(other.locator(anchor)).toContainText("Posted through the first instance, read through the second.");
+  await reader.close();
+});
+
+test("a moderator's action on one instance changes the page the other serves", async ({ page, context }) => {
+  const [one, two] = cluster.instances as [Cluster["instances"][0], Cluster["instances"][0]];
+  // Posted through the second instance and read there, so its cached page has the comment.
+  const posted = await fetch(`${two.url}/api/articles/e2e-moderation/comments`);
+  const { formToken } = (await posted.json()) as { formToken: string };
+  const res = await fetch(`${two.url}/api/articles/e2e-moderation/comments`, {
+    method: "POST",
+    headers: { origin: cluster.url, "content-type": "application/json" },
+    body: JSON.stringify({ content: "Approved here, then marked as spam on the other instance.", name: "Sly Across", email: "sly.across@example.com", formToken }),
+  });
+  expect(res.status).toBe(201);
+  const { id, status } = (await res.json()) as { id: number; status: string };
+  expect(status).toBe("approved");
+  const reader = await page.context().browser()!.newContext();
+  const readerPage = await reader.newPage();
+  await readerPage.goto(`${two.url}${ARTICLE}`);
+  await expect(readerPage.locator(`#comment-${id}`)).toBeVisible();
+
+  // The moderator works on the first instance.
+  await context.addCookies([{ name: "next-auth.session-token", value: await moderatorCookie(), url: one.url, httpOnly: true, sameSite: "Lax" }]);
+  await page.goto(`${one.url}/moderation?queue=approved`);
+  await page.locator("[data-queue-item]", { hasText: "Approved here, then marked as spam" }).getByRole("button", { name: "Spam" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "1 comment marked as spam." })).toBeVisible();
+
+  // The second instance's page no longer shows it (its cache expired on the first one's change).
+  await expect(async () => {
+    await readerPage.goto(`${two.url}${ARTICLE}`);
+    await expect(readerPage.locator(`#comment-${id}`)).toHaveCount(0, { timeout: 500 });
+  }).toPass({ timeout: 10_000 });
+
+  await page.getByRole("button", { name: "Undo" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "1 comment moved back." })).toBeVisible();
+  await expect(async () => {
+    await readerPage.goto(`${two.url}${ARTICLE}`);
+    await expect(readerPage.locator(`#comment-${id}`)).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 10_000 });
+  await reader.close();
+});
+
+test("with both instances' retry jobs running, Akismet sees exactly one check per held comment", async () => {
+  // Akismet fails: comments posted through nginx (both instances) are kept, not checked.
+  await fetch(`${cluster.akismetUrl}/__behaviour`, { method: "POST", body: JSON.stringify({ status: 500 }) });
+  const contents = Array.from({ length: 8 }, (_, i) => `Held while Akismet was down, number ${i + 1}, checked once.`);
+  const ids: number[] = [];
+  for (const content of contents) {
+    const token = (await (await fetch(`${cluster.url}/api/articles/e2e-moderation/comments`)).json()) as { formToken: string };
+    const res = await fetch(`${cluster.url}/api/articles/e2e-moderation/comments`, {
+      method: "POST",
+      headers: { origin: cluster.url, "content-type": "application/json" },
+      body: JSON.stringify({ content, name: "Patient Reader", email: "patient@example.com", formToken: token.formToken }),
+    });
+    expect(res.status).toBe(201);
+    ids.push(((await res.json()) as { id: number }).id);
+  }
+  const held = await cluster.query<{ state: string; status: string }>(
+    "select spam_check_state as state, status from comments where id = any($1::int[])",
+    [ids],
+  );
+  expect(held).toHaveLength(contents.length);
+  expect(held.every((c) => c.state === "not_checked" && c.status === "pending")).toBe(true);
+
+  // Akismet is back; the retries are due now. Both instances' jobs run every second.
+  await fetch(`${cluster.akismetUrl}/__behaviour`, { method: "DELETE" });
+  await fetch(`${cluster.akismetUrl}/__requests`, { method: "DELETE" });
+  await cluster.query("update comments set next_spam_check_at = 0 where id = any($1::int[])", [ids]);
+  await expect(async () => {
+    const left = await cluster.query<{ n: number }>(
+      "select count(*)::int as n from comments where id = any($1::int[]) and spam_check_state <> 'checked'",
+      [ids],
+    );
+    expect(left[0]!.n).toBe(0);
+  }).toPass({ timeout: 30_000 });
+  // A few more runs of both jobs: nothing is checked twice.
+  await new Promise((r) => setTimeout(r, 2_500));
+
+  const requests = (await (await fetch(`${cluster.akismetUrl}/__requests`)).json()) as { path: string; params: Record<string, string> }[];
+  const checks = requests.filter((r) => r.path.endsWith("/comment-check"));
+  for (const content of contents) {
+    expect({ content, checks: checks.filter((r) => r.params.comment_content === content).length }).toEqual({ content, checks: 1 });
+  }
+  // The work was done by the instances' own jobs (each logs what it re-checked).
+  expect(cluster.instances.map((i) => i.output()).join("\n")).toMatch(/\[akismet\] re-checked \d+/);
+});

@@ -1,0 +1,56 @@
+/**
+ * Sign-in and registration limits count in the database (decision 014):
+ * every app instance on it counts against the same limit, and the limit holds
+ * when a hundred attempts arrive at once, spread over instances. Here each
+ * "instance" is a connection of its own to this file's database.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { databaseLimiter } from "@/lib/auth/rate-limit";
+import { closeDatabase, databaseTarget, getDb, openDatabase, storeOf } from "@/lib/db";
+
+const other = openDatabase(databaseTarget());
+afterAll(async () => {
+  await closeDatabase(other);
+});
+
+async function outcome(p: Promise<unknown>): Promise<"allowed" | "refused"> {
+  try {
+    await p;
+    return "allowed";
+  } catch (error) {
+    if (error instanceof Error) throw error; // a failure, not a refusal
+    return "refused";
+  }
+}
+
+describe(`limits shared by instances (${storeOf(getDb())})`, () => {
+  it("counts attempts made through two instances against one limit", async () => {
+    const one = databaseLimiter("test-shared", 3, 60);
+    const two = databaseLimiter("test-shared", 3, 60, other);
+    expect(await outcome(one.consume("203.0.113.7"))).toBe("allowed");
+    expect(await outcome(two.consume("203.0.113.7"))).toBe("allowed");
+    expect(await outcome(one.consume("203.0.113.7"))).toBe("allowed");
+    expect(await outcome(two.consume("203.0.113.7"))).toBe("refused");
+    expect(await outcome(one.consume("203.0.113.7"))).toBe("refused");
+    // Another key has its own count.
+    expect(await outcome(two.consume("203.0.113.8"))).toBe("allowed");
+  });
+
+  it("lets exactly the limit through when a hundred attempts arrive at once on two instances", async () => {
+    const one = databaseLimiter("test-burst", 5, 60);
+    const two = databaseLimiter("test-burst", 5, 60, other);
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => outcome((i % 2 ? one : two).consume("198.51.100.99"))),
+    );
+    expect(results.filter((r) => r === "allowed")).toHaveLength(5);
+    expect(results.filter((r) => r === "refused")).toHaveLength(95);
+  });
+
+  it("starts a new window when the old one has expired", async () => {
+    const short = databaseLimiter("test-window", 1, 1);
+    expect(await outcome(short.consume("k"))).toBe("allowed");
+    expect(await outcome(short.consume("k"))).toBe("refused");
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(await outcome(databaseLimiter("test-window", 1, 1, other).consume("k"))).toBe("allowed");
+  });
+});

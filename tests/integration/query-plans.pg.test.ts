@@ -1,0 +1,203 @@
+/**
+ * The hot queries use their indexes on PostgreSQL: EXPLAIN (FORMAT JSON) of
+ * the same queries query-plans.sqlite.test.ts checks on SQLite, on tables of
+ * realistic size after ANALYZE, so the planner's own choice is what is
+ * checked. Runs in the PostgreSQL pass only.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { execute, getDb, sql, transaction } from "@/lib/db";
+import { DAY_MS, spamStatsQuery } from "@/lib/moderation/stats";
+import { outboxDueQuery } from "@/lib/jobs/feedback-outbox";
+import { buildQueueQuery, queueCountsQuery } from "@/lib/moderation/queue";
+import { retentionBatchQuery } from "@/lib/jobs/retention";
+import { LAST_CHECK_SQL } from "@/lib/spam/overview";
+import { pgPlan } from "../support/plans";
+
+
+// EXPLAIN QUERY PLAN and its wording are SQLite's; the PostgreSQL block below checks the same queries.
+
+// PostgreSQL: EXPLAIN (FORMAT JSON) of the same hot queries, on a database
+// seeded below to a realistic shape (40,000 comments, 190,000 events, 2,000
+// articles, 10,000 outbox rows) and then VACUUM ANALYZEd, so each check is
+// the planner's own choice. Only the queue counts, a count of the whole
+// table, are checked with enable_seqscan off (see there).
+describe("hot queries use indexes (PostgreSQL)", () => {
+  beforeAll(async () => {
+    await seed();
+    await execute(getDb(), sql`vacuum analyze`);
+  }, 120_000);
+
+  const plan = (query: Parameters<typeof pgPlan>[1], options?: Parameters<typeof pgPlan>[2]) => pgPlan(getDb(), query, options);
+
+  it("a page of an article's top-level approved comments, in order, and the counts", async () => {
+    // PostgreSQL cannot take the order from comments_article_status_parent_created_idx
+    // when the condition on parent_id is `is null` (not an equality), so it
+    // walks the article's approved comments in order on
+    // comments_article_status_created_idx and skips the replies: no sort,
+    // but replies are read too (SQLite seeks to the top-level ones).
+    const page = await plan(
+      sql`select * from comments where article_id = ${1} and status = 'approved' and parent_id is null order by created_at, id limit 50 offset 100`,
+    );
+    expect(page.indexes, page.text).toEqual(["comments_article_status_created_idx"]);
+    expect(page.sorts, page.text).toBe(0);
+    const count = await plan(sql`select count(*) from comments where article_id = ${1} and status = 'approved'`);
+    expect(count.indexes, count.text).toEqual([expect.stringMatching(/^comments_article_status_(parent_)?created_idx$/)]);
+    expect(count.seqScans, count.text).toEqual([]);
+    const before = await plan(
+      sql`select count(*) from comments where article_id = ${1} and status = 'approved' and parent_id is null and (created_at < ${NOW} or (created_at = ${NOW} and id < ${3}))`,
+    );
+    expect(before.indexes, before.text).toEqual([expect.stringMatching(/^comments_article_status_(parent_)?created_idx$/)]);
+    expect(before.seqScans, before.text).toEqual([]);
+  });
+
+  it("replies of a comment", async () => {
+    const p = await plan(sql`select id from comments where parent_id = ${5}`);
+    expect(p.indexes, p.text).toEqual(["comments_parent_idx"]);
+  });
+
+  it("the flood, duplicate and first-comment lookups of the pipeline", async () => {
+    const ip = await plan(sql`select 1 from comments where ip_key = ${"10.1.1.1"} and created_at >= ${NOW - DAY_MS} limit 1`);
+    expect(ip.indexes, ip.text).toEqual(["comments_ip_key_created_idx"]);
+    const email = await plan(
+      sql`select 1 from comments where author_email = ${"a@example.com"} and article_id = ${1} and content = ${"c"} and status != 'trash' limit 1`,
+    );
+    expect(email.indexes, email.text).toEqual(["comments_email_created_idx"]);
+    const user = await plan(sql`select 1 from comments where user_id = ${1} and status = 'approved' limit 1`);
+    expect(user.indexes, user.text).toEqual(["comments_user_created_idx"]);
+  });
+
+  it("the moderation queue counts", async () => {
+    // Every row is counted (by status): the planner's own choice is a
+    // sequential scan of the table, as cheap as any index at this size. The
+    // check, planned with enable_seqscan off, is that an index answers the
+    // count alone (an index-only scan, no table reads); PostgreSQL takes
+    // whichever of the (…, status, …) indexes is smallest, not necessarily
+    // the one SQLite is told to use.
+    const counts = await plan(queueCountsQuery(getDb()), { noSeqScan: true });
+    expect(counts.nodes.map((n) => n["Node Type"]), counts.text).toContain("Index Only Scan");
+    expect(counts.indexes, counts.text).toEqual([expect.stringMatching(/^comments_(article_)?status_created_idx$/)]);
+  });
+
+  it("a moderation queue page by status, newest first, and its count, with and without filters", async () => {
+    const db = getDb();
+    for (const filter of [{ status: "spam" as const }, { status: "pending" as const, q: "x", reason: "held" as const }, { status: "spam" as const, page: 20 }]) {
+      const q = buildQueueQuery(db, filter, { limit: 50, offset: ((filter.page ?? 1) - 1) * 50 });
+      const page = await plan(q.pageSql);
+      expect(page.indexes, page.text).toContain("comments_status_created_idx");
+      expect(page.seqScans, page.text).toEqual([]);
+      expect(page.sorts, page.text).toBe(0);
+      const count = await plan(q.countSql);
+      expect(count.indexes, count.text).toEqual(["comments_status_created_idx"]);
+      expect(count.seqScans, count.text).toEqual([]);
+    }
+    const byArticle = buildQueueQuery(db, { status: "approved", articleId: 1 });
+    const page = await plan(byArticle.pageSql);
+    expect(page.indexes, page.text).toContain("comments_article_status_created_idx");
+    expect(page.sorts, page.text).toBe(0);
+    const count = await plan(byArticle.countSql);
+    expect(count.indexes, count.text).toEqual(["comments_article_status_created_idx"]);
+  });
+
+  it("the moderation search: text, name and email through the trigram index, the IP through its own", async () => {
+    const search = buildQueueQuery(getDb(), { status: "spam", q: "needle" });
+    for (const query of [search.pageSql, search.countSql]) {
+      const p = await plan(query);
+      expect(p.indexes, p.text).toContain("comments_search_trgm_idx");
+      expect(p.indexes, p.text).toContain("comments_ip_created_idx");
+      expect(p.seqScans, p.text).toEqual([]);
+    }
+  });
+
+  it("the spam statistics: one range scan of comment_events by type and time", async () => {
+    const p = await plan(spamStatsQuery(getDb(), NOW - 30 * DAY_MS, NOW));
+    expect(p.indexes, p.text).toEqual(["comment_events_type_created_idx"]);
+    expect(p.seqScans, p.text).toEqual([]);
+  });
+
+  it("the retry job's work list, the outbox's due reports and the retention batch (each locked as claimed)", async () => {
+    const db = getDb();
+    // The inner select of claimDueForRecheck (lib/comments/check-lease.ts).
+    const recheck = await plan(
+      sql`select id from comments where spam_check_state = 'not_checked' and status = 'pending' and next_spam_check_at is not null
+            and next_spam_check_at <= ${NOW} and (check_lease_until is null or check_lease_until < ${NOW})
+          order by next_spam_check_at limit ${25} for update skip locked`,
+    );
+    expect(recheck.indexes, recheck.text).toEqual(["comments_recheck_idx"]);
+    expect(recheck.sorts, recheck.text).toBe(0);
+    const outbox = await plan(outboxDueQuery(db, new Date(NOW), 25));
+    expect(outbox.indexes, outbox.text).toEqual(["akismet_outbox_due_idx"]);
+    expect(outbox.nodes.map((n) => n["Node Type"]), outbox.text).toContain("LockRows");
+    const retention = await plan(retentionBatchQuery(db, { status: "spam", cutoff: NOW - 15 * DAY_MS, blatant: false, limit: 20 }));
+    expect(retention.indexes, retention.text).toEqual(["comments_status_created_idx"]);
+    expect(retention.sorts, retention.text).toBe(0);
+  });
+
+  it("the published article list and a slug lookup", async () => {
+    const list = await plan(sql`select * from articles where status = 'published' order by published_at desc limit 50`);
+    expect(list.indexes, list.text).toEqual(["articles_status_published_idx"]);
+    expect(list.sorts, list.text).toBe(0);
+    const slug = await plan(sql`select * from articles where slug = ${"a-7"}`);
+    expect(slug.indexes, slug.text).toEqual(["articles_slug_unique"]);
+  });
+
+  it("the Akismet panel's figures", async () => {
+    // NOT_CHECKED_SQL and LAST_CHECK_SQL of lib/spam/overview.ts, without SQLite's `indexed by`.
+    const notChecked = await plan(sql`select count(*) as n, min(next_spam_check_at) as next from comments where spam_check_state = 'not_checked' and status = 'pending'`);
+    expect(notChecked.indexes, notChecked.text).toEqual(["comments_recheck_idx"]);
+    const lastCheck = await plan(sql.raw(LAST_CHECK_SQL));
+    expect(lastCheck.indexes, lastCheck.text).toEqual(["comment_events_type_created_idx"]);
+  });
+});
+
+const NOW = Date.UTC(2026, 2, 1);
+
+async function seed() {
+  // One transaction without the pool's statement timeout: the triggers and the trigram index make the inserts take seconds.
+  await transaction(getDb(), async (db) => {
+  await execute(db, sql`set local statement_timeout = 0`);
+  await execute(db, sql`insert into users (email, name, role) select 'u' || i || '@example.com', 'User ' || i, 'reader' from generate_series(1, 500) i`);
+  await execute(
+    db,
+    sql`insert into articles (slug, title, status, published_at, created_at, updated_at)
+        select 'a-' || i, 'Article ' || i, case when i % 10 = 0 then 'draft' else 'published' end, ${NOW}::bigint - i * 3600000::bigint, ${NOW}::bigint - i * 3600000::bigint, ${NOW}::bigint - i * 3600000::bigint
+        from generate_series(1, 2000) i`,
+  );
+  // 40,000 comments: a quarter on article 1 (a busy thread), the rest spread;
+  // 70% approved, 15% spam, 10% pending, 5% trash; 2 in 5 are replies.
+  await execute(
+    db,
+    sql`insert into comments (article_id, user_id, author_name, author_email, content, status, status_reason, ip, spam_check_state, next_spam_check_at, blatant, created_at, updated_at)
+        select case when i % 4 = 0 then 1 else 1 + (i % 2000) end,
+               case when i % 5 = 0 then 1 + (i % 500) end,
+               'Reader ' || i, 'reader' || i || '@example.com',
+               'Comment ' || md5(i::text) || ' ' || md5((i * 7)::text),
+               s.status,
+               case s.status when 'spam' then 'Akismet: spam' when 'pending' then 'Held: a link' when 'trash' then 'Moderator: trashed' else 'Akismet: not spam' end,
+               '10.' || (i % 200) || '.' || (i % 7) || '.' || (i % 250),
+               case when s.status = 'pending' and i % 37 = 0 then 'not_checked' else 'checked' end,
+               case when s.status = 'pending' and i % 37 = 0 then ${NOW}::bigint + (i % 100) * 60000 end,
+               s.status = 'spam' and i % 3 = 0,
+               ${NOW}::bigint - i::bigint * 157000, ${NOW}::bigint - i::bigint * 157000
+        from generate_series(1, 40000) i,
+             lateral (select case when i % 20 < 14 then 'approved' when i % 20 < 17 then 'spam' when i % 20 < 19 then 'pending' else 'trash' end as status) s`,
+  );
+  await execute(db, sql`update comments set parent_id = id - 4 where id % 5 in (1, 2) and id > 8`);
+  await execute(db, sql`update comments set ip_key = ip`);
+  // Events of several kinds, over the 72 days of comments.
+  await execute(
+    db,
+    sql`insert into comment_events (comment_id, type, message, to_status, created_at)
+        select c.id, t.type, t.message, c.status, c.created_at + t.offset_ms
+        from comments c,
+             (values ('submitted', 'Submitted by guest', 0), ('akismet_check', 'Akismet: not spam', 1000), ('status_change', 'Akismet: not spam', 2000),
+                     ('defence', 'Honeypot', 3000), ('akismet_feedback', 'Queued', 4000)) as t(type, message, offset_ms)
+        where c.id % 5 <> 0 or t.type in ('submitted', 'status_change')`,
+  );
+  await execute(
+    db,
+    sql`insert into akismet_outbox (comment_id, kind, params, state, next_attempt_at, created_at)
+        select i, 'submit-spam', '{}'::jsonb, case when i % 100 = 0 then 'pending' else 'sent' end, ${NOW}::bigint - i * 60000::bigint, ${NOW}::bigint - i * 60000::bigint
+        from generate_series(1, 10000) i`,
+  );
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * Query plans for the tests that check hot queries use their indexes:
+ * SQLite's EXPLAIN QUERY PLAN, and PostgreSQL's EXPLAIN (FORMAT JSON).
+ */
+import { execute, rows, sql, transaction, type Db } from "@/lib/db";
+import type { SQL } from "drizzle-orm";
+
+/** SQLite: the plan's detail lines, one string. */
+export async function sqlitePlan(db: Db, query: SQL): Promise<string> {
+  const lines = await rows<{ detail: string }>(db, sql`EXPLAIN QUERY PLAN ${query}`);
+  return lines.map((r) => r.detail).join("\n");
+}
+
+type PgNode = { "Node Type": string; "Index Name"?: string; "Relation Name"?: string; Plans?: PgNode[] };
+
+export type PgPlan = {
+  /** Every node, depth first. */
+  nodes: PgNode[];
+  /** The indexes the plan reads. */
+  indexes: string[];
+  /** The tables read by a sequential scan. */
+  seqScans: string[];
+  /** "Sort" nodes (what SQLite calls a temporary B-tree). */
+  sorts: number;
+  /** The plan, for a failing assertion's message. */
+  text: string;
+};
+
+/**
+ * PostgreSQL: the plan of `query` (with its parameters), from EXPLAIN
+ * (FORMAT JSON). `noSeqScan`: planned with `enable_seqscan = off` (inside a
+ * transaction, `set local`), for tables too small for the planner to prefer
+ * an index on its own; it shows that the index can serve the query.
+ */
+export async function pgPlan(db: Db, query: SQL, { noSeqScan = false }: { noSeqScan?: boolean } = {}): Promise<PgPlan> {
+  const explain = async (tx: Db) => {
+    if (noSeqScan) await execute(tx, sql`set local enable_seqscan = off`);
+    const [first] = await rows<{ "QUERY PLAN": unknown }>(tx, sql`explain (format json) ${query}`);
+    const raw = first!["QUERY PLAN"];
+    return (typeof raw === "string" ? JSON.parse(raw) : raw) as { Plan: PgNode }[];
+  };
+  const [top] = noSeqScan ? await transaction(db, explain) : await explain(db);
+  const nodes: PgNode[] = [];
+  const walk = (n: PgNode) => {
+    nodes.push(n);
+    for (const child of n.Plans ?? []) walk(child);
+  };
+  walk(top!.Plan);
+  return {
+    nodes,
+    indexes: nodes.flatMap((n) => (n["Index Name"] ? [n["Index Name"]] : [])),
+    seqScans: nodes.flatMap((n) => (n["Node Type"] === "Seq Scan" ? [n["Relation Name"] ?? "?"] : [])),
+    sorts: nodes.filter((n) => n["Node Type"] === "Sort" || n["Node Type"] === "Incremental Sort").length,
+    text: nodes.map((n) => `${n["Node Type"]}${n["Index Name"] ? ` using ${n["Index Name"]}` : ""}${n["Relation Name"] ? ` on ${n["Relation Name"]}` : ""}`).join("\n"),
+  };
+}
