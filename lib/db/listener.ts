@@ -1,7 +1,7 @@
 import "server-only";
 import pg from "pg";
 import type { Db } from "./index";
-import { pgConnectionString } from "./postgres";
+import { instanceName, pgConnectionString } from "./postgres";
 
 /**
  * PostgreSQL's LISTEN/NOTIFY for caches kept in each instance's memory: a
@@ -22,6 +22,9 @@ export type Listener = {
 };
 
 const listeners = new Map<string, Listener>();
+
+/** The `application_name` prefix of listening connections: one per instance for as long as it runs. */
+export const LISTENER_ROLE = "newsroom-listener";
 
 function connectionString(db: Db): string {
   const pool = (db as unknown as { $client: pg.Pool & { options: { connectionString: string } } }).$client;
@@ -56,7 +59,7 @@ function startListener(url: string, channel: string): Listener {
 
   const connect = async () => {
     if (closed) return;
-    const next = new pg.Client({ connectionString: pgConnectionString(url), application_name: "newsroom-listener" });
+    const next = new pg.Client({ connectionString: pgConnectionString(url), application_name: instanceName(LISTENER_ROLE) });
     const lost = () => {
       if (client !== next) return;
       client = null;

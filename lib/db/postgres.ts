@@ -28,6 +28,15 @@ export function pgConnectionString(url: string): string {
   return parsed.toString();
 }
 
+/**
+ * How this process names its connections (`application_name`, at most 63
+ * bytes): the instance's host and process id, so an operator (and /admin)
+ * can tell which instances are connected.
+ */
+export function instanceName(role = "newsroom"): string {
+  return `${role} ${os.hostname()}:${process.pid}`.slice(0, 63);
+}
+
 export type PoolOptions = {
   /** Connections this process keeps at most (`DATABASE_POOL_SIZE`). */
   max?: number;
@@ -53,7 +62,7 @@ export function openPostgres(url: string, options: PoolOptions = {}): PgDb {
     idleTimeoutMillis: 30_000,
     statement_timeout: options.statementTimeoutMs ?? 5_000,
     idle_in_transaction_session_timeout: 60_000,
-    application_name: options.applicationName ?? "newsroom",
+    application_name: options.applicationName ?? instanceName(),
   });
   // An idle connection the server closed (a restart, an admin's kill) must
   // not crash the process: the pool drops it and the next query gets a new one.

@@ -63,7 +63,7 @@ describe(`settings on several instances (${store})`, () => {
     // Cut the listener's connection from the server side, then change a setting.
     const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await admin.connect();
-    await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'newsroom-listener' and datname = current_database()");
+    await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name like 'newsroom-listener %' and datname = current_database()");
     await writeElsewhere("linkLimit", 9);
     await admin.end();
     await expect.poll(async () => (await getSettings()).linkLimit, { timeout: 5_000, interval: 50 }).toBe(9);
