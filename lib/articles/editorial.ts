@@ -14,6 +14,7 @@ import {
 import { getDb, transaction, type Db } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/dialect";
 import { slugBase } from "./slug";
+import { hasNul, nulMessage } from "@/lib/text/storable";
 
 export type Editor = { id: number; name: string };
 
@@ -28,26 +29,37 @@ export function slugFromTitle(title: string): string {
 }
 
 const optionalText = (max: number, label: string) =>
-  z.string().trim().max(max, `${label} can be at most ${max} characters.`).transform((v) => v || null);
+  z
+    .string()
+    .trim()
+    .max(max, `${label} can be at most ${max} characters.`)
+    .refine((v) => !hasNul(v), nulMessage(label))
+    .transform((v) => v || null);
 
 const heroUrl = z
   .string()
   .trim()
   .max(500, "The image address can be at most 500 characters.")
   .refine((v) => v === "" || v.startsWith("/") || /^https?:\/\/[^\s]+$/i.test(v), "Use an address starting with https:// (or a path on this site, starting with /).")
+  .refine((v) => !hasNul(v), nulMessage("The image address"))
   .transform((v) => v || null);
 
 /** The article form, as posted (FormData strings). */
 export const articleFormSchema = z.object({
-  title: z.string().trim().min(1, "Give the article a title.").max(200, "A title can be at most 200 characters."),
+  title: z
+    .string()
+    .trim()
+    .min(1, "Give the article a title.")
+    .max(200, "A title can be at most 200 characters.")
+    .refine((v) => !hasNul(v), nulMessage("The title")),
   slug: z
     .string()
     .trim()
     .toLowerCase()
     .max(100, "A slug can be at most 100 characters.")
     .refine((v) => v === "" || SLUG_PATTERN.test(v), "Use lower-case letters, digits and single hyphens (like my-article-title)."),
-  summary: z.string().trim().max(500, "A summary can be at most 500 characters."),
-  body: z.string().max(200_000, "The body can be at most 200,000 characters."),
+  summary: z.string().trim().max(500, "A summary can be at most 500 characters.").refine((v) => !hasNul(v), nulMessage("The summary")),
+  body: z.string().max(200_000, "The body can be at most 200,000 characters.").refine((v) => !hasNul(v), nulMessage("The body")),
   heroImageUrl: heroUrl,
   heroImageAlt: optionalText(300, "The image description"),
   heroImageCaption: optionalText(300, "A caption"),

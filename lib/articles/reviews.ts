@@ -10,6 +10,7 @@ import {
   type ReviewStatus,
 } from "@/db/schema";
 import { getDb, transaction, type Db } from "@/lib/db";
+import { hasNul, nulMessage } from "@/lib/text/storable";
 
 /** The criteria an editor may score, in the order shown (each optional). */
 export const REVIEW_CRITERIA = ["Sourcing", "Balance", "Clarity"] as const;
@@ -87,6 +88,8 @@ function criterionSchema(name: ReviewCriterion) {
         ctx.addIssue({ code: "custom", message: `${name}: choose a score from 1 to 5.` });
       } else if (c.note.length > REVIEW_LIMITS.note) {
         ctx.addIssue({ code: "custom", message: `${name}: a note can be at most 500 characters.` });
+      } else if (hasNul(c.note)) {
+        ctx.addIssue({ code: "custom", message: nulMessage(`${name}: the note`) });
       }
     })
     .transform((c): ReviewCriterionScore | null =>
@@ -101,8 +104,13 @@ export const reviewFormSchema = z.object({
     .string()
     .trim()
     .min(1, "Write a verdict headline.")
-    .max(REVIEW_LIMITS.headline, "A headline can be at most 200 characters."),
-  summary: z.string().trim().max(REVIEW_LIMITS.summary, "A summary can be at most 2,000 characters."),
+    .max(REVIEW_LIMITS.headline, "A headline can be at most 200 characters.")
+    .refine((v) => !hasNul(v), nulMessage("The headline")),
+  summary: z
+    .string()
+    .trim()
+    .max(REVIEW_LIMITS.summary, "A summary can be at most 2,000 characters.")
+    .refine((v) => !hasNul(v), nulMessage("The summary")),
   criteria: z
     .object({
       Sourcing: criterionSchema("Sourcing"),

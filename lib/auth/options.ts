@@ -12,13 +12,15 @@ import { isSessionRevoked } from "./revocations";
 import { ACCOUNT_SUSPENDED } from "./rules";
 import { getServerSecret } from "./secret";
 import { getAccountForSignIn, recordSignIn } from "./users";
+import { hasNul } from "@/lib/text/storable";
 
 
 /** Seconds a session token stays valid after it was last issued or renewed. */
 export const SESSION_MAX_AGE = 30 * 24 * 60 * 60; // 30 days
 
 const credentials = z.object({
-  email: z.string().trim().toLowerCase().max(100),
+  // No NUL: PostgreSQL could not store the attempt's counter key (a refused sign-in, not a 500).
+  email: z.string().trim().toLowerCase().max(100).refine((v) => !hasNul(v)),
   password: z.string().max(1000),
 });
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { lt } from "drizzle-orm";
 import { rateLimits } from "@/db/schema";
 import { getDb, type Db } from "@/lib/db";
 import { addressLimitKey } from "@/lib/http/address-key";
@@ -25,9 +26,19 @@ export function databaseLimiter(keyPrefix: string, points: number, durationSecon
     keyPrefix,
     points,
     duration: durationSeconds,
-    // Expired counters are deleted every few minutes by the limiter itself.
-    clearExpiredByTimeout: true,
+    // Expired counters are deleted by the hourly job (pruneExpiredLimits), not
+    // by a timer per limiter: limiters are made again when their settings change.
+    clearExpiredByTimeout: false,
   });
+}
+
+/** Deletes counters whose window ended more than an hour ago (lib/jobs/scheduler.ts, hourly). */
+export async function pruneExpiredLimits(db: Db = getDb(), now = Date.now()): Promise<number> {
+  const gone = await db
+    .delete(rateLimits)
+    .where(lt(rateLimits.expire, new Date(now - 3_600_000)))
+    .returning({ key: rateLimits.key });
+  return gone.length;
 }
 
 export type AttemptResult =

@@ -11,8 +11,14 @@ const SECRET_FILE = "nextauth-secret";
 const SECRET_NAME = "nextauth";
 
 let cached: { file: string; secret: string } | undefined;
-const shared = new WeakMap<object, string>();
-let loaded: string | undefined;
+
+/**
+ * The secret loaded from the database at start-up, process-wide: Next
+ * bundles this module into several chunks (instrumentation, route handlers,
+ * rendering), and the one start-up loads it in is not the one requests use.
+ */
+const holder = globalThis as typeof globalThis & { [key: symbol]: string | undefined };
+const LOADED_KEY = Symbol.for("newsroom.server-secret");
 
 /**
  * At start-up, when NEXTAUTH_SECRET is not set: the generated signing secret
@@ -23,18 +29,12 @@ let loaded: string | undefined;
  */
 export async function loadServerSecret(db: Db): Promise<void> {
   if (env().NEXTAUTH_SECRET) return;
-  const known = shared.get(db);
-  if (known) {
-    loaded = known;
-    return;
-  }
   await db
     .insert(serverSecrets)
     .values({ name: SECRET_NAME, value: readSecretFile() ?? crypto.randomBytes(48).toString("base64url") })
     .onConflictDoNothing();
   const [row] = await db.select({ value: serverSecrets.value }).from(serverSecrets).where(eq(serverSecrets.name, SECRET_NAME));
-  shared.set(db, row!.value);
-  loaded = row!.value;
+  holder[LOADED_KEY] = row!.value;
 }
 
 /** The secret an older install generated into its data folder, if any. */
@@ -62,6 +62,7 @@ export function secretFilePath(): string {
 export function getServerSecret(): string {
   const configured = env().NEXTAUTH_SECRET;
   if (configured) return configured;
+  const loaded = holder[LOADED_KEY];
   if (loaded) return loaded;
   const file = secretFilePath();
   if (cached?.file === file) return cached.secret;

@@ -29,11 +29,22 @@ export const POLL_MS = 250;
 export const SECOND_EXPIRY_MS = 1_000;
 /** How long change rows are kept (every instance has read them long before). */
 export const CHANGE_LOG_RETENTION_MS = 10 * 60 * 1000;
+/**
+ * On PostgreSQL, ids are handed out when a row is inserted, not when its
+ * transaction commits: a change can become visible after one with a higher
+ * id was read. So each read also looks again at the rows of the last two
+ * minutes (far longer than a transaction here lasts: statements time out
+ * after seconds, an idle transaction after a minute) and expires those this
+ * process has not seen yet. On SQLite (one writer) it never finds any.
+ */
+export const LATE_COMMIT_WINDOW_MS = 2 * 60 * 1000;
 
 const STATE_KEY = Symbol.for("newsroom.page-cache-invalidation");
 type State = {
-  /** The last change row this process expired. */
+  /** The highest change row this process expired. */
   cursor: number;
+  /** Rows of the late-commit window already expired: id → created_at. */
+  seen: Map<number, number>;
   /** Tags to expire once more, with when. */
   secondExpiries: Map<string, number>;
   poller?: NodeJS.Timeout;
@@ -44,11 +55,28 @@ type State = {
 
 function state(): State {
   const holder = globalThis as Record<symbol, State | undefined>;
-  return (holder[STATE_KEY] ??= { cursor: 0, secondExpiries: new Map(), lastPruneAt: 0, poking: false });
+  return (holder[STATE_KEY] ??= { cursor: 0, seen: new Map(), secondExpiries: new Map(), lastPruneAt: 0, poking: false });
 }
 
 async function latestChangeId(db: Db): Promise<number> {
   return Number((await row<{ id: number }>(db, sql`SELECT coalesce(max(id), 0) AS id FROM page_changes`))?.id ?? 0);
+}
+
+type ChangeRow = { id: number; tag: string; createdAt: number };
+
+/**
+ * The change rows a process that has read up to `afterId`, and the rows in
+ * `seen`, has not read: those after `afterId`, and those of the late-commit
+ * window it has not seen.
+ */
+async function unreadChanges(db: Db, afterId: number, seen: ReadonlyMap<number, number>, now: number): Promise<ChangeRow[]> {
+  const found = await rows<ChangeRow>(
+    db,
+    sql`SELECT id, tag, created_at AS "createdAt" FROM page_changes
+        WHERE id > ${afterId} OR created_at >= ${now - LATE_COMMIT_WINDOW_MS}
+        ORDER BY id LIMIT 10000`,
+  );
+  return found.filter((r) => r.id > afterId || !seen.has(r.id));
 }
 
 /** Tags changed after `afterId` (distinct), and the last row read. */
@@ -69,9 +97,14 @@ function expire(tags: Iterable<string>): void {
  */
 export async function expirePageChanges(db: Db = getDb(), now = Date.now()): Promise<string[]> {
   const s = state();
-  const { tags, lastId } = await changesSince(db, s.cursor);
+  const changes = await unreadChanges(db, s.cursor, s.seen, now);
+  const tags = [...new Set(changes.map((r) => r.tag))];
   // Two calls may overlap (a request's and the poller's): the cursor only moves forward.
-  s.cursor = Math.max(s.cursor, lastId);
+  for (const r of changes) {
+    s.cursor = Math.max(s.cursor, r.id);
+    s.seen.set(r.id, Number(r.createdAt));
+  }
+  for (const [id, at] of s.seen) if (at < now - LATE_COMMIT_WINDOW_MS) s.seen.delete(id);
   const due = [...s.secondExpiries].filter(([, at]) => at <= now).map(([tag]) => tag);
   for (const tag of due) s.secondExpiries.delete(tag);
   for (const tag of tags) s.secondExpiries.set(tag, now + SECOND_EXPIRY_MS);
@@ -83,7 +116,7 @@ export async function expirePageChanges(db: Db = getDb(), now = Date.now()): Pro
 /** Whether there is anything for `expirePageChanges` to do. */
 export async function pageChangesPending(db: Db = getDb(), now = Date.now()): Promise<boolean> {
   const s = state();
-  if ((await latestChangeId(db)) > s.cursor) return true;
+  if ((await unreadChanges(db, s.cursor, s.seen, now)).length > 0) return true;
   for (const at of s.secondExpiries.values()) if (at <= now) return true;
   return false;
 }

@@ -4,7 +4,8 @@ import { addressLimitKey } from "@/lib/http/address-key";
 import { and, eq } from "drizzle-orm";
 import { comments, type CommentStatus, type SpamCheckRecord, type UserRole } from "@/db/schema";
 import { getPublishedArticle } from "@/lib/articles/queries";
-import { getDb, transaction, type Db } from "@/lib/db";
+import { getDb, row as firstRow, sql, transaction, type Db } from "@/lib/db";
+import { forShare } from "@/lib/db/dialect";
 import { env } from "@/lib/env";
 import { getSettings } from "@/lib/settings";
 import { SITE_LANG } from "@/lib/site";
@@ -110,10 +111,12 @@ export async function submitComment(
     async (tx): Promise<{ refused: SubmitResult } | Stored> => {
       await takePostingTurn(tx, { ip: ctx.ip, email: author.email, userId: author.userId });
       if (parentId !== null) {
-        const [parent] = await tx
-          .select({ id: comments.id, articleId: comments.articleId, status: comments.status })
-          .from(comments)
-          .where(eq(comments.id, parentId));
+        // Locked until the reply is stored (PostgreSQL): a moderator moving or
+        // deleting the parent meanwhile waits, then moves the reply up with it.
+        const parent = await firstRow<{ id: number; articleId: number; status: CommentStatus }>(
+          tx,
+          sql`select id, article_id as "articleId", status from comments where id = ${parentId} ${forShare(tx)}`,
+        );
         if (!parent || parent.articleId !== article.id || parent.status !== "approved") {
           return {
             refused: {

@@ -124,6 +124,16 @@ export function forUpdate(db: Db): SQL {
 }
 
 /**
+ * `FOR SHARE` on PostgreSQL (nothing on SQLite, whose transaction is the only
+ * writer): the row read stays as read until the transaction ends; a
+ * concurrent update or delete of it waits. For a row the transaction relies
+ * on without changing it (the comment a reply is attached to).
+ */
+export function forShare(db: Db): SQL {
+  return storeOf(db) === "postgres" ? sql.raw("for share") : sql.empty();
+}
+
+/**
  * `jsonText`, but null rather than an error where SQLite's text column holds
  * malformed JSON (`json_valid`); PostgreSQL's jsonb is always valid.
  */

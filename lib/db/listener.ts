@@ -21,7 +21,9 @@ export type Listener = {
   close(): Promise<void>;
 };
 
-const listeners = new Map<string, Listener>();
+/** Process-wide (one connection per channel, whichever bundled copy of this module asks). */
+const listenerHolder = globalThis as typeof globalThis & { [key: symbol]: Map<string, Listener> | undefined };
+const listeners = (listenerHolder[Symbol.for("newsroom.db-listeners")] ??= new Map<string, Listener>());
 
 /** The `application_name` prefix of listening connections: one per instance for as long as it runs. */
 export const LISTENER_ROLE = "newsroom-listener";

@@ -34,8 +34,23 @@ type Gate = {
   tail: Promise<void>;
 };
 
-const context = new AsyncLocalStorage<{ db: SqliteDb; token: symbol; depth: number }>();
-const gates = new WeakMap<object, Gate>();
+type TransactionContext = { db: SqliteDb; token: symbol; depth: number };
+
+/**
+ * Process-wide, not per module: Next bundles this module into several
+ * chunks (instrumentation, route handlers, server rendering), each with its
+ * own copy of module-level values, while the connection is one. The gate and
+ * the context must be the connection's, whichever copy opens a transaction
+ * or runs a statement.
+ */
+const shared = globalThis as typeof globalThis & {
+  [key: symbol]: { context: AsyncLocalStorage<TransactionContext>; gates: WeakMap<object, Gate> } | undefined;
+};
+const SHARED_KEY = Symbol.for("newsroom.sqlite-gate");
+const { context, gates } = (shared[SHARED_KEY] ??= {
+  context: new AsyncLocalStorage<TransactionContext>(),
+  gates: new WeakMap<object, Gate>(),
+});
 
 function gateOf(db: SqliteDb): Gate {
   let gate = gates.get(db);
@@ -133,7 +148,7 @@ export function migrateSqlite(db: SqliteDb): void {
  */
 export async function sqliteTransaction<T>(db: SqliteDb, work: () => Promise<T>): Promise<T> {
   const store = context.getStore();
-  if (store && store.db === db) {
+  if (store && store.db === db && gateOf(db).holder === store.token) {
     const name = `sp${store.depth + 1}`;
     db.$client.exec(`SAVEPOINT ${name}`);
     try {
@@ -141,8 +156,16 @@ export async function sqliteTransaction<T>(db: SqliteDb, work: () => Promise<T>)
       db.$client.exec(`RELEASE ${name}`);
       return result;
     } catch (error) {
-      db.$client.exec(`ROLLBACK TO ${name}`);
-      db.$client.exec(`RELEASE ${name}`);
+      // SQLite may have rolled the whole transaction back already (some
+      // errors do): the original error is the one to report.
+      if (db.$client.inTransaction) {
+        try {
+          db.$client.exec(`ROLLBACK TO ${name}`);
+          db.$client.exec(`RELEASE ${name}`);
+        } catch {
+          // the outer transaction's rollback cleans up
+        }
+      }
       throw error;
     }
   }

@@ -1,4 +1,5 @@
 import "server-only";
+import { pruneExpiredLimits } from "@/lib/auth/rate-limit";
 import { DEFAULT_SETTINGS, getSettings } from "@/lib/settings";
 import { recheckComments } from "./akismet-retry";
 import { processOutbox } from "./feedback-outbox";
@@ -78,7 +79,8 @@ const retention = globalThis as typeof globalThis & { __newsroomRetentionTimer?:
 /**
  * Retention: shortly after start-up, then hourly, deletes spam and trash past
  * their retention (settings), in batches, each run recorded in `job_runs` (one
- * run at a time across instances).
+ * run at a time across instances), and the expired counters of the sign-in
+ * and registration limits.
  */
 export function startRetentionScheduler(): void {
   if (retention.__newsroomRetentionTimer) return;
@@ -88,6 +90,7 @@ export function startRetentionScheduler(): void {
     running = true;
     try {
       await runRetention();
+      await pruneExpiredLimits();
     } catch (error) {
       console.error("[retention] job failed:", error);
     } finally {

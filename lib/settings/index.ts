@@ -7,7 +7,14 @@ import { DEFAULT_SETTINGS, settingsSchema, type SettingKey, type Settings } from
 
 export { DEFAULT_SETTINGS, type SettingKey, type Settings } from "./schema";
 
-const cache = new WeakMap<Db, { version: number; settings: Settings }>();
+/**
+ * Process-wide: Next bundles this module into several chunks (the jobs
+ * started at start-up, route handlers, rendering), and SQLite's data_version
+ * does not move for writes made on this process's own connection, so a change
+ * saved through one copy must empty the cache the others read.
+ */
+const cacheHolder = globalThis as typeof globalThis & { [key: symbol]: WeakMap<Db, { version: number; settings: Settings }> | undefined };
+const cache = (cacheHolder[Symbol.for("newsroom.settings-cache")] ??= new WeakMap<Db, { version: number; settings: Settings }>());
 
 /**
  * A number that changes whenever the settings may have been changed by

@@ -1,10 +1,14 @@
 import { z } from "zod";
+import { hasNul, nulMessage } from "@/lib/text/storable";
 
 /**
  * Every setting of the site, with its default. Stored one JSON value per key
  * in the `settings` table; a missing or invalid stored value falls back to
  * the default, so adding a setting needs no migration.
  */
+/** A list entry PostgreSQL can store (no NUL). */
+const storableString = z.string().refine((v) => !hasNul(v), nulMessage("An entry"));
+
 export const settingsSchema = z.object({
   /** Deepest reply level shown and accepted (1 = no replies). */
   threadDepth: z.number().int().min(1).max(10).default(5),
@@ -15,11 +19,11 @@ export const settingsSchema = z.object({
   /** Another comment from the same IP or email within this window is refused. */
   floodSeconds: z.number().min(0).max(3600).default(15),
   /** Block lists: a match sends the comment to spam. */
-  blockWords: z.array(z.string()).default([]),
-  blockEmails: z.array(z.string()).default([]),
-  blockIps: z.array(z.string()).default([]),
+  blockWords: z.array(storableString).default([]),
+  blockEmails: z.array(storableString).default([]),
+  blockIps: z.array(storableString).default([]),
   /** Hold rules: a match holds the comment for moderation. */
-  holdWords: z.array(z.string()).default([]),
+  holdWords: z.array(storableString).default([]),
   /** More links than this holds a comment. */
   linkLimit: z.number().int().min(0).max(100).default(2),
   /** Hold a guest's first comment (until one of theirs has been approved). */

@@ -54,3 +54,21 @@ describe(`limits shared by instances (${storeOf(getDb())})`, () => {
     expect(await outcome(databaseLimiter("test-window", 1, 1, other).consume("k"))).toBe("allowed");
   });
 });
+
+describe("expired limit counters", () => {
+  it("are deleted an hour after their window ends, and the others kept", async () => {
+    const { pruneExpiredLimits } = await import("@/lib/auth/rate-limit");
+    const { rateLimits } = await import("@/db/schema");
+    const now = Date.now();
+    await getDb().insert(rateLimits).values([
+      { key: "old", points: 3, expire: new Date(now - 2 * 3_600_000) },
+      { key: "recent", points: 3, expire: new Date(now - 60_000) },
+      { key: "open", points: 1, expire: new Date(now + 60_000) },
+    ]);
+    expect(await pruneExpiredLimits(getDb(), now)).toBe(1);
+    const left = (await getDb().select({ key: rateLimits.key }).from(rateLimits)).map((r) => r.key);
+    expect(left).toContain("recent");
+    expect(left).toContain("open");
+    expect(left).not.toContain("old");
+  });
+});

@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { getServerSecret, loadServerSecret, secretFilePath } from "@/lib/auth/secret";
 import { closeDatabase, databaseTarget, getDb, openDatabase, rows, sql, storeOf } from "@/lib/db";
 
@@ -28,5 +28,14 @@ describe(`the generated signing secret (${storeOf(getDb())})`, () => {
     fs.writeFileSync(secretFilePath(), "a-different-file-on-another-machine-0123456789abcdef\n", { mode: 0o600 });
     await loadServerSecret(other);
     expect(getServerSecret()).toBe("an-older-install-secret-kept-in-its-data-folder-0123456789");
+  });
+
+  it("is the one loaded at start-up in every bundled copy of the module (start-up and requests load it separately)", async () => {
+    await loadServerSecret(getDb());
+    const atStartup = getServerSecret();
+    vi.resetModules();
+    const requests = await import("@/lib/auth/secret");
+    expect(requests.getServerSecret).not.toBe(getServerSecret);
+    expect(requests.getServerSecret()).toBe(atStartup);
   });
 });

@@ -71,3 +71,16 @@ describe(`settings on several instances (${store})`, () => {
     await expect.poll(() => listener.connected(), { timeout: 10_000 }).toBe(true);
   });
 });
+
+describe("settings in every bundled copy of the module", () => {
+  it("a change saved through one copy is read by another at once (the same connection: SQLite's data_version does not move)", async () => {
+    const { vi } = await import("vitest");
+    const jobs = await import("@/lib/settings");
+    expect((await jobs.getSettings()).linkLimit).toBeGreaterThan(0); // cached in this copy
+    vi.resetModules();
+    const requests = await import("@/lib/settings");
+    expect(requests.getSettings).not.toBe(jobs.getSettings);
+    expect(await requests.updateSettings({ linkLimit: 11 })).toEqual({ ok: true });
+    expect((await jobs.getSettings()).linkLimit).toBe(11);
+  });
+});

@@ -7,6 +7,7 @@ import { readArticleForm, saveArticle, transitionArticle, WORKFLOW_ACTIONS, type
 import { renderMarkdown } from "@/lib/articles/markdown";
 import { authorizeAction } from "@/lib/auth/session";
 import { expirePageChanges } from "@/lib/cache/invalidation";
+import { hasNul, nulMessage } from "@/lib/text/storable";
 
 export type ArticleFormState = {
   status: "idle" | "saved" | "error";
@@ -47,7 +48,7 @@ export async function saveArticleAction(prev: ArticleFormState, formData: FormDa
 export async function workflowAction(formData: FormData): Promise<void> {
   const id = z.coerce.number().int().positive().parse(formData.get("id"));
   const input = z
-    .object({ action: z.enum(WORKFLOW_ACTIONS), expected: z.enum(ARTICLE_STATUSES), note: z.string().max(2000).optional() })
+    .object({ action: z.enum(WORKFLOW_ACTIONS), expected: z.enum(ARTICLE_STATUSES), note: z.string().max(2000).refine((v) => !hasNul(v), nulMessage("The note")).optional() })
     .safeParse({ action: formData.get("action"), expected: formData.get("expected"), note: formData.get("note") ?? undefined });
   const capability = input.success && input.data.action === "submit" ? "article:edit" : "article:publish";
   const actor = await authorizeAction(capability, { callbackUrl: `/editor/${id}` });
