@@ -5,10 +5,8 @@
  * Akismet retry jobs running, each held comment is checked exactly once.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { encode } from "next-auth/jwt";
 import crypto from "node:crypto";
 import { hash } from "@node-rs/argon2";
-import { E2E_NEXTAUTH_SECRET } from "../playwright.config";
 import { startCluster, type Cluster } from "./support/cluster";
 
 const ARTICLE = "/articles/e2e-moderation";
@@ -19,7 +17,8 @@ test.describe.configure({ mode: "serial", timeout: 90_000 });
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   // The retry job every second, so the test need not wait a minute for it.
-  cluster = await startCluster({ base: 3120, count: 2, settings: ["akismetJobIntervalSeconds=1"] });
+  // Without NEXTAUTH_SECRET: the first instance generates the signing secret into the database.
+  cluster = await startCluster({ base: 3120, count: 2, settings: ["akismetJobIntervalSeconds=1"], generatedSecret: true });
 });
 
 test.afterAll(async () => {
@@ -32,14 +31,14 @@ async function fill(page: Page, comment: string, name: string) {
   await page.getByRole("textbox", { name: "Email", exact: true }).fill(`${name.toLowerCase().replace(/\W+/g, ".")}@example.com`);
 }
 
-async function moderatorCookie(): Promise<string> {
+const MODERATOR_PASSWORD = "a long enough password";
+
+/** A moderator account, straight in the database; signing in goes through the form. */
+async function createModerator(): Promise<string> {
   const email = `mod-${crypto.randomBytes(3).toString("hex")}@example.com`;
-  const passwordHash = await hash("a long enough password", { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
-  const [account] = await cluster.query<{ id: number }>(
-    "insert into users (email, name, password_hash, role) values ($1, 'Mo Derator', $2, 'moderator') returning id",
-    [email, passwordHash],
-  );
-  return encode({ token: { sub: String(account!.id), name: "Mo Derator", email, sv: 0, sid: crypto.randomUUID() }, secret: E2E_NEXTAUTH_SECRET });
+  const passwordHash = await hash(MODERATOR_PASSWORD, { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+  await cluster.query("insert into users (email, name, password_hash, role) values ($1, 'Mo Derator', $2, 'moderator')", [email, passwordHash]);
+  return email;
 }
 
 test("nginx spreads requests over both instances", async ({ request }) => {
@@ -86,8 +85,20 @@ test("a moderator's action on one instance changes the page the other serves", a
   await readerPage.goto(`${two.url}${ARTICLE}`);
   await expect(readerPage.locator(`#comment-${id}`)).toBeVisible();
 
-  // The moderator works on the first instance.
-  await context.addCookies([{ name: "next-auth.session-token", value: await moderatorCookie(), url: one.url, httpOnly: true, sameSite: "Lax" }]);
+  // The moderator signs in on the first instance; the session, signed with the
+  // secret the instances share through the database, works on the second too.
+  const email = await createModerator();
+  await page.goto(`${one.url}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(MODERATOR_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  // (Cookies belong to the host, not the port: the browser sends it to both.)
+  const onTwo = await context.newPage();
+  await onTwo.goto(`${two.url}/moderation`);
+  await expect(onTwo.getByRole("heading", { name: "Moderation" })).toBeVisible();
+  await onTwo.close();
+
   await page.goto(`${one.url}/moderation?queue=approved`);
   await page.locator("[data-queue-item]", { hasText: "Approved here, then marked as spam" }).getByRole("button", { name: "Spam" }).click();
   await expect(page.getByRole("status").filter({ hasText: "1 comment marked as spam." })).toBeVisible();

@@ -102,7 +102,21 @@ function tsx(args: string[], env: NodeJS.ProcessEnv): void {
  * `count` app instances and nginx in front of them. Ports: base (nginx),
  * base+1… (instances), base+9 (Akismet).
  */
-export async function startCluster({ base, count = 2, settings = [] }: { base: number; count?: number; settings?: string[] }): Promise<Cluster> {
+/**
+ * `generatedSecret`: start the instances without NEXTAUTH_SECRET, so the first
+ * one generates the signing secret into the database and the others use it.
+ */
+export async function startCluster({
+  base,
+  count = 2,
+  settings = [],
+  generatedSecret = false,
+}: {
+  base: number;
+  count?: number;
+  settings?: string[];
+  generatedSecret?: boolean;
+}): Promise<Cluster> {
   const server = pgServerUrl();
   const database = `newsroom_e2e_${base}_${crypto.randomBytes(3).toString("hex")}`;
   const admin = new pg.Client({ connectionString: withDatabase(server, "postgres") });
@@ -149,7 +163,9 @@ export async function startCluster({ base, count = 2, settings = [] }: { base: n
         SITE_URL: url,
         DATABASE_URL: databaseUrl,
         DATABASE_POOL_SIZE: "5",
-        NEXTAUTH_SECRET: E2E_NEXTAUTH_SECRET,
+        NEXTAUTH_SECRET: generatedSecret ? "" : E2E_NEXTAUTH_SECRET,
+        // Each instance its own data folder, as on separate machines (no shared secret file).
+        DATABASE_PATH: path.join(dir, `instance-${i}`, "unused.db"),
         AKISMET_URL: akismetUrl,
         AKISMET_KEY: "e2etestkey",
         TRUSTED_PROXIES: "127.0.0.1",
