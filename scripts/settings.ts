@@ -3,6 +3,7 @@
  * Reads or changes site settings (values are JSON: numbers, true/false, ["a","b"]).
  */
 import { closeDb, prepareDatabase } from "@/lib/db";
+import { databaseLabel } from "@/lib/server/database-label";
 import { getSettings, updateSettings, type Settings } from "@/lib/settings";
 
 function parseValue(raw: string): unknown {
@@ -50,6 +51,8 @@ async function run(): Promise<number> {
 
 async function main() {
   await prepareDatabase();
+  // Which site: DATABASE_URL, or the SQLite file (an unset variable in this shell means the file).
+  console.error(`(${databaseLabel()})`);
   try {
     process.exitCode = await run();
   } finally {

@@ -1,4 +1,5 @@
 import "server-only";
+import http from "node:http";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { revalidateTag } from "next/cache";
 import { sign, verifySignature } from "@/lib/auth/secret";
@@ -148,13 +149,26 @@ function ownOrigin(): string {
   return process.env.NEWSROOM_INTERNAL_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 }
 
-async function poke(): Promise<void> {
-  const response = await fetch(new URL(POKE_PATH, ownOrigin()), {
-    method: "POST",
-    headers: { [POKE_HEADER]: pokeToken() },
-    signal: AbortSignal.timeout(5_000),
+/**
+ * Asks this server to expire the changed pages, over loopback. node:http, not
+ * fetch: fetch refuses the ports on the Fetch standard's "bad ports" list
+ * (3659, 6000, 6665-6669, …), and the site may listen on any port.
+ */
+function poke(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      new URL(POKE_PATH, ownOrigin()),
+      { method: "POST", headers: { [POKE_HEADER]: pokeToken(), "content-length": 0 }, timeout: 5_000 },
+      (response) => {
+        response.resume();
+        if (response.statusCode === 200) resolve();
+        else reject(new Error(`${POKE_PATH} answered ${response.statusCode}`));
+      },
+    );
+    request.on("timeout", () => request.destroy(new Error("no answer within 5 s")));
+    request.on("error", reject);
+    request.end();
   });
-  if (!response.ok) throw new Error(`${POKE_PATH} answered ${response.status}`);
 }
 
 /**
@@ -189,7 +203,9 @@ export function startPageCacheInvalidation(db: Db = getDb()): void {
       return;
     }
     // Not up yet, or busy: the rows stay, and the next tick tries again.
-    await poke().catch((error) => console.error("[page-cache] expiring changed pages failed:", error instanceof Error ? error.message : error));
+    await poke().catch((error) =>
+      console.error(`[page-cache] expiring changed pages failed (${ownOrigin()}): ${error instanceof Error ? error.message : String(error)}`),
+    );
   };
   const run = () => {
     // One tick at a time: a slow read or poke makes the next ticks wait.

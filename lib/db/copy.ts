@@ -1,10 +1,13 @@
 import "server-only";
 import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { asc, getTableColumns, gt, is, sql, type Column } from "drizzle-orm";
 import { getTableConfig as pgTableConfig, PgTable } from "drizzle-orm/pg-core";
 import { getTableConfig as sqliteTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import * as pgSchema from "@/db/pg/schema";
 import * as sqliteSchema from "@/db/sqlite/schema";
+import { storeKind } from "@/db/store-kind";
 import { closeDatabase, execute, migrateDatabase, openDatabase, rows, storeOf, transaction, type Db } from "./index";
 
 /**
@@ -183,11 +186,26 @@ export async function copyDatabase(
   { onProgress }: { onProgress?: (table: string, copied: number) => void } = {},
 ): Promise<CopyReport> {
   if (fromTarget === toTarget) throw new CopyRefused("--from and --to are the same database");
+  const fromIsFile = storeKind({ DATABASE_URL: fromTarget }) === "sqlite";
+  // A mistyped path must not become an empty source that "copies" nothing.
+  if (fromIsFile && !fs.existsSync(fromTarget)) throw new CopyRefused(`the source file ${path.resolve(fromTarget)} does not exist`);
   const from = openDatabase(fromTarget);
-  const to = openDatabase(toTarget);
   try {
     await migrateDatabase(from);
+  } catch (error) {
+    await closeDatabase(from).catch(() => {});
+    throw new CopyRefused(`the source could not be opened: ${(error as Error).message}`);
+  }
+  // The target is opened (and, for a file, created) only once the source is known to be good.
+  let to: Db;
+  try {
+    to = openDatabase(toTarget);
     await migrateDatabase(to);
+  } catch (error) {
+    await closeDatabase(from);
+    throw new CopyRefused(`the target could not be opened: ${(error as Error).message}`);
+  }
+  try {
     const occupied = await nonEmptyTables(to);
     if (occupied.length > 0) {
       throw new CopyRefused(

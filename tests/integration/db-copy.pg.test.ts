@@ -161,6 +161,17 @@ describe("db:copy", () => {
     await expect(copyDatabase(file, file)).rejects.toThrow(/same database/);
   }, 60_000);
 
+  it("refuses a source that does not exist, naming it, and creates no target", async () => {
+    const missing = path.join(TMP_DIR, "no-such-site.db");
+    const target = newSqliteFile();
+    await expect(copyDatabase(missing, target)).rejects.toThrow(`the source file ${missing} does not exist`);
+    expect(fs.existsSync(missing)).toBe(false);
+    expect(fs.existsSync(target)).toBe(false);
+    const nowhere = pgDatabaseUrl(server, `${pgRunPrefix()}absent`);
+    await expect(copyDatabase(nowhere, target)).rejects.toThrow(/the source could not be opened: .*does not exist/);
+    expect(fs.existsSync(target)).toBe(false);
+  });
+
   it("leaves the target empty when a row cannot be written there (one transaction)", async () => {
     // A NUL character is valid in SQLite text and refused by PostgreSQL.
     const file = newSqliteFile();
