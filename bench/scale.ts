@@ -19,6 +19,7 @@
  * (commentsPerPage=200, floodSeconds=0, minSubmitSeconds=0), a reader account
  * (scripts/user-add.ts). The local Akismet server answers at once.
  *
+ * BENCH_CONFIGS=A,B runs only the configurations named (A, B, C).
  * Needs wrk and, for the two-instance configuration, nginx. All of it shares
  * 2 cores with the load generator and PostgreSQL, so two instances cannot be
  * expected to double anything here: the figures show what the second
@@ -223,7 +224,9 @@ async function main() {
   const rows: Row[] = [];
   try {
     await waitFor(`${AKISMET_URL}/health`, 30_000, () => akismet.exitCode === null);
-    for (const config of CONFIGS) await runConfig(config, rows);
+    // BENCH_CONFIGS=A,C measures only those configurations.
+    const only = (process.env.BENCH_CONFIGS ?? "").split(",").map((c) => c.trim().toUpperCase()).filter(Boolean);
+    for (const config of CONFIGS) if (only.length === 0 || only.includes(config.id)) await runConfig(config, rows);
   } finally {
     await stop(akismet);
   }

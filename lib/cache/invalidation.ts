@@ -4,6 +4,7 @@ import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { revalidateTag } from "next/cache";
 import { sign, verifySignature } from "@/lib/auth/secret";
 import { execute, getDb, row, rows, sql, type Db } from "@/lib/db";
+import { inIds } from "@/lib/db/dialect";
 
 /**
  * Page cache invalidation: the one place that turns changes into expired
@@ -33,19 +34,22 @@ export const CHANGE_LOG_RETENTION_MS = 10 * 60 * 1000;
 /**
  * On PostgreSQL, ids are handed out when a row is inserted, not when its
  * transaction commits: a change can become visible after one with a higher
- * id was read. So each read also looks again at the rows of the last two
- * minutes (far longer than a transaction here lasts: statements time out
- * after seconds, an idle transaction after a minute) and expires those this
- * process has not seen yet. On SQLite (one writer) it never finds any.
+ * id was read. Each id skipped over by a read (a gap) is therefore asked for
+ * again by the next reads, for two minutes (far longer than a transaction
+ * here lasts: statements time out after seconds, an idle transaction after a
+ * minute); a gap left by a rolled-back transaction is then forgotten. On
+ * SQLite (one writer, ids in commit order) there are no gaps to follow.
  */
 export const LATE_COMMIT_WINDOW_MS = 2 * 60 * 1000;
+/** At most this many gaps are followed (a jump larger than that is not a transaction in flight). */
+const MAX_GAPS = 1_000;
 
 const STATE_KEY = Symbol.for("newsroom.page-cache-invalidation");
 type State = {
   /** The highest change row this process expired. */
   cursor: number;
-  /** Rows of the late-commit window already expired: id → created_at. */
-  seen: Map<number, number>;
+  /** Ids below the cursor not seen yet (not committed when read past): id → when noticed. */
+  gaps: Map<number, number>;
   /** Tags to expire once more, with when. */
   secondExpiries: Map<string, number>;
   poller?: NodeJS.Timeout;
@@ -56,28 +60,38 @@ type State = {
 
 function state(): State {
   const holder = globalThis as Record<symbol, State | undefined>;
-  return (holder[STATE_KEY] ??= { cursor: 0, seen: new Map(), secondExpiries: new Map(), lastPruneAt: 0, poking: false });
+  return (holder[STATE_KEY] ??= { cursor: 0, gaps: new Map(), secondExpiries: new Map(), lastPruneAt: 0, poking: false });
 }
 
 async function latestChangeId(db: Db): Promise<number> {
   return Number((await row<{ id: number }>(db, sql`SELECT coalesce(max(id), 0) AS id FROM page_changes`))?.id ?? 0);
 }
 
-type ChangeRow = { id: number; tag: string; createdAt: number };
+type ChangeRow = { id: number; tag: string };
 
-/**
- * The change rows a process that has read up to `afterId`, and the rows in
- * `seen`, has not read: those after `afterId`, and those of the late-commit
- * window it has not seen.
- */
-async function unreadChanges(db: Db, afterId: number, seen: ReadonlyMap<number, number>, now: number): Promise<ChangeRow[]> {
-  const found = await rows<ChangeRow>(
+/** The change rows after `afterId`, and those of the gaps it skipped over. */
+async function unreadChanges(db: Db, afterId: number, gaps: ReadonlyMap<number, number>): Promise<ChangeRow[]> {
+  const lateIds = [...gaps.keys()];
+  return rows<ChangeRow>(
     db,
-    sql`SELECT id, tag, created_at AS "createdAt" FROM page_changes
-        WHERE id > ${afterId} OR created_at >= ${now - LATE_COMMIT_WINDOW_MS}
+    sql`SELECT id, tag FROM page_changes
+        WHERE id > ${afterId}${lateIds.length > 0 ? sql` OR ${inIds(db, sql`id`, lateIds)}` : sql``}
         ORDER BY id LIMIT 10000`,
   );
-  return found.filter((r) => r.id > afterId || !seen.has(r.id));
+}
+
+/** Notes the ids a read skipped over (between the old cursor and the rows read), and forgets the old ones. */
+function followGaps(s: State, read: readonly ChangeRow[], now: number): void {
+  let previous = s.cursor;
+  for (const r of read) {
+    s.gaps.delete(r.id);
+    if (r.id <= previous) continue;
+    for (let id = Math.max(previous + 1, r.id - MAX_GAPS); id < r.id; id++) s.gaps.set(id, now);
+    previous = r.id;
+  }
+  s.cursor = Math.max(s.cursor, previous);
+  for (const [id, at] of s.gaps) if (at < now - LATE_COMMIT_WINDOW_MS) s.gaps.delete(id);
+  if (s.gaps.size > MAX_GAPS) for (const id of [...s.gaps.keys()].sort((x, y) => x - y).slice(0, s.gaps.size - MAX_GAPS)) s.gaps.delete(id);
 }
 
 /** Tags changed after `afterId` (distinct), and the last row read. */
@@ -98,14 +112,10 @@ function expire(tags: Iterable<string>): void {
  */
 export async function expirePageChanges(db: Db = getDb(), now = Date.now()): Promise<string[]> {
   const s = state();
-  const changes = await unreadChanges(db, s.cursor, s.seen, now);
+  const changes = await unreadChanges(db, s.cursor, s.gaps);
   const tags = [...new Set(changes.map((r) => r.tag))];
   // Two calls may overlap (a request's and the poller's): the cursor only moves forward.
-  for (const r of changes) {
-    s.cursor = Math.max(s.cursor, r.id);
-    s.seen.set(r.id, Number(r.createdAt));
-  }
-  for (const [id, at] of s.seen) if (at < now - LATE_COMMIT_WINDOW_MS) s.seen.delete(id);
+  followGaps(s, changes, now);
   const due = [...s.secondExpiries].filter(([, at]) => at <= now).map(([tag]) => tag);
   for (const tag of due) s.secondExpiries.delete(tag);
   for (const tag of tags) s.secondExpiries.set(tag, now + SECOND_EXPIRY_MS);
@@ -117,7 +127,7 @@ export async function expirePageChanges(db: Db = getDb(), now = Date.now()): Pro
 /** Whether there is anything for `expirePageChanges` to do. */
 export async function pageChangesPending(db: Db = getDb(), now = Date.now()): Promise<boolean> {
   const s = state();
-  if ((await unreadChanges(db, s.cursor, s.seen, now)).length > 0) return true;
+  if ((await unreadChanges(db, s.cursor, s.gaps)).length > 0) return true;
   for (const at of s.secondExpiries.values()) if (at <= now) return true;
   return false;
 }

@@ -43,4 +43,28 @@ describe("the page-change log on PostgreSQL", () => {
       await quick.end();
     }
   });
+
+  it("forgets, after the window, an id a rolled-back transaction took", async () => {
+    const { getDb } = await import("@/lib/db");
+    const { LATE_COMMIT_WINDOW_MS } = await import("@/lib/cache/invalidation");
+    const gaps = () => (globalThis as unknown as Record<symbol, { gaps: Map<number, number> }>)[Symbol.for("newsroom.page-cache-invalidation")]!.gaps;
+    const now = Date.now();
+    await expirePageChanges(getDb(), now);
+    const undone = await client();
+    const quick = await client();
+    try {
+      await undone.query("begin");
+      await undone.query("insert into page_changes (tag) values ('article:never')");
+      await undone.query("rollback");
+      await quick.query("insert into page_changes (tag) values ('article:after-rollback')");
+      expect(await expirePageChanges(getDb(), now)).toEqual(["article:after-rollback"]);
+      expect(gaps().size).toBe(1); // the rolled-back id, asked for again by the next reads
+      expect(await expirePageChanges(getDb(), now)).toEqual([]);
+      await expirePageChanges(getDb(), now + LATE_COMMIT_WINDOW_MS + 1_000);
+      expect(gaps().size).toBe(0);
+    } finally {
+      await undone.end();
+      await quick.end();
+    }
+  });
 });
