@@ -217,7 +217,8 @@ async function main() {
   if (!fs.existsSync(".next/BUILD_ID")) await run("npm", ["run", "build"], process.env);
   fs.rmSync(DIR, { recursive: true, force: true });
   fs.mkdirSync(DIR, { recursive: true });
-  const akismet = spawn("npx", ["tsx", "scripts/akismet-local.ts"], {
+  // One process (not npx → tsx → node), so stopping it stops the server.
+  const akismet = spawn(process.execPath, ["--import", "tsx", "scripts/akismet-local.ts"], {
     env: { ...process.env, AKISMET_LOCAL_PORT: String(AKISMET_PORT), AKISMET_LOCAL_KEYS: "benchkey" },
     stdio: ["ignore", "ignore", "inherit"],
   });
