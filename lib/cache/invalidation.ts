@@ -96,7 +96,7 @@ function followGaps(s: State, read: readonly ChangeRow[], now: number): void {
 
 /** Tags changed after `afterId` (distinct), and the last row read. */
 export async function changesSince(db: Db, afterId: number): Promise<{ tags: string[]; lastId: number }> {
-  const changes = await rows<{ id: number; tag: string }>(db, sql`SELECT id, tag FROM page_changes WHERE id > ${afterId} ORDER BY id LIMIT 10000`);
+  const changes = await unreadChanges(db, afterId, new Map());
   return { tags: [...new Set(changes.map((r) => r.tag))], lastId: changes.at(-1)?.id ?? afterId };
 }
 

@@ -37,16 +37,6 @@ export function ilike(db: Db, value: SQLWrapper, pattern: string): SQL {
   return storeOf(db) === "sqlite" ? sql`${value} like ${pattern} escape '\\'` : sql`${value} ilike ${pattern} escape '\\'`;
 }
 
-/** The larger of two values (SQLite's two-argument `max`, PostgreSQL's `greatest`). */
-export function greatest(db: Db, a: SQLWrapper | number, b: SQLWrapper | number): SQL {
-  return storeOf(db) === "sqlite" ? sql`max(${a}, ${b})` : sql`greatest(${a}, ${b})`;
-}
-
-/** The smaller of two values. */
-export function least(db: Db, a: SQLWrapper | number, b: SQLWrapper | number): SQL {
-  return storeOf(db) === "sqlite" ? sql`min(${a}, ${b})` : sql`least(${a}, ${b})`;
-}
-
 /**
  * Locks the rows a claiming `select` (inside an `update … where id in (…)`)
  * picks, skipping rows another runner holds: PostgreSQL's
@@ -90,12 +80,6 @@ export function likeEscape(text: string): string {
 /** A boolean read by raw SQL: SQLite answers 0/1, PostgreSQL true/false. */
 export function bool(value: unknown): boolean {
   return value === true || value === 1 || value === "1" || value === "t";
-}
-
-/** A JSON value read by raw SQL: SQLite answers the text, PostgreSQL (jsonb) the value. */
-export function jsonValue<T>(value: unknown): T | null {
-  if (value === null || value === undefined) return null;
-  return (typeof value === "string" ? JSON.parse(value) : value) as T;
 }
 
 /**
@@ -159,4 +143,10 @@ export function commentSearch(db: Db, term: string): SQL {
   return sql`select id from comments
     where (content || ' ' || author_name || ' ' || author_email) ilike ${pattern} escape '\\'
       and (content ilike ${pattern} escape '\\' or author_name ilike ${pattern} escape '\\' or author_email ilike ${pattern} escape '\\')`;
+}
+
+/** A JSON value read by raw SQL: SQLite answers the text, PostgreSQL (jsonb) the value. */
+export function jsonValue<T>(value: unknown): T | null {
+  if (value === null || value === undefined) return null;
+  return (typeof value === "string" ? JSON.parse(value) : value) as T;
 }
