@@ -56,3 +56,19 @@ export const ARTICLE_EVENT_TYPES = [
 export type ArticleEventType = (typeof ARTICLE_EVENT_TYPES)[number];
 
 export const OUTBOX_STATES = ["pending", "sent", "failed"] as const;
+
+/** How often a moderator is mailed the comments newly held for moderation. */
+export const HELD_DIGESTS = ["off", "hourly", "daily"] as const;
+export type HeldDigest = (typeof HELD_DIGESTS)[number];
+
+/** What a message in the mail outbox is (lib/mail). */
+export const MAIL_KINDS = ["reply_notification", "held_digest", "data_link"] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
+
+/** Who asked for a commenter's data to be erased (the audit log keeps this, not who they were). */
+export const ERASURE_VIAS = ["account", "email_link", "admin"] as const;
+export type ErasureVia = (typeof ERASURE_VIAS)[number];
+
+/** What an imported row was in the file it came from (import_ids). */
+export const IMPORT_KINDS = ["article", "comment", "user"] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];

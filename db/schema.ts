@@ -32,6 +32,9 @@ export const revokedSessions = active.revokedSessions;
 export const pageChanges = active.pageChanges;
 export const rateLimits = active.rateLimits;
 export const serverSecrets = active.serverSecrets;
+export const mailOutbox = active.mailOutbox;
+export const importIds = active.importIds;
+export const erasures = active.erasures;
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -44,3 +47,6 @@ export type CommentEvent = typeof commentEvents.$inferSelect;
 export type OutboxEntry = typeof akismetOutbox.$inferSelect;
 export type ArticleRevision = typeof articleRevisions.$inferSelect;
 export type ArticleEvent = typeof articleEvents.$inferSelect;
+export type MailMessage = typeof mailOutbox.$inferSelect;
+export type ImportId = typeof importIds.$inferSelect;
+export type Erasure = typeof erasures.$inferSelect;

@@ -20,7 +20,11 @@ import {
   ARTICLE_EVENT_TYPES,
   ARTICLE_STATUSES,
   COMMENT_STATUSES,
+  ERASURE_VIAS,
   FEEDBACK_KINDS,
+  HELD_DIGESTS,
+  IMPORT_KINDS,
+  MAIL_KINDS,
   OUTBOX_STATES,
   REVIEW_STATUSES,
   SPAM_CHECK_STATES,
@@ -47,6 +51,8 @@ export const users = sqliteTable(
     /** Bumped when a password, role or ban changes: older session tokens stop working. */
     sessionVersion: integer("session_version").notNull().default(0),
     lastSignInAt: integer("last_sign_in_at", { mode: "timestamp_ms" }),
+    /** Moderators: how often to be mailed the comments newly held for moderation. */
+    heldDigest: text("held_digest", { enum: HELD_DIGESTS }).notNull().default("off"),
     ...timestamps,
   },
   (t) => [
@@ -162,6 +168,10 @@ export const comments = sqliteTable(
      */
     checkLeaseOwner: text("check_lease_owner"),
     checkLeaseUntil: integer("check_lease_until", { mode: "timestamp_ms" }),
+    /** The author asked to be mailed replies to this comment once they are approved (lib/mail). */
+    notifyReplies: integer("notify_replies", { mode: "boolean" }).notNull().default(false),
+    /** When the author last edited the text (within the edit window), or null. */
+    editedAt: integer("edited_at", { mode: "timestamp_ms" }),
     ...timestamps,
   },
   (t) => [
@@ -182,6 +192,8 @@ export const comments = sqliteTable(
     index("comments_ip_key_created_idx").on(t.ipKey, t.createdAt),
     index("comments_email_created_idx").on(t.authorEmail, t.createdAt),
     index("comments_user_created_idx").on(t.userId, t.createdAt),
+    // A commenter's own data (download, erase) by email, whatever its case.
+    index("comments_email_lower_idx").on(sql`lower(${t.authorEmail})`),
     // The retry job's work list.
     // The retry job's queue; with the status, the panel's count reads only the index.
     index("comments_recheck_idx")
@@ -390,3 +402,87 @@ export const serverSecrets = sqliteTable("server_secrets", {
   value: text("value").notNull(),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
 });
+
+/**
+ * Mail waiting to go out through SMTP_URL (lib/mail): written in the
+ * transaction that makes it due (a reply approved, a digest period over, a
+ * data link asked for), sent in the background with retries. `dedupe_key` is
+ * unique, so a message is queued once however many runners or retries want
+ * it; a runner claims a row before it talks to the SMTP server.
+ */
+export const mailOutbox = sqliteTable(
+  "mail_outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: MAIL_KINDS }).notNull(),
+    /** e.g. "reply:<reply id>:<parent id>", "digest:<user id>:<period start>". */
+    dedupeKey: text("dedupe_key").notNull(),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body"),
+    /** Extra headers (List-Unsubscribe, List-Unsubscribe-Post, …). */
+    headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    state: text("state", { enum: OUTBOX_STATES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull().default(now),
+    lastError: text("last_error"),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+    /** The SMTP server's answer on acceptance (its queue id). */
+    smtpResponse: text("smtp_response"),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: integer("lease_until", { mode: "timestamp_ms" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("mail_outbox_dedupe_unique").on(t.dedupeKey),
+    index("mail_outbox_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.state} = 'pending'`),
+    // Erasing a commenter's data takes the mail addressed to them too.
+    index("mail_outbox_to_idx").on(sql`lower(${t.toAddress})`),
+    index("mail_outbox_created_idx").on(t.createdAt),
+  ],
+);
+
+/**
+ * Rows brought in by `npm run import:wxr` (and the Disqus import): the id a
+ * post, comment or author had in the file, and the row it became. A second
+ * run finds its rows here and changes nothing; a row deleted since is not
+ * brought back. No foreign key: the mapping outlives a deleted row.
+ */
+export const importIds = sqliteTable(
+  "import_ids",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Where the file came from: "wxr:<site URL>" or "disqus:<forum>". */
+    source: text("source").notNull(),
+    kind: text("kind", { enum: IMPORT_KINDS }).notNull(),
+    externalId: text("external_id").notNull(),
+    localId: integer("local_id").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [uniqueIndex("import_ids_external_unique").on(t.source, t.kind, t.externalId)],
+);
+
+/**
+ * The audit log of personal-data erasures: when, through which door, who
+ * did it when it was an admin, and how many rows went. It keeps nothing about
+ * the person whose data was erased (no email, no hash of it, no comment ids).
+ */
+export const erasures = sqliteTable(
+  "erasures",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    via: text("via", { enum: ERASURE_VIAS }).notNull(),
+    /** The admin who erased, for "admin"; null otherwise. */
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    commentsErased: integer("comments_erased").notNull(),
+    mailsErased: integer("mails_erased").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [
+    index("erasures_created_idx").on(t.createdAt),
+    check("erasures_via_check", sql`${t.via} in ('account','email_link','admin')`),
+  ],
+);

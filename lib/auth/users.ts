@@ -19,6 +19,7 @@ const summaryColumns = {
   banned: users.banned,
   sessionVersion: users.sessionVersion,
   lastSignInAt: users.lastSignInAt,
+  heldDigest: users.heldDigest,
   createdAt: users.createdAt,
   updatedAt: users.updatedAt,
 };
