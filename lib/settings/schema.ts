@@ -36,6 +36,10 @@ export const settingsSchema = z.object({
   akismetJobIntervalSeconds: z.number().int().min(1).max(3600).default(60),
   /** Comments older than this are no longer re-checked. */
   akismetRetryMaxDays: z.number().min(1).max(90).default(15),
+  /** The order of a thread's top-level comments unless the reader picks the other (replies stay oldest first under their parent). */
+  commentOrder: z.enum(["oldest", "newest"]).default("oldest"),
+  /** A commenter may edit their comment for this many minutes after posting it (0: never). */
+  commentEditMinutes: z.number().int().min(0).max(1440).default(10),
   /** Close comments on an article this many days after it was published (0: never). */
   commentsAutoCloseDays: z.number().int().min(0).max(3650).default(0),
   /** Retention: spam is deleted after this many days (blatant spam sooner), trash after its own. */
