@@ -48,20 +48,44 @@ const notReplying = { type: "query", key: "replytocom" };
 // back every time (ETag → 304). Per-visitor pages stay Next's `private, no-store`.
 const SHARED_CACHE_CONTROL = "public, max-age=0, s-maxage=1, stale-while-revalidate=9";
 
+// A comment page in the order the reader picked (?order=newest|oldest) is
+// cached apart from the site's default order (lib/comments/order.ts): the
+// order is part of the cached address. Any other ?order= value is ignored
+// by the per-visitor page, which such a request gets.
+const cpageQuery = { type: "query", key: "cpage", value: "(?<cpage>[1-9][0-9]{0,5})" };
+const orderQuery = { type: "query", key: "order", value: "(?<order>newest|oldest)" };
+const noCpage = { type: "query", key: "cpage" };
+const noOrder = { type: "query", key: "order" };
+
 const cachedRoutes = [
   { source: "/", missing: [...anonymous], destination: "/cached/front/1" },
   {
     source: "/articles/:slug",
-    has: [{ type: "query", key: "cpage", value: "(?<cpage>[1-9][0-9]{0,5})" }],
+    has: [cpageQuery, orderQuery],
     missing: [...anonymous, notReplying],
+    destination: "/cached/articles/:slug/:cpage-:order",
+  },
+  {
+    source: "/articles/:slug",
+    has: [orderQuery],
+    missing: [...anonymous, notReplying, noCpage],
+    destination: "/cached/articles/:slug/1-:order",
+  },
+  {
+    source: "/articles/:slug",
+    has: [cpageQuery],
+    missing: [...anonymous, notReplying, noOrder],
     destination: "/cached/articles/:slug/:cpage",
   },
   {
     source: "/articles/:slug",
-    missing: [...anonymous, notReplying, { type: "query", key: "cpage" }],
+    missing: [...anonymous, notReplying, noCpage, noOrder],
     destination: "/cached/articles/:slug/1",
   },
   { source: "/feed.xml", destination: "/cached/feed/rss.xml" },
+  // Comment feeds (lib/comments/feed.ts): the whole site's, and one per article.
+  { source: "/feed/comments.xml", destination: "/cached/feed/comments.xml" },
+  { source: "/articles/:slug/comments.xml", destination: "/cached/feed/comments/:slug" },
 ];
 
 /** @type {import('next').NextConfig} */
@@ -88,6 +112,8 @@ const nextConfig = {
     return [
       { source: "/cached/articles/:slug/:cpage", destination: "/articles/:slug", permanent: false },
       { source: "/cached/front/:page", destination: "/", permanent: false },
+      { source: "/cached/feed/comments.xml", destination: "/feed/comments.xml", permanent: false },
+      { source: "/cached/feed/comments/:slug", destination: "/articles/:slug/comments.xml", permanent: false },
       { source: "/cached/feed/:file", destination: "/feed.xml", permanent: false },
     ];
   },

@@ -4,6 +4,9 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 const AKISMET_PORT = Number(process.env.E2E_AKISMET_PORT ?? 3998);
 export const AKISMET_URL = `http://127.0.0.1:${AKISMET_PORT}`;
 const BASE_URL = `http://127.0.0.1:${PORT}`;
+const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2625);
+/** The local SMTP server's inbox and test controls (scripts/smtp-local/server.ts). */
+export const SMTP_HTTP_URL = `http://127.0.0.1:${Number(process.env.E2E_SMTP_HTTP_PORT ?? 2680)}`;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Known to the tests so they can mint sessions (e2e/support/accounts.ts); never used outside them. */
 export const E2E_NEXTAUTH_SECRET = "e2e-only-secret-0123456789abcdefghijklmnopqrstuvwxyz";
@@ -67,6 +70,14 @@ export default defineConfig({
       env: { AKISMET_LOCAL_PORT: String(AKISMET_PORT), AKISMET_LOCAL_KEYS: "e2etestkey" },
     },
     {
+      // The local SMTP server: the site's mail (reply notifications, digests, data links) lands here.
+      command: "npx tsx scripts/smtp-local.ts",
+      url: `${SMTP_HTTP_URL}/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { SMTP_LOCAL_PORT: String(SMTP_PORT), SMTP_LOCAL_HTTP_PORT: new URL(SMTP_HTTP_URL).port, SMTP_LOCAL_LOG: "0" },
+    },
+    {
       command: "bash scripts/e2e-server.sh",
       url: `${BASE_URL}/`,
       reuseExistingServer: false,
@@ -81,6 +92,7 @@ export default defineConfig({
         NEXTAUTH_SECRET: E2E_NEXTAUTH_SECRET,
         AKISMET_URL,
         AKISMET_KEY: "e2etestkey",
+        SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
       },
     },
   ],

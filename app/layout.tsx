@@ -9,7 +9,12 @@ export function generateMetadata(): Metadata {
     title: { default: SITE_NAME, template: `%s | ${SITE_NAME}` },
     description: SITE_DESCRIPTION,
     alternates: {
-      types: { "application/rss+xml": [{ url: "/feed.xml", title: `${SITE_NAME} RSS` }] },
+      types: {
+        "application/rss+xml": [
+          { url: "/feed.xml", title: `${SITE_NAME} RSS` },
+          { url: "/feed/comments.xml", title: `${SITE_NAME} comments RSS` },
+        ],
+      },
     },
   };
 }
@@ -33,6 +38,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           <div className="container">
             <p>
               {SITE_NAME} · {SITE_DESCRIPTION}
+            </p>
+            <p>
+              <a href="/my-data">Download or erase what you posted</a>
             </p>
           </div>
         </footer>

@@ -62,7 +62,7 @@ export const HELD_DIGESTS = ["off", "hourly", "daily"] as const;
 export type HeldDigest = (typeof HELD_DIGESTS)[number];
 
 /** What a message in the mail outbox is (lib/mail). */
-export const MAIL_KINDS = ["reply_notification", "held_digest", "data_link"] as const;
+export const MAIL_KINDS = ["reply_notification", "notify_confirmation", "held_digest", "data_link"] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /** Who asked for a commenter's data to be erased (the audit log keeps this, not who they were). */

@@ -28,7 +28,8 @@ test("a guest posts a comment and sees it at its anchor with the count", async (
   const id = new URL(page.url()).hash.slice(1);
   const comment = page.locator(`#${id}`);
   await expect(comment).toContainText("A first reader comment.");
-  await expect(comment.locator("p")).toHaveCount(2); // two paragraphs
+  // Two paragraphs of text (the author also sees Edit and Delete, in a box of their own).
+  await expect(comment.locator(":scope > article > p")).toHaveCount(2);
   await expect(comment.getByRole("link", { name: "Reply to Grace Reader" })).toBeVisible();
   await expect(comment.getByRole("link", { name: "Grace Reader", exact: true })).toHaveAttribute("rel", "nofollow ugc noopener noreferrer");
   await expect(comment.getByRole("link", { name: "https://example.org/report" })).toHaveAttribute("rel", "nofollow ugc noopener noreferrer");

@@ -35,6 +35,12 @@ export const envSchema = z.object({
   SQLITE_SYNCHRONOUS: optional(
     z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.enum(["normal", "full"], { error: "must be normal or full" })),
   ).transform((v) => v ?? "normal"),
+  /** Mail (reply notifications, moderators' digest, personal-data links): smtp:// or smtps://; unset: no mail. */
+  SMTP_URL: optional(
+    z.string().regex(/^smtps?:\/\/\S+$/i, "must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587"),
+  ),
+  /** The From of the site's mail; default: "The Newsroom" <no-reply@ the SITE_URL host>. */
+  MAIL_FROM: optional(z.string().max(320)),
   /** Reverse proxies whose X-Forwarded-For is believed: addresses and CIDRs, comma-separated. */
   TRUSTED_PROXIES: optional(z.string())
     .transform((v) => splitTrustedProxies(v ?? ""))

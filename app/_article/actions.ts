@@ -1,12 +1,14 @@
 "use server";
 
-import { redirect } from "next/navigation";
+import { redirect, unstable_rethrow } from "next/navigation";
+import type { OwnCommentFormState } from "@/lib/comments/own-form-state";
+import { deleteOwnCommentFromRequest, editOwnCommentFromRequest, parseReturnTo } from "@/lib/comments/own-request";
 import type { CommentFormState } from "@/lib/comments/form-state";
 import { keepCommentOnFailure } from "@/lib/comments/form-recovery";
 import { postCommentFromRequest } from "@/lib/comments/post";
 import { formValues } from "@/lib/comments/validation";
 
-const FIELDS = ["content", "name", "email", "url", "parentId", "formToken", "remember"] as const;
+const FIELDS = ["content", "name", "email", "url", "parentId", "formToken", "remember", "notify"] as const;
 
 /**
  * The comment form's action: a POST that works with or without JavaScript.
@@ -36,4 +38,45 @@ export async function postComment(_prev: CommentFormState, formData: FormData): 
     // Thrown on by keepCommentOnFailure (a redirect is not a failure).
     redirect(location!);
   }, values);
+}
+
+const OWN_UNEXPECTED = "Something went wrong on our side; nothing was changed. Please try again.";
+
+/**
+ * A commenter edits their own comment (lib/comments/own.ts decides whether
+ * they may). Works without JavaScript: a plain POST, answered with a 303 to
+ * the comment, or with the form again, the text kept, and the reason.
+ */
+export async function editOwnCommentAction(_prev: OwnCommentFormState, formData: FormData): Promise<OwnCommentFormState> {
+  const content = formData.get("content");
+  const kept = typeof content === "string" ? content : "";
+  let location: string | null = null;
+  try {
+    const { result, location: to } = await editOwnCommentFromRequest(
+      { commentId: formData.get("commentId"), content, version: formData.get("version") },
+      parseReturnTo(formData.get("returnTo")),
+    );
+    if (!result.ok) return { message: result.message, content: kept, contentError: result.fieldErrors?.content };
+    location = to;
+  } catch (error) {
+    unstable_rethrow(error);
+    console.error("[comments] editing an own comment failed:", error);
+    return { message: OWN_UNEXPECTED, content: kept };
+  }
+  redirect(location!);
+}
+
+/** A commenter deletes their own comment (its replies stay); the confirmation is the form itself. */
+export async function deleteOwnCommentAction(_prev: OwnCommentFormState, formData: FormData): Promise<OwnCommentFormState> {
+  let location: string | null = null;
+  try {
+    const { result, location: to } = await deleteOwnCommentFromRequest({ commentId: formData.get("commentId") }, parseReturnTo(formData.get("returnTo")));
+    if (!result.ok) return { message: result.message, content: null };
+    location = to;
+  } catch (error) {
+    unstable_rethrow(error);
+    console.error("[comments] deleting an own comment failed:", error);
+    return { message: OWN_UNEXPECTED, content: null };
+  }
+  redirect(location!);
 }

@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import type { Article } from "@/db/schema";
 import type { ArticlePageData } from "@/lib/articles/page";
+import { commentFeedPath } from "@/lib/comments/feed-path";
+import { commentPageQuery, type CommentOrder } from "@/lib/comments/order";
 import { newsArticleJsonLd } from "@/lib/articles/structured-data";
 import { formatDate } from "@/lib/dates";
-import { absoluteUrl, articlePath } from "@/lib/site";
+import { SITE_NAME, absoluteUrl, articlePath } from "@/lib/site";
 import { CommentsSection } from "./comments-section";
 import { EditorReviewSection } from "./editor-review";
 
@@ -14,7 +16,15 @@ export function articleMetadata(article: Article | null): Metadata {
   return {
     title: article.title,
     description: article.summary || undefined,
-    alternates: { canonical: url },
+    alternates: {
+      canonical: url,
+      types: {
+        "application/rss+xml": [
+          { url: "/feed.xml", title: `${SITE_NAME} RSS` },
+          { url: commentFeedPath(article.slug), title: `Comments on ${article.title}` },
+        ],
+      },
+    },
     openGraph: {
       type: "article",
       url,
@@ -29,15 +39,17 @@ export function articleMetadata(article: Article | null): Metadata {
   };
 }
 
-/** Where the thread's links go: comment pages and (without JavaScript) reply forms. */
-export function articleLinks(slug: string, page: number) {
+/**
+ * Where the thread's links go: comment pages and (without JavaScript) reply
+ * forms, in the order shown (`?order=` only when it is not the site's default).
+ */
+export function articleLinks(slug: string, page: number, order: CommentOrder = "oldest", siteOrder: CommentOrder = order) {
   const base = articlePath(slug);
-  const pageQuery = page > 1 ? `cpage=${page}` : "";
-  const pagePath = (n: number) => (n > 1 ? `${base}?cpage=${n}` : base);
+  const pagePath = (n: number) => `${base}${commentPageQuery(n, order, siteOrder)}`;
   return {
     pagePath,
     pageHref: (n: number) => `${pagePath(n)}#comments`,
-    cancelReplyHref: `${base}${pageQuery ? `?${pageQuery}` : ""}#respond`,
+    cancelReplyHref: `${pagePath(page)}#respond`,
   };
 }
 
@@ -51,7 +63,7 @@ type Props = {
 /** An article page: the article, its editor review and its comments. The same for cached and per-visitor pages. */
 export function ArticleView({ data, replyToId, form }: Props) {
   const { article, html, review, commentCount, thread, settings, commentsOpen } = data;
-  const links = articleLinks(article.slug, thread.page);
+  const links = articleLinks(article.slug, thread.page, thread.order, settings.commentOrder);
   const jsonLd = newsArticleJsonLd(article, review);
   const showCredit =
     article.heroImageCredit &&
@@ -101,6 +113,9 @@ export function ArticleView({ data, replyToId, form }: Props) {
         commentsOpen={commentsOpen}
         replyToId={replyToId}
         pageHref={links.pageHref}
+        orderHref={(order) => `${articleLinks(article.slug, 1, order, settings.commentOrder).pagePath(1)}#comments`}
+        siteOrder={settings.commentOrder}
+        feedPath={commentFeedPath(article.slug)}
         form={form}
       />
       <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd }} />

@@ -18,6 +18,8 @@ type Props = {
   replyTo: { id: number; name: string } | null;
   cancelReplyHref: string;
   defaults: Pick<CommentFormValues, "name" | "email" | "url" | "remember">;
+  /** Mail is on (SMTP_URL): offer "Notify me of follow-up comments by email." */
+  notifyOffered?: boolean;
   /**
    * The form comes from the page cache, so its token may be minutes old: with
    * JavaScript, fetch a fresh one when the reader starts writing, so the
@@ -34,7 +36,7 @@ function FieldError({ id, message }: { id: string; message?: string }) {
   ) : null;
 }
 
-export function CommentForm({ articleSlug, formToken, guest, account, replyTo, cancelReplyHref, defaults, refreshToken }: Props) {
+export function CommentForm({ articleSlug, formToken, guest, account, replyTo, cancelReplyHref, defaults, refreshToken, notifyOffered }: Props) {
   const [serverState, formAction, pending] = useActionState(postComment, INITIAL_COMMENT_FORM_STATE);
   // A post refused in the browser before sending (too large for the server to take).
   const [refusedHere, setRefusedHere] = useState<CommentFormState | null>(null);
@@ -57,7 +59,7 @@ export function CommentForm({ articleSlug, formToken, guest, account, replyTo, c
       .catch(() => undefined);
   }
   const state = refusedHere ?? serverState;
-  const values = state.values ?? { content: "", parentId: "", ...defaults };
+  const values = state.values ?? { content: "", parentId: "", notify: false, ...defaults };
   const errors = state.fieldErrors;
 
   function refuseOversized(event: FormEvent<HTMLFormElement>) {
@@ -207,6 +209,17 @@ export function CommentForm({ articleSlug, formToken, guest, account, replyTo, c
             <label htmlFor="comment-remember">
               Save my name, email, and website in this browser for the next time I comment.
             </label>
+          </p>
+        ) : null}
+        {notifyOffered ? (
+          <p className="form-check">
+            <input id="comment-notify" name="notify" type="checkbox" defaultChecked={values.notify} aria-describedby="notify-note" />
+            <span>
+              <label htmlFor="comment-notify">Notify me of follow-up comments by email.</label>{" "}
+              <span id="notify-note" className="field-note">
+                The first time, we email you a link to confirm the address.
+              </span>
+            </span>
           </p>
         ) : null}
         <p className="form-submit">

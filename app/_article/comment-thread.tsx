@@ -2,7 +2,9 @@
 
 import Link from "next/link";
 import { Fragment, type ReactNode } from "react";
-import { AWAITING_MODERATION, CAN_REPLY, commentDate, type CompactComment } from "@/lib/comments/compact";
+import { AWAITING_MODERATION, CAN_REPLY, EDITED, commentDate, type CompactComment } from "@/lib/comments/compact";
+import { OwnCommentControls } from "./own-comment-controls";
+import { useOwnCommentControl } from "./own-comments";
 
 const UGC_REL = "nofollow ugc noopener noreferrer";
 
@@ -94,6 +96,7 @@ export function CommentThread({ comments, replyQuery, replyToId, form }: Props) 
               <a href={`#comment-${id}`}>
                 {/* An absolute date: a cached page never goes stale by itself. */}
                 <time dateTime={iso}>{commentDate(iso)}</time>
+                {flags & EDITED ? " · Edited" : null}
               </a>
               {flags & AWAITING_MODERATION ? <p className="awaiting">Your comment is awaiting moderation.</p> : null}
               <CommentText text={text} />
@@ -102,6 +105,7 @@ export function CommentThread({ comments, replyQuery, replyToId, form }: Props) 
                   Reply
                 </Link>
               ) : null}
+              <OwnControls id={id} />
             </article>
             {replyToId === id ? form : null}
             {children.length > 0 ? render(children, "children") : null}
@@ -111,4 +115,11 @@ export function CommentThread({ comments, replyQuery, replyToId, form }: Props) 
     </ol>
   );
   return render(tree(comments), "comment-list");
+}
+
+/** Edit and Delete, for the viewer's own comment on their own (per-visitor) page only. */
+function OwnControls({ id }: { id: number }) {
+  const control = useOwnCommentControl(id);
+  // Keyed by version: after an edit the forms start afresh from the new text.
+  return control ? <OwnCommentControls key={control.version} commentId={id} control={control} returnTo="article" /> : null;
 }

@@ -1,9 +1,11 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { commentCountLabel } from "@/lib/comments/labels";
+import { COMMENT_ORDERS, COMMENT_ORDER_LABELS, commentPageQuery, type CommentOrder } from "@/lib/comments/order";
 import type { ThreadPage } from "@/lib/comments/thread";
 import { compactThread } from "@/lib/comments/thread-view";
 import { CommentThread } from "./comment-thread";
+import styles from "./comments-section.module.css";
 
 type Props = {
   count: number;
@@ -14,11 +16,23 @@ type Props = {
   /** The comment form (a client component), placed under the reply target or at the end. */
   form: ReactNode;
   pageHref: (page: number) => string;
+  /** The first page of the thread in an order (a plain link: works without JavaScript). */
+  orderHref: (order: CommentOrder) => string;
+  /** The site's default order (the setting `commentOrder`). */
+  siteOrder: CommentOrder;
+  /** This article's comments feed (RSS). */
+  feedPath: string;
 };
 
-export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyToId, form, pageHref }: Props) {
+/** The thread of an article: its heading, order switch and feed link, comments, pages and the form. */
+export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyToId, form, pageHref, orderHref, siteOrder, feedPath }: Props) {
   const hasThread = thread.roots.length > 0;
   const formInThread = replyToId !== null && commentsOpen;
+  const newestFirst = thread.order === "newest";
+  // Reply links keep the page and the order: "cpage=2&order=newest&".
+  const pageQuery = commentPageQuery(thread.page, thread.order, siteOrder).slice(1);
+  // The order switch, once there are top-level comments to order.
+  const orderable = thread.pageCount > 1 || thread.roots.length > 1;
   return (
     <section className="panel comments" id="comments" aria-labelledby="comments-title">
       {count === 0 ? (
@@ -29,10 +43,33 @@ export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyTo
       ) : (
         <h2 id="comments-title">{commentCountLabel(count)}</h2>
       )}
+      <div className={styles.tools}>
+        {orderable ? (
+          <nav className={styles.order} aria-label="Comment order">
+            <span className="muted">Order:</span>
+            {COMMENT_ORDERS.map((order) =>
+              order === thread.order ? (
+                <span key={order} aria-current="true">
+                  {COMMENT_ORDER_LABELS[order]}
+                </span>
+              ) : (
+                // Not prefetched: few readers switch, and each prefetch would render the other order's page.
+                <Link key={order} href={orderHref(order)} rel="nofollow" prefetch={false}>
+                  {COMMENT_ORDER_LABELS[order]}
+                </Link>
+              ),
+            )}
+          </nav>
+        ) : null}
+        <a className={styles.feed} href={feedPath} type="application/rss+xml">
+          Comments feed (RSS)
+        </a>
+        {orderable ? <p className={`muted ${styles.note}`}>Replies stay oldest first under the comment they answer.</p> : null}
+      </div>
       {hasThread ? (
         <CommentThread
           comments={compactThread(thread.roots, commentsOpen ? maxDepth : 0)}
-          replyQuery={thread.page > 1 ? `cpage=${thread.page}&` : ""}
+          replyQuery={pageQuery ? `${pageQuery}&` : ""}
           replyToId={formInThread ? replyToId : null}
           form={formInThread ? form : null}
         />
@@ -41,7 +78,7 @@ export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyTo
         <nav className="comment-pages" aria-label="Comment pages">
           {thread.page > 1 ? (
             <Link href={pageHref(thread.page - 1)} rel="prev">
-              ← Older comments
+              {newestFirst ? "← Newer comments" : "← Older comments"}
             </Link>
           ) : (
             <span />
@@ -51,7 +88,7 @@ export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyTo
           </span>
           {thread.page < thread.pageCount ? (
             <Link href={pageHref(thread.page + 1)} rel="next">
-              Newer comments →
+              {newestFirst ? "Older comments →" : "Newer comments →"}
             </Link>
           ) : (
             <span />

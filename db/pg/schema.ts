@@ -158,6 +158,13 @@ export const comments = pgTable(
     checkLeaseUntil: timestampMs("check_lease_until"),
     /** The author asked to be mailed replies to this comment once they are approved (lib/mail). */
     notifyReplies: boolean("notify_replies").notNull().default(false),
+    /**
+     * The author asked for replies by mail and the address is not confirmed
+     * yet: once the comment is approved, a confirmation message is sent, and
+     * its link sets notify_replies (double opt-in: nobody can sign someone
+     * else's address up). Null once confirmed, or when not asked.
+     */
+    notifyRequestedAt: timestampMs("notify_requested_at"),
     /** When the author last edited the text (within the edit window), or null. */
     editedAt: timestampMs("edited_at"),
     ...timestamps,

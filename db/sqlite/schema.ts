@@ -170,6 +170,13 @@ export const comments = sqliteTable(
     checkLeaseUntil: integer("check_lease_until", { mode: "timestamp_ms" }),
     /** The author asked to be mailed replies to this comment once they are approved (lib/mail). */
     notifyReplies: integer("notify_replies", { mode: "boolean" }).notNull().default(false),
+    /**
+     * The author asked for replies by mail and the address is not confirmed
+     * yet: once the comment is approved, a confirmation message is sent, and
+     * its link sets notify_replies (double opt-in: nobody can sign someone
+     * else's address up). Null once confirmed, or when not asked.
+     */
+    notifyRequestedAt: integer("notify_requested_at", { mode: "timestamp_ms" }),
     /** When the author last edited the text (within the edit window), or null. */
     editedAt: integer("edited_at", { mode: "timestamp_ms" }),
     ...timestamps,

@@ -2,6 +2,7 @@ import "server-only";
 import type { Article } from "@/db/schema";
 import { CACHE_TAGS, cachedRender } from "@/lib/cache/pages";
 import { commentsAreOpen, commentsCloseNext } from "@/lib/comments/defences";
+import { effectiveOrder, type CommentOrder } from "@/lib/comments/order";
 import { getThreadPage, type ThreadNode, type ThreadPage } from "@/lib/comments/thread";
 import { getDb } from "@/lib/db";
 import { getSettings, type Settings } from "@/lib/settings";
@@ -35,11 +36,12 @@ export type ArticlePageData = {
 /**
  * Everything an article page shows, for one comment page. `ownIds` are the
  * viewer's own comments (their held ones are shown to them); the cached page
- * passes none.
+ * passes none. `order` is the reader's choice of comment order (null: the
+ * site's `commentOrder`).
  */
 export async function loadArticlePage(
   article: Article,
-  { page, ownIds = [], now = new Date() }: { page: number; ownIds?: number[]; now?: Date },
+  { page, ownIds = [], now = new Date(), order = null }: { page: number; ownIds?: number[]; now?: Date; order?: CommentOrder | null },
 ): Promise<ArticlePageData> {
   const settings = await getSettings();
   // Independent reads: on PostgreSQL they run side by side on the pool.
@@ -47,7 +49,12 @@ export async function loadArticlePage(
     articleBodyHtml(article),
     getPublishedReview(article.id),
     countApprovedComments(article.id),
-    getThreadPage(getDb(), article.id, { page, perPage: settings.commentsPerPage, ownIds }),
+    getThreadPage(getDb(), article.id, {
+      page,
+      perPage: settings.commentsPerPage,
+      ownIds,
+      order: effectiveOrder(order, settings.commentOrder),
+    }),
   ]);
   return {
     article,

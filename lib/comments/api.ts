@@ -7,6 +7,7 @@ import { env } from "@/lib/env";
 import { getSettings } from "@/lib/settings";
 import { issueFormToken } from "./form-token";
 import { countApprovedComments } from "@/lib/articles/queries";
+import { commentPageQuery, effectiveOrder, type CommentOrder } from "./order";
 import { getThreadPage, threadPageCount, type ThreadNode } from "./thread";
 
 export type ApiComment = {
@@ -19,47 +20,53 @@ export type ApiComment = {
   replies: ApiComment[];
 };
 
-function toApi(node: ThreadNode, articleUrl: string): ApiComment {
+/** `pageUrl`: the address of the comment page the node is on (permalinks land there). */
+function toApi(node: ThreadNode, pageUrl: string): ApiComment {
   return {
     id: node.id,
     parentId: node.parentId,
     author: { name: node.authorName, url: node.authorUrl || null },
     content: node.content,
     createdAt: node.createdAt.toISOString(),
-    permalink: `${articleUrl}#comment-${node.id}`,
-    replies: node.children.map((c) => toApi(c, articleUrl)),
+    permalink: `${pageUrl}#comment-${node.id}`,
+    replies: node.children.map((c) => toApi(c, pageUrl)),
   };
 }
 
-/** One page of an article's approved comments (whole threads), the same for every reader. */
-async function commentsPage(article: Article, page: number) {
+/** One page of an article's approved comments (whole threads) in one order, the same for every reader. */
+async function commentsPage(article: Article, page: number, order: CommentOrder) {
   const settings = await getSettings();
-  const thread = await getThreadPage(getDb(), article.id, { page, perPage: settings.commentsPerPage });
-  const articleUrl = `${env().SITE_URL}/articles/${article.slug}`;
+  const thread = await getThreadPage(getDb(), article.id, { page, perPage: settings.commentsPerPage, order });
+  const pageUrl = `${env().SITE_URL}/articles/${article.slug}${commentPageQuery(thread.page, order, settings.commentOrder)}`;
   return {
     article: { slug: article.slug, title: article.title, commentsOpen: article.commentsOpen },
     total: await countApprovedComments(article.id),
     page: thread.page,
     pageCount: thread.pageCount,
     perPage: thread.perPage,
-    comments: thread.roots.map((r) => toApi(r, articleUrl)),
+    order: thread.order,
+    comments: thread.roots.map((r) => toApi(r, pageUrl)),
   };
 }
 
 /**
  * An article's approved comments for the JSON API, as JSON text: the page of
  * comments comes from Next's data cache (expired with the article's page,
- * lib/cache/pages.ts); only the form token is made per request.
+ * lib/cache/pages.ts); only the form token is made per request. `order`:
+ * the reader's choice (null: the site's `commentOrder`).
  */
-export async function commentsJsonForApi(slug: string, page: number): Promise<string | null> {
+export async function commentsJsonForApi(slug: string, page: number, order: CommentOrder | null = null): Promise<string | null> {
   const article = await getPublishedArticle(slug);
   if (!article) return null;
+  const settings = await getSettings();
+  const shownOrder = effectiveOrder(order, settings.commentOrder);
   // Clamped before it becomes a cache key: one entry per real page, whatever number is asked for.
-  const shown = Math.min(Math.max(1, page), await threadPageCount(getDb(), article.id, (await getSettings()).commentsPerPage));
+  const shown = Math.min(Math.max(1, page), await threadPageCount(getDb(), article.id, settings.commentsPerPage));
+  // The site's order is in the key too: permalinks name the order only when it is not the default.
   const json = await cachedRender(
-    ["comments-api", String(article.id), String(article.updatedAt.getTime()), String(shown)],
+    ["comments-api", String(article.id), String(article.updatedAt.getTime()), String(shown), shownOrder, settings.commentOrder],
     [CACHE_TAGS.article(article.id), CACHE_TAGS.slug(article.slug)],
-    async () => JSON.stringify(await commentsPage(article, shown)),
+    async () => JSON.stringify(await commentsPage(article, shown, shownOrder)),
   );
   // "…}" → "…,"formToken":"…"}": the token goes last, as it always has.
   return `${json.slice(0, -1)},"formToken":${JSON.stringify(issueFormToken(article.id))}}`;

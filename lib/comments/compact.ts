@@ -21,6 +21,8 @@ export type CompactComment = [
 
 export const AWAITING_MODERATION = 1;
 export const CAN_REPLY = 2;
+/** Its author edited it (the thread shows "Edited"). */
+export const EDITED = 4;
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 

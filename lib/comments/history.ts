@@ -13,7 +13,13 @@ export type CommentEventType =
   | "moderation"
   | "akismet_feedback"
   /** The comment it replied to was deleted; it moved up a level (decision 010). */
-  | "moved_up";
+  | "moved_up"
+  /** Its author edited the text (lib/comments/own.ts); the detail keeps the text before. */
+  | "edited"
+  /** A reply notification about this comment was queued for mail (lib/mail/notifications.ts). */
+  | "notification"
+  /** Brought in from a WordPress or Disqus export (lib/porting/import-comments.ts). */
+  | "imported";
 
 /**
  * Appends one entry to a comment's history. Call it inside the caller's

@@ -57,10 +57,13 @@ export async function postCommentFromRequest(
     jar.delete(REMEMBER_COOKIE);
   }
 
-  const page = await pageOfComment(getDb(), result.articleId, result.commentId, (await getSettings()).commentsPerPage).catch((error: unknown) => {
-    ignoreUnavailable(error);
-    return 1;
-  });
+  // Its page in the site's order, which the address below (no ?order=) shows.
+  const page = await getSettings()
+    .then((settings) => pageOfComment(getDb(), result.articleId, result.commentId, settings.commentsPerPage, settings.commentOrder))
+    .catch((error: unknown) => {
+      ignoreUnavailable(error);
+      return 1;
+    });
   const location = `/articles/${result.articleSlug}${page > 1 ? `?cpage=${page}` : ""}#comment-${result.commentId}`;
   return { result, location };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { afterApproval, notifyChoice } from "@/lib/mail/notifications";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { addressLimitKey } from "@/lib/http/address-key";
 import { and, eq } from "drizzle-orm";
@@ -195,6 +196,9 @@ export async function submitComment(
           nextSpamCheckAt: localDecision ? null : new Date(now.getTime() + retryDelayMs(1, settings.akismetRetryMinutes)),
           checkLeaseOwner: owner,
           checkLeaseUntil: owner ? new Date(checkLeaseUntil(now, settings.akismetTimeoutMs)) : null,
+          // Asked for replies by mail (only while mail is on): on at once for an address
+          // confirmed before, else after the address confirms (lib/mail/notifications.ts).
+          ...(await notifyChoice(tx, input.notify, { email: author.email, userId: author.userId }, now)),
           createdAt: now,
           updatedAt: now,
         })
@@ -219,6 +223,7 @@ export async function submitComment(
           toStatus: localDecision.status,
           at: now,
         });
+        if (localDecision.status === "approved") await afterApproval(tx, commentId, now);
       }
       return { commentId, localDecision, localHolds, owner };
     },
@@ -338,6 +343,7 @@ export async function applyCheckResult(
         at: retry.now,
       });
     }
+    if (decision.status === "approved") await afterApproval(tx, commentId, retry.now);
     return true;
   });
 }

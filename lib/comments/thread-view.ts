@@ -1,6 +1,6 @@
 import "server-only";
 import { avatarId } from "./avatar";
-import { AWAITING_MODERATION, CAN_REPLY, minuteIso, type CompactComment } from "./compact";
+import { AWAITING_MODERATION, CAN_REPLY, EDITED, minuteIso, type CompactComment } from "./compact";
 import { splitLinks } from "./links";
 import type { ThreadNode } from "./thread";
 
@@ -17,7 +17,8 @@ export function compactThread(roots: ThreadNode[], maxDepth: number): CompactCom
       ? segments.map((s) => (s.kind === "link" ? ([s.text, s.href] as [string, string]) : s.text))
       : node.content;
     const flags =
-      (node.awaitingModeration ? AWAITING_MODERATION : 0) | (!node.awaitingModeration && node.depth < maxDepth ? CAN_REPLY : 0);
+      (node.awaitingModeration ? AWAITING_MODERATION : 0) | (!node.awaitingModeration && node.depth < maxDepth ? CAN_REPLY : 0) |
+      (node.editedAt ? EDITED : 0);
     out.push([
       node.id,
       node.depth,

@@ -1,8 +1,10 @@
 import "server-only";
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { comments, type CommentStatus } from "@/db/schema";
 import { row, rows, sql, type Db } from "@/lib/db";
 import { inIds } from "@/lib/db/dialect";
+import { getSettings } from "@/lib/settings";
+import { newCommentsPage, pageCountFor, pageOfPosition, type CommentOrder } from "./order";
 
 export type ThreadComment = {
   id: number;
@@ -13,6 +15,8 @@ export type ThreadComment = {
   content: string;
   status: CommentStatus;
   createdAt: Date;
+  /** When its author last edited it, or null. */
+  editedAt?: Date | null;
 };
 
 export type ThreadNode = ThreadComment & {
@@ -27,6 +31,8 @@ export type ThreadPage = {
   page: number;
   pageCount: number;
   perPage: number;
+  /** The order of the top-level comments (replies are always oldest first). */
+  order: CommentOrder;
 };
 
 const columns = {
@@ -38,6 +44,7 @@ const columns = {
   content: comments.content,
   status: comments.status,
   createdAt: comments.createdAt,
+  editedAt: comments.editedAt,
 };
 
 /** Depth of a comment in its thread: 1 for a top-level comment. */
@@ -72,7 +79,7 @@ async function rootOf(db: Db, commentId: number): Promise<{ id: number; status: 
 
 /** How many pages an article's thread has (at least one). */
 export async function threadPageCount(db: Db, articleId: number, perPage: number): Promise<number> {
-  return Math.max(1, Math.ceil((await countTopLevelApproved(db, articleId)) / perPage));
+  return pageCountFor(await countTopLevelApproved(db, articleId), perPage);
 }
 
 async function countTopLevelApproved(db: Db, articleId: number): Promise<number> {
@@ -83,18 +90,79 @@ async function countTopLevelApproved(db: Db, articleId: number): Promise<number>
   return Number(found?.n ?? 0);
 }
 
-/** Which page of the thread a comment is on (its top-level comment decides). */
-export async function pageOfComment(db: Db, articleId: number, commentId: number, perPage: number): Promise<number> {
+/**
+ * Which page of the thread a comment is on in the given order (its top-level
+ * comment decides); by default the site's order (setting `commentOrder`),
+ * which an address without `?order=` shows. A comment whose top-level
+ * comment is not approved shows (to its author) where new comments appear:
+ * the last page oldest first, the first newest first.
+ */
+export async function pageOfComment(
+  db: Db,
+  articleId: number,
+  commentId: number,
+  perPage: number,
+  order?: CommentOrder,
+): Promise<number> {
+  order ??= (await getSettings()).commentOrder;
   const root = await rootOf(db, commentId);
-  const lastPage = Math.max(1, Math.ceil((await countTopLevelApproved(db, articleId)) / perPage));
-  if (!root || root.status !== "approved") return lastPage;
+  const total = await countTopLevelApproved(db, articleId);
+  if (!root || root.status !== "approved") return newCommentsPage(pageCountFor(total, perPage), order);
   const before = await row<{ n: number }>(
     db,
     sql`select count(*) as n from comments
         where article_id = ${articleId} and status = 'approved' and parent_id is null
           and (created_at < ${root.createdAt} or (created_at = ${root.createdAt} and id < ${root.id}))`,
   );
-  return Math.floor(Number(before?.n ?? 0) / perPage) + 1;
+  return pageOfPosition(Number(before?.n ?? 0), total, perPage, order);
+}
+
+/** Where a comment shows on its article's page, for readers who see approved comments only. */
+export type CommentPlace = { commentId: number; articleId: number; page: number; visible: boolean };
+
+/**
+ * The page of each of several comments in one order (for feeds): one
+ * statement for all of them. `visible` is false when the comment or one of
+ * its ancestors is not approved (the page does not show it then).
+ */
+export async function placesOfComments(
+  db: Db,
+  commentIds: readonly number[],
+  perPage: number,
+  order: CommentOrder,
+): Promise<Map<number, CommentPlace>> {
+  const ids = commentIds.filter((id) => Number.isSafeInteger(id) && id > 0);
+  const places = new Map<number, CommentPlace>();
+  if (ids.length === 0) return places;
+  const found = await rows<{ commentId: number; articleId: number; approved: number; before: number | string; total: number | string }>(
+    db,
+    sql`with recursive up(start_id, id, parent_id, approved, depth) as (
+          select c.id, c.id, c.parent_id, case when c.status = 'approved' then 1 else 0 end, 1
+          from comments c where ${inIds(db, sql`c.id`, ids)}
+          union all
+          select up.start_id, p.id, p.parent_id, case when p.status = 'approved' then up.approved else 0 end, up.depth + 1
+          from comments p join up on p.id = up.parent_id
+          where up.depth < 100
+        )
+        select up.start_id as "commentId", r.article_id as "articleId", up.approved as "approved",
+          (select count(*) from comments o
+            where o.article_id = r.article_id and o.status = 'approved' and o.parent_id is null
+              and (o.created_at < r.created_at or (o.created_at = r.created_at and o.id < r.id))) as "before",
+          (select count(*) from comments o
+            where o.article_id = r.article_id and o.status = 'approved' and o.parent_id is null) as "total"
+        from up join comments r on r.id = up.id
+        where up.parent_id is null`,
+  );
+  for (const f of found) {
+    const commentId = Number(f.commentId);
+    places.set(commentId, {
+      commentId,
+      articleId: Number(f.articleId),
+      page: pageOfPosition(Number(f.before), Number(f.total), perPage, order),
+      visible: Number(f.approved) === 1,
+    });
+  }
+  return places;
 }
 
 /** Approved, or one of the viewer's own held comments (`c` is the comments table's alias). */
@@ -103,28 +171,36 @@ function visibleReply(db: Db, own: readonly number[]) {
 }
 
 /**
- * One page of an article's thread: approved top-level comments oldest first,
- * each with all its approved replies (threads stay whole), plus the viewer's
- * own held comments (`ownIds`), which only they see. The viewer's held
- * top-level comments are shown on the last page, where new comments appear.
+ * One page of an article's thread: approved top-level comments in `order`
+ * (oldest first unless told), each with all its approved replies, oldest
+ * first under their parent (threads stay whole), plus the viewer's own held
+ * comments (`ownIds`), which only they see. The viewer's held top-level
+ * comments are shown where new comments appear: on the last page oldest
+ * first, at the top of the first page newest first.
  */
 export async function getThreadPage(
   db: Db,
   articleId: number,
-  { page: requested, perPage, ownIds = [] }: { page?: number; perPage: number; ownIds?: number[] },
+  {
+    page: requested,
+    perPage,
+    ownIds = [],
+    order = "oldest",
+  }: { page?: number; perPage: number; ownIds?: number[]; order?: CommentOrder },
 ): Promise<ThreadPage> {
   const pageCount = await threadPageCount(db, articleId, perPage);
   const page = Math.min(Math.max(1, Math.floor(requested ?? 1) || 1), pageCount);
   const own = ownIds.filter((id) => Number.isSafeInteger(id) && id > 0).slice(0, 100);
+  const direction = order === "newest" ? desc : asc;
 
   const roots: ThreadComment[] = await db
     .select(columns)
     .from(comments)
     .where(and(eq(comments.articleId, articleId), isNull(comments.parentId), eq(comments.status, "approved")))
-    .orderBy(asc(comments.createdAt), asc(comments.id))
+    .orderBy(direction(comments.createdAt), direction(comments.id))
     .limit(perPage)
     .offset((page - 1) * perPage);
-  if (page === pageCount && own.length > 0) {
+  if (page === newCommentsPage(pageCount, order) && own.length > 0) {
     roots.push(
       ...(await db
         .select(columns)
@@ -139,12 +215,13 @@ export async function getThreadPage(
         )
         .orderBy(asc(comments.createdAt), asc(comments.id))),
     );
-    roots.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
+    const sign = order === "newest" ? -1 : 1;
+    roots.sort((a, b) => sign * (a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id));
   }
 
   const replies: ThreadComment[] = [];
   if (roots.length > 0) {
-    const found = await rows<Omit<ThreadComment, "createdAt"> & { createdAt: number | string }>(
+    const found = await rows<Omit<ThreadComment, "createdAt" | "editedAt"> & { createdAt: number | string; editedAt: number | string | null }>(
       db,
       sql`with recursive replies(id) as (
             select c.id from comments c
@@ -154,13 +231,13 @@ export async function getThreadPage(
             where ${visibleReply(db, own)}
           )
           select c.id, c.parent_id as "parentId", c.author_name as "authorName", c.author_url as "authorUrl",
-                 c.author_email as "authorEmail", c.content, c.status, c.created_at as "createdAt"
+                 c.author_email as "authorEmail", c.content, c.status, c.created_at as "createdAt", c.edited_at as "editedAt"
           from comments c join replies r on r.id = c.id
           order by c.created_at, c.id`,
     );
-    for (const r of found) replies.push({ ...r, createdAt: new Date(Number(r.createdAt)) });
+    for (const r of found) replies.push({ ...r, createdAt: new Date(Number(r.createdAt)), editedAt: r.editedAt === null ? null : new Date(Number(r.editedAt)) });
   }
-  return { roots: buildTree(roots, replies), page, pageCount, perPage };
+  return { roots: buildTree(roots, replies), page, pageCount, perPage, order };
 }
 
 /** Nests replies under their parents, oldest first at every level. */

@@ -95,6 +95,8 @@ const common = {
   /** Signed time the form was rendered (see lib/comments/form-token.ts). */
   formToken: text.default(""),
   remember: checkbox.default(false),
+  /** "Notify me of follow-up comments by email." (only offered while mail is on). */
+  notify: checkbox.default(false),
 };
 
 export const guestCommentSchema = z.object({ ...common, name, email, url: website });
@@ -109,7 +111,15 @@ export type CommentField = "content" | "name" | "email" | "url" | "parentId";
 export type FieldErrors = Partial<Record<CommentField, string>>;
 
 /** What the person typed, to put back into the form after an error. */
-export type CommentFormValues = { content: string; name: string; email: string; url: string; parentId: string; remember: boolean };
+export type CommentFormValues = {
+  content: string;
+  name: string;
+  email: string;
+  url: string;
+  parentId: string;
+  remember: boolean;
+  notify: boolean;
+};
 
 export function formValues(raw: Record<string, unknown>): CommentFormValues {
   const s = (v: unknown) => (typeof v === "string" ? v : v == null ? "" : String(v));
@@ -120,6 +130,7 @@ export function formValues(raw: Record<string, unknown>): CommentFormValues {
     url: s(raw.url),
     parentId: s(raw.parentId),
     remember: raw.remember === true || raw.remember === "on",
+    notify: raw.notify === true || raw.notify === "on",
   };
 }
 

@@ -3,11 +3,12 @@ import { pruneExpiredLimits } from "@/lib/auth/rate-limit";
 import { DEFAULT_SETTINGS, getSettings } from "@/lib/settings";
 import { recheckComments } from "./akismet-retry";
 import { processOutbox } from "./feedback-outbox";
+import { pruneMailOutbox, startMailScheduler } from "./mail-outbox";
 import { runRetention } from "./retention";
 
 /**
  * The background jobs, all in one place (decision 014): the Akismet retry,
- * the feedback outbox and retention. Every instance runs all of them: each
+ * the feedback outbox, retention and the mail outbox. Every instance runs all of them: each
  * job claims its rows (leases; FOR UPDATE SKIP LOCKED on PostgreSQL) or its
  * run (job_runs), so instances sharing a database split the work and never
  * do the same work twice. `startJobs` starts them with the server.
@@ -15,6 +16,8 @@ import { runRetention } from "./retention";
 export function startJobs({ akismet }: { akismet: boolean }): void {
   startRetentionScheduler();
   if (akismet) startRecheckScheduler();
+  // Mail (SMTP_URL set): reply notifications, the moderators' digest, personal-data links.
+  startMailScheduler();
 }
 
 const state = globalThis as typeof globalThis & { __newsroomRecheckTimer?: NodeJS.Timeout | null };
@@ -91,6 +94,7 @@ export function startRetentionScheduler(): void {
     try {
       await runRetention();
       await pruneExpiredLimits();
+      await pruneMailOutbox();
     } catch (error) {
       console.error("[retention] job failed:", error);
     } finally {

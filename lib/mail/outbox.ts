@@ -54,5 +54,8 @@ export async function enqueueMail(db: Db, mail: OutgoingMail): Promise<{ queued:
     })
     .onConflictDoNothing({ target: mailOutbox.dedupeKey })
     .returning({ id: mailOutbox.id });
+  // The mail job, when this process runs it, sends it shortly (after the caller's commit, as a rule;
+  // a message not committed yet is found by the job's next round).
+  if (inserted.length > 0) (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for("newsroom.mail.kickfn")]?.();
   return { queued: inserted.length > 0 };
 }

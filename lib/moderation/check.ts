@@ -1,4 +1,5 @@
 import "server-only";
+import { afterApproval } from "@/lib/mail/notifications";
 import { and, count, eq } from "drizzle-orm";
 import { comments } from "@/db/schema";
 import { addCommentEvent } from "@/lib/comments/history";
@@ -110,6 +111,7 @@ async function checkOne(db: Db, actor: Moderator, id: number, owner: string, sum
     if (status !== "pending") {
       await addCommentEvent(tx, { commentId: id, type: "status_change", fromStatus: "pending", toStatus: status, message: reason ?? "", at });
     }
+    if (status === "approved") await afterApproval(tx, id, at);
     if (status === "spam") summary.spam++;
     else if (status === "approved") summary.approved++;
     else summary.stillPending++;

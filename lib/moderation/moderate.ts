@@ -1,4 +1,5 @@
 import "server-only";
+import { afterApproval } from "@/lib/mail/notifications";
 import { performance } from "node:perf_hooks";
 import { and, count, desc, eq } from "drizzle-orm";
 import { commentEvents, comments, type CommentStatus, type SpamCheckRecord } from "@/db/schema";
@@ -120,6 +121,7 @@ export async function moderateComment(
       detail: { action: input.action, akismetVerdict: verdict, correction },
       at: now,
     });
+    if (to === "approved") await afterApproval(tx, current.id, now);
 
     let feedback: "queued" | "cancelled" | null = null;
     const kind = feedbackFor(current.status, to);

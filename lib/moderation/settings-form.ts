@@ -1,20 +1,28 @@
 import "server-only";
 import { z } from "zod";
 import { isValidIpEntry } from "@/lib/comments/matching";
+import { COMMENT_ORDERS } from "@/lib/comments/order";
 import { getSettings, updateSettings, type Settings } from "@/lib/settings";
 import { settingsSchema } from "@/lib/settings/schema";
 
 /** The lists of the form: textareas, one entry per line. */
 export const LIST_FIELDS = ["blockWords", "blockEmails", "blockIps", "holdWords"] as const;
 /** The numbers of the form, their ranges those of the settings schema. */
-export const NUMBER_FIELDS = ["linkLimit", "commentsAutoCloseDays", "spamRetentionDays", "blatantSpamRetentionDays", "trashRetentionDays"] as const;
+export const NUMBER_FIELDS = [
+  "linkLimit",
+  "commentEditMinutes",
+  "commentsAutoCloseDays",
+  "spamRetentionDays",
+  "blatantSpamRetentionDays",
+  "trashRetentionDays",
+] as const;
 
 export type ListField = (typeof LIST_FIELDS)[number];
 export type NumberField = (typeof NUMBER_FIELDS)[number];
-export type ModerationSettingsField = ListField | NumberField | "holdFirstTime";
+export type ModerationSettingsField = ListField | NumberField | "holdFirstTime" | "commentOrder";
 
-/** What the form shows: lists as text (one entry per line), numbers as typed. */
-export type ModerationSettingsValues = Record<ListField | NumberField, string> & { holdFirstTime: boolean };
+/** What the form shows: lists as text (one entry per line), numbers and the order as typed. */
+export type ModerationSettingsValues = Record<ListField | NumberField, string> & { holdFirstTime: boolean; commentOrder: string };
 
 /** What the settings action answers (for useActionState). */
 export type ModerationSettingsState = {
@@ -38,6 +46,8 @@ export function toFormValues(settings: Settings): ModerationSettingsValues {
     holdWords: settings.holdWords.join("\n"),
     linkLimit: String(settings.linkLimit),
     holdFirstTime: settings.holdFirstTime,
+    commentOrder: settings.commentOrder,
+    commentEditMinutes: String(settings.commentEditMinutes),
     commentsAutoCloseDays: String(settings.commentsAutoCloseDays),
     spamRetentionDays: String(settings.spamRetentionDays),
     blatantSpamRetentionDays: String(settings.blatantSpamRetentionDays),
@@ -152,6 +162,8 @@ const formSchema = z.object({
   holdWords: listField("a word or phrase (it needs a letter or a digit)", (l) => (/[\p{L}\p{N}]/u.test(l) ? l : null)),
   linkLimit: numberField("linkLimit"),
   holdFirstTime: z.boolean(),
+  commentOrder: z.enum(COMMENT_ORDERS, { error: "Choose Oldest first or Newest first." }),
+  commentEditMinutes: numberField("commentEditMinutes"),
   commentsAutoCloseDays: numberField("commentsAutoCloseDays"),
   spamRetentionDays: numberField("spamRetentionDays"),
   blatantSpamRetentionDays: numberField("blatantSpamRetentionDays"),
@@ -162,7 +174,10 @@ const text = (v: FormDataEntryValue | null) => (typeof v === "string" ? v : "");
 
 /** What was typed, kept as typed (cut at a sane length) to show again. */
 export function readFormValues(formData: FormData): ModerationSettingsValues {
-  const values = { holdFirstTime: formData.get("holdFirstTime") !== null } as ModerationSettingsValues;
+  const values = {
+    holdFirstTime: formData.get("holdFirstTime") !== null,
+    commentOrder: text(formData.get("commentOrder")).slice(0, 20),
+  } as ModerationSettingsValues;
   for (const key of LIST_FIELDS) values[key] = text(formData.get(key)).slice(0, MAX_LIST_CHARS + 1);
   for (const key of NUMBER_FIELDS) values[key] = text(formData.get(key)).slice(0, 50);
   return values;

@@ -99,7 +99,7 @@ describe("an unexpected failure while posting from the form", () => {
       expect(state).toEqual({
         message: UNEXPECTED_FAILURE_MESSAGE,
         fieldErrors: {},
-        values: { content: raw.content, name: "Ada", email: "ada@example.com", url: "", parentId: "", remember: false },
+        values: { content: raw.content, name: "Ada", email: "ada@example.com", url: "", parentId: "", remember: false, notify: false },
       });
       expect(UNEXPECTED_FAILURE_MESSAGE).toBe("Something went wrong on our side; your comment is below, please try again.");
       expect(withCauses(logged[0])).toMatch(/disk I\/O error \(simulated\)/);

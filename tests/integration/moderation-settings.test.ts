@@ -11,6 +11,8 @@ function form(fields: Record<string, string>): FormData {
     blockIps: "",
     holdWords: "",
     linkLimit: "2",
+    commentOrder: "oldest",
+    commentEditMinutes: "10",
     commentsAutoCloseDays: "0",
     spamRetentionDays: "15",
     blatantSpamRetentionDays: "1",

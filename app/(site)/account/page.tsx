@@ -1,14 +1,18 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { redirect } from "next/navigation";
-import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { getCurrentUser } from "@/lib/auth/session";
 import { signOutEverywhereAction } from "./actions";
+import { DigestSection } from "./digest-section";
+import { mailEnabled } from "@/lib/mail/outbox";
 
 export const metadata: Metadata = { title: "Your account", robots: { index: false } };
 export const dynamic = "force-dynamic";
 
 /** The signed-in account: who it is, and ending its sessions on every device. */
-export default async function AccountPage() {
+export default async function AccountPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const digestNotice = [(await searchParams).digest].flat()[0]?.slice(0, 200) ?? null;
   const user = await getCurrentUser();
   if (!user) redirect(`/login?callbackUrl=${encodeURIComponent("/account")}`);
   return (
@@ -22,6 +26,13 @@ export default async function AccountPage() {
         <dt>Role</dt>
         <dd>{ROLE_LABELS[user.role]}{user.banned ? " (suspended)" : ""}</dd>
       </dl>
+      <p>
+        <Link href="/account/comments">Your comments</Link>: each one with its status, to edit or delete.
+      </p>
+      <p>
+        <Link href="/account/data">Your data</Link>: download or erase the comments you posted.
+      </p>
+      {can(user, "comment:moderate") ? <DigestSection value={user.heldDigest} mailOn={mailEnabled()} notice={digestNotice} /> : null}
       <section aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Sessions</h2>
         <p className="muted">

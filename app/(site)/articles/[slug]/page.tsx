@@ -1,14 +1,19 @@
 import type { Metadata } from "next";
+import { mailEnabled } from "@/lib/mail/outbox";
 import { cookies } from "next/headers";
 import { notFound, permanentRedirect } from "next/navigation";
 import { cache } from "react";
 import { ArticleView, articleLinks, articleMetadata } from "@/app/_article/article-view";
 import { CommentForm } from "@/app/_article/comment-form";
+import { OwnCommentsProvider } from "@/app/_article/own-comments";
+import { ownCommentControls } from "@/lib/comments/own";
+import { getDb } from "@/lib/db";
 import { movedArticle } from "@/lib/articles/editorial";
 import { findThreadNode, loadArticlePage } from "@/lib/articles/page";
 import { getPublishedArticle } from "@/lib/articles/queries";
 import { getCurrentUser } from "@/lib/auth/session";
 import { issueFormToken } from "@/lib/comments/form-token";
+import { parseCommentOrder } from "@/lib/comments/order";
 import { OWN_COMMENTS_COOKIE, readOwnCommentIds } from "@/lib/comments/ownership";
 import { REMEMBER_COOKIE, decodeRemembered } from "@/lib/comments/remember";
 import { articlePath } from "@/lib/site";
@@ -53,6 +58,7 @@ export default async function ArticlePage({ params, searchParams }: Props) {
     page: positiveInt(query.cpage) ?? 1,
     ownIds: readOwnCommentIds(jar.get(OWN_COMMENTS_COOKIE)?.value),
     now,
+    order: parseCommentOrder(query.order),
   });
   const replyTarget = (() => {
     const id = positiveInt(query.replytocom);
@@ -61,27 +67,39 @@ export default async function ArticlePage({ params, searchParams }: Props) {
   })();
   const remembered = decodeRemembered(jar.get(REMEMBER_COOKIE)?.value);
   const user = await getCurrentUser();
+  // Edit/Delete for the viewer's own comments: on this per-visitor page only, never the cached one.
+  const ownControls = user?.banned
+    ? {}
+    : await ownCommentControls(getDb(), {
+        articleId: article.id,
+        proof: { ownIds: readOwnCommentIds(jar.get(OWN_COMMENTS_COOKIE)?.value), userId: user?.id ?? null },
+        editMinutes: data.settings.commentEditMinutes,
+        now,
+      });
   return (
-    <ArticleView
-      data={data}
-      replyToId={replyTarget && data.commentsOpen ? replyTarget.id : null}
-      form={
-        <CommentForm
-          key={replyTarget?.id ?? "new"}
-          articleSlug={article.slug}
-          formToken={issueFormToken(article.id, now.getTime())}
-          guest={!user}
-          account={user ? { name: user.name, banned: user.banned } : null}
-          replyTo={replyTarget ? { id: replyTarget.id, name: replyTarget.authorName } : null}
-          cancelReplyHref={articleLinks(article.slug, data.thread.page).cancelReplyHref}
-          defaults={{
-            name: remembered?.name ?? "",
-            email: remembered?.email ?? "",
-            url: remembered?.url ?? "",
-            remember: remembered !== null,
-          }}
-        />
-      }
-    />
+    <OwnCommentsProvider controls={ownControls}>
+      <ArticleView
+        data={data}
+        replyToId={replyTarget && data.commentsOpen ? replyTarget.id : null}
+        form={
+          <CommentForm
+            key={replyTarget?.id ?? "new"}
+            articleSlug={article.slug}
+            formToken={issueFormToken(article.id, now.getTime())}
+            guest={!user}
+            notifyOffered={mailEnabled()}
+            account={user ? { name: user.name, banned: user.banned } : null}
+            replyTo={replyTarget ? { id: replyTarget.id, name: replyTarget.authorName } : null}
+            cancelReplyHref={articleLinks(article.slug, data.thread.page, data.thread.order, data.settings.commentOrder).cancelReplyHref}
+            defaults={{
+              name: remembered?.name ?? "",
+              email: remembered?.email ?? "",
+              url: remembered?.url ?? "",
+              remember: remembered !== null,
+            }}
+          />
+        }
+      />
+    </OwnCommentsProvider>
   );
 }

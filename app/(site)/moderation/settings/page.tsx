@@ -25,7 +25,8 @@ export default async function ModerationSettingsPage() {
     <div className="admin-page mod-settings">
       <h1 className="page-heading">Moderation settings</h1>
       <p className="muted">
-        Block lists and hold rules for reader comments, and how long Spam and Trash are kept. Comments by editors,
+        Block lists and hold rules for reader comments, the order of comment threads and how long commenters may edit,
+        and how long Spam and Trash are kept. Comments by editors,
         moderators and admins skip the block lists and hold rules. <Link href="/moderation">Back to the moderation queues</Link>
       </p>
       <ModerationSettingsForm action={saveModerationSettingsAction} initial={await initialSettingsFormState()} ranges={numberRanges()} />

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { COMMENT_ORDERS, COMMENT_ORDER_LABELS } from "@/lib/comments/order";
 import type {
   ListField,
   ModerationSettingsField,
@@ -48,6 +49,12 @@ const HOLD_WORDS: ListSpec = {
 };
 
 const LINK_LIMIT: NumberSpec = { name: "linkLimit", label: "Link limit", hint: "More links than this holds a comment in Pending." };
+
+const EDIT_WINDOW: NumberSpec = {
+  name: "commentEditMinutes",
+  label: "Edit window (minutes)",
+  hint: "A commenter can edit their own comment for this many minutes after posting it (0: never).",
+};
 
 const CLOSING: NumberSpec[] = [
   {
@@ -174,6 +181,35 @@ export function ModerationSettingsForm({ action, initial, ranges }: Props) {
           </span>
           <FieldError name="holdFirstTime" error={errors.holdFirstTime} />
         </div>
+      </section>
+
+      <section className="panel mod-settings__section" aria-labelledby="mod-settings-threads-heading">
+        <h2 id="mod-settings-threads-heading">Comment threads</h2>
+        <div className="form-field mod-settings__field">
+          <label htmlFor={id("commentOrder")}>Comment order</label>
+          <span id={`${id("commentOrder")}-hint`} className="field-note">
+            The order of top-level comments on article pages and in the comments API; readers can switch to the other. Replies
+            stay oldest first under the comment they answer.
+          </span>
+          {/* Keyed by the value: React resets a form after its action, and a select
+              would go back to the option it first rendered with, not what was sent. */}
+          <select
+            key={values.commentOrder}
+            id={id("commentOrder")}
+            name="commentOrder"
+            defaultValue={values.commentOrder}
+            aria-invalid={errors.commentOrder ? true : undefined}
+            aria-describedby={describedBy("commentOrder", errors.commentOrder)}
+          >
+            {COMMENT_ORDERS.map((order) => (
+              <option key={order} value={order}>
+                {COMMENT_ORDER_LABELS[order]}
+              </option>
+            ))}
+          </select>
+          <FieldError name="commentOrder" error={errors.commentOrder} />
+        </div>
+        {number(EDIT_WINDOW)}
       </section>
 
       <section className="panel mod-settings__section" aria-labelledby="mod-settings-closing-heading">

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { commentsJsonForApi, isSameOrigin } from "@/lib/comments/api";
+import { parseCommentOrder } from "@/lib/comments/order";
 import { postCommentFromRequest } from "@/lib/comments/post";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { COMMENT_BODY_LIMIT, payloadTooLargeResponse, readJsonBody } from "@/lib/http/body";
@@ -25,7 +26,7 @@ function unavailable(error: unknown): Response {
   );
 }
 
-/** GET: approved comments, threaded, paginated (`?page=N`). */
+/** GET: approved comments, threaded, paginated (`?page=N`), in the site's order or `?order=newest|oldest`. */
 export async function GET(request: Request, context: Context) {
   return getComments(request, context).catch(unavailable);
 }
@@ -37,8 +38,10 @@ export async function POST(request: Request, context: Context) {
 
 async function getComments(request: Request, { params }: Context) {
   const { slug } = await params;
-  const page = z.coerce.number().int().min(1).catch(1).parse(new URL(request.url).searchParams.get("page") ?? 1);
-  const body = await commentsJsonForApi(slug, page);
+  const query = new URL(request.url).searchParams;
+  const page = z.coerce.number().int().min(1).catch(1).parse(query.get("page") ?? 1);
+  // An unknown order is ignored: the site's default applies.
+  const body = await commentsJsonForApi(slug, page, parseCommentOrder(query.getAll("order")));
   if (!body) return json(404, { error: "This article does not exist." });
   return new Response(body, { headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
 }
@@ -51,6 +54,8 @@ const postBody = z.object({
   parentId: z.union([z.number(), z.string()]).optional(),
   formToken: z.string().optional(),
   fax: z.string().optional(),
+  /** "Notify me of follow-up comments by email." (kept only while mail is on). */
+  notify: z.boolean().optional(),
 });
 
 const REFUSAL_STATUS = { flood: 429, duplicate: 409, closed: 403, suspended: 403 } as const;
@@ -73,7 +78,7 @@ async function postComment(request: Request, { params }: Context) {
     return json(400, { error: "The request body is not valid JSON." });
   }
   const body = postBody.safeParse(read.value);
-  if (!body.success) return json(400, { error: "The request body must be a JSON object of strings." });
+  if (!body.success) return json(400, { error: "The request body must be a JSON object of strings (and `notify` a boolean)." });
   const parsed = body.data;
 
   const { fax, ...fields } = parsed;

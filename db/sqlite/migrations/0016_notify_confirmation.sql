@@ -1,0 +1,1 @@
+ALTER TABLE `comments` ADD `notify_requested_at` integer;

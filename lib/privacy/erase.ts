@@ -1,0 +1,149 @@
+import "server-only";
+import { desc, eq, sql } from "drizzle-orm";
+import { comments, users, type ErasureVia } from "@/db/schema";
+import { deleteCommentsKeepingReplies, type RemovalSummary } from "@/lib/comments/removal";
+import { execute, getDb, rows, transaction, type Db } from "@/lib/db";
+import { ilike, inIds, jsonText, likeEscape } from "@/lib/db/dialect";
+import { recordErasure } from "./audit";
+import { subjectComments, type DataSubject } from "./subject";
+
+/** How the history of a reply that stays words what happened to the comment it answered. */
+export const ERASED_HOW = "erased at its author's request";
+
+/** Comments per transaction: each batch is short, so readers and posters never wait long. */
+const BATCH = 100;
+
+export type ErasureSummary = {
+  commentsErased: number;
+  /** Other people's replies that stayed, moved up a level. */
+  repliesKept: number;
+  /** Messages deleted, sent or waiting: addressed to the address, or notifying others of an erased reply (they quote it). */
+  mailsErased: number;
+  /** Akismet feedback reports about the erased comments (they hold the name, email and IP) that were deleted. */
+  feedbackErased: number;
+};
+
+export type ErasureDoor = { via: ErasureVia; actorId?: number | null };
+
+/**
+ * Erases a commenter's data (personal-data erasure):
+ * - every comment of the subject (by email, whatever its case; or an
+ *   account's), in batches of short transactions, each deleted with its
+ *   history; other people's replies stay, moved up a level
+ *   (`deleteCommentsKeepingReplies`), and their history names neither the
+ *   erased comment's author nor their address;
+ * - the Akismet feedback reports about those comments, and any others whose
+ *   stored parameters carry the address;
+ * - mail addressed to the address, pending or sent, and reply notifications
+ *   to others that quote the erased comments; the address is blanked out of
+ *   other messages that mention it;
+ * - sign-in attempt counters keyed by the address, unless an account has it.
+ *
+ * Then writes one row to the audit log (`erasures`): the door, the admin for
+ * "admin", the counts, the time, and nothing about the person. The account
+ * itself is not deleted (an admin deletes accounts at /admin/users).
+ *
+ * Idempotent: a second erasure finds nothing and records zeros.
+ */
+export async function erasePersonalData(subject: DataSubject, door: ErasureDoor, db: Db = getDb(), options: { batchSize?: number } = {}): Promise<ErasureSummary> {
+  const batchSize = options.batchSize ?? BATCH;
+  const email = subject.email.toLowerCase();
+  const summary: ErasureSummary = { commentsErased: 0, repliesKept: 0, mailsErased: 0, feedbackErased: 0 };
+
+  for (;;) {
+    const batch = await transaction(db, async (tx) => {
+      const ids = (
+        await tx.select({ id: comments.id }).from(comments).where(subjectComments(subject)).orderBy(desc(comments.id)).limit(batchSize)
+      ).map((r) => r.id);
+      if (ids.length === 0) return null;
+      // Reports still to go to Akismet about these comments carry their name, email and IP.
+      const feedback = await execute(tx, sql`delete from akismet_outbox where ${inIds(tx, sql`comment_id`, ids)}`);
+      // Notifications to others that quote these comments (lib/mail/notifications.ts keys them
+      // "reply:<reply id>"), and the confirmation requests about them ("confirm:<comment id>").
+      const quoting = await execute(
+        tx,
+        sql`delete from mail_outbox where dedupe_key in (${sql.join(
+          ids.flatMap((id) => [sql`${`reply:${id}`}`, sql`${`confirm:${id}`}`]),
+          sql`, `,
+        )})`,
+      );
+      const removed = await deleteCommentsKeepingReplies(tx, ids, { actor: null, how: ERASED_HOW });
+      await forgetAuthorInReplies(tx, removed);
+      return { removed, feedback, quoting };
+    });
+    if (!batch) break;
+    summary.mailsErased += batch.quoting;
+    summary.commentsErased += batch.removed.deleted;
+    summary.repliesKept += batch.removed.repliesKept;
+    summary.feedbackErased += batch.feedback;
+    // Nothing went although comments were found: someone else deleted them meanwhile; look again once more at most.
+    if (batch.removed.deleted === 0 && batch.removed.processed === 0) break;
+  }
+
+  await transaction(db, async (tx) => {
+    // What is found by the address alone is touched only when the address is
+    // proven (the mailed link, an admin): an account's address was never
+    // checked, so an account erases what is tied to its own comments only.
+    if (subject.kind === "email") {
+      // Reports about comments deleted earlier (their comment_id is gone) still hold the address in their parameters.
+      summary.feedbackErased += await execute(
+        tx,
+        sql`delete from akismet_outbox where lower(${jsonText(tx, sql`params`, "comment_author_email")}) = lower(${email})`,
+      );
+      summary.mailsErased += await execute(tx, sql`delete from mail_outbox where lower(to_address) = lower(${email})`);
+      await blankAddressInOtherMail(tx, email);
+    }
+    if (subject.kind === "email" && !(await accountHasEmail(tx, email))) {
+      const escaped = likeEscape(email);
+      await execute(
+        tx,
+        sql`delete from rate_limits where lower(key) = ${`signin-account:${email}`} or ${ilike(tx, sql`key`, `signin-account-ip:${escaped} %`)}`,
+      );
+    }
+    await recordErasure(tx, {
+      via: door.via,
+      actorId: door.via === "admin" ? (door.actorId ?? null) : null,
+      commentsErased: summary.commentsErased,
+      mailsErased: summary.mailsErased,
+    });
+  });
+  return summary;
+}
+
+/**
+ * The history of a reply that moved up names the author of the comment it
+ * answered ("#12 by Ann"): for an erased comment, it keeps the number only.
+ */
+async function forgetAuthorInReplies(tx: Db, removed: RemovalSummary): Promise<void> {
+  if (removed.keptReplyIds.length === 0) return;
+  for (const id of removed.ids) {
+    await execute(
+      tx,
+      sql`update comment_events set message = ${`Moved up a level: the comment it replied to (#${id}) was ${ERASED_HOW}`}
+          where type = 'moved_up' and ${inIds(tx, sql`comment_id`, removed.keptReplyIds)}
+            and message like ${`Moved up a level: the comment it replied to (#${id} by %`}`,
+    );
+  }
+}
+
+/** Messages to other people that quote the address (a moderator's digest): the address is replaced by "[erased]". */
+async function blankAddressInOtherMail(tx: Db, email: string): Promise<void> {
+  const pattern = `%${likeEscape(email)}%`;
+  const found = await rows<{ id: number; subject: string; textBody: string; htmlBody: string | null }>(
+    tx,
+    sql`select id, subject, text_body as "textBody", html_body as "htmlBody" from mail_outbox
+        where ${ilike(tx, sql`subject`, pattern)} or ${ilike(tx, sql`text_body`, pattern)} or ${ilike(tx, sql`coalesce(html_body, '')`, pattern)}`,
+  );
+  const address = new RegExp(email.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi");
+  for (const m of found) {
+    await execute(
+      tx,
+      sql`update mail_outbox set subject = ${m.subject.replace(address, "[erased]")}, text_body = ${m.textBody.replace(address, "[erased]")},
+          html_body = ${m.htmlBody === null ? null : m.htmlBody.replace(address, "[erased]")} where id = ${m.id}`,
+    );
+  }
+}
+
+async function accountHasEmail(tx: Db, email: string): Promise<boolean> {
+  return (await tx.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, email)).limit(1)).length > 0;
+}
