@@ -67,7 +67,8 @@ const website = text
       .refine((v) => v === "" || isHttpUrl(v), "Your website must be a full address starting with http:// or https://."),
   );
 
-function isHttpUrl(value: string): boolean {
+/** An absolute http(s) address with a host (a commenter's website). */
+export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return (url.protocol === "http:" || url.protocol === "https:") && url.hostname.length > 0;

@@ -32,8 +32,14 @@ export const COPY_ORDER = [
   "settings",
   "revoked_sessions",
   "server_secrets",
+  "mail_outbox",
+  "import_ids",
+  "erasures",
 ] as const;
 export type CopiedTable = (typeof COPY_ORDER)[number];
+
+/** Tables not copied, and why: a cache's change log, and attempt counters that expire within the hour. */
+export const NOT_COPIED = ["page_changes", "rate_limits"] as const;
 
 const BATCH = 500;
 

@@ -4,7 +4,7 @@
  */
 import ipaddr from "ipaddr.js";
 import type { ArticleStatus, CommentStatus } from "@/db/model";
-import { COMMENT_LIMITS } from "@/lib/comments/validation";
+import { COMMENT_LIMITS, isHttpUrl } from "@/lib/comments/validation";
 import { addressLimitKey } from "@/lib/http/address-key";
 import { cleanCommentText, findInvisibleCharacter } from "@/lib/text/invisible-characters";
 import { hasNul } from "@/lib/text/storable";
@@ -93,14 +93,6 @@ export function parseRssDate(value: string | undefined | null): Date | null {
   return Number.isFinite(t) ? new Date(t) : null;
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname.length > 0;
-  } catch {
-    return false;
-  }
-}
 
 export type CommentAuthorInput = { name: string; email: string; url: string; ip: string; userAgent: string };
 
