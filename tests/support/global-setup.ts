@@ -7,7 +7,8 @@
 import fs from "node:fs";
 import pg from "pg";
 import { closeDatabase, migrateDatabase, openDatabase } from "@/lib/db";
-import { PG_TEST_PREFIX, TEMPLATE_DB, TMP_DIR, pgDatabaseUrl, pgRunPrefix, pgServerUrl, pgTemplate } from "./paths";
+import path from "node:path";
+import { PG_TEST_PREFIX, RUNS_DIR, TEMPLATE_DB, TMP_DIR, pgDatabaseUrl, pgRunPrefix, pgServerUrl, pgTemplate } from "./paths";
 
 /** Drops this run's databases, and those of earlier runs whose process is gone (a run killed before its teardown). */
 async function dropTestDatabases(admin: pg.Client, { leftovers }: { leftovers: boolean }): Promise<void> {
@@ -28,12 +29,26 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Folders of earlier runs whose process is gone (a run killed before its teardown); runs still going keep theirs. */
+export function removeLeftoverFolders(): void {
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync(RUNS_DIR);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const pid = Number(/^run-(\d+)$/.exec(entry)?.[1]);
+    if (pid && !alive(pid)) fs.rmSync(path.join(RUNS_DIR, entry), { recursive: true, force: true });
+  }
+}
+
 export default async function setup() {
+  removeLeftoverFolders();
   fs.rmSync(TMP_DIR, { recursive: true, force: true });
   fs.mkdirSync(TMP_DIR, { recursive: true });
   const server = pgServerUrl();
   if (server) {
-    process.env.NEWSROOM_TEST_RUN = String(process.pid);
     const admin = new pg.Client({ connectionString: pgDatabaseUrl(server, "postgres") });
     await admin.connect();
     await dropTestDatabases(admin, { leftovers: true });

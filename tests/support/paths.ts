@@ -1,7 +1,17 @@
 import os from "node:os";
 import path from "node:path";
 
-export const TMP_DIR = path.join(process.cwd(), ".tmp", "vitest");
+/**
+ * Every vitest run has its own id: the pid of the run's main process, set
+ * when this module is first loaded there (the global setup) and inherited by
+ * the workers it forks. Its files live in their own folder, so two runs at
+ * once (two people, or the SQLite and PostgreSQL passes side by side) never
+ * delete each other's databases.
+ */
+export const RUN_ID = (process.env.NEWSROOM_TEST_RUN ??= String(process.pid));
+/** Where every run keeps its folder. */
+export const RUNS_DIR = path.join(process.cwd(), ".tmp", "vitest");
+export const TMP_DIR = path.join(RUNS_DIR, `run-${RUN_ID}`);
 export const TEMPLATE_DB = path.join(TMP_DIR, "template.db");
 
 /**
@@ -12,14 +22,11 @@ export const TEMPLATE_DB = path.join(TMP_DIR, "template.db");
 export const PG_TEST_PREFIX = "newsroom_test_";
 
 /**
- * This run's databases share a prefix with the pid of the run's main process
- * (set by the global setup, inherited by the workers), so two runs on one
+ * This run's databases share a prefix with the run's id (RUN_ID), so two runs on one
  * server never drop each other's databases.
  */
 export function pgRunPrefix(): string {
-  const run = process.env.NEWSROOM_TEST_RUN;
-  if (!run) throw new Error("NEWSROOM_TEST_RUN is not set: the global setup sets it");
-  return `${PG_TEST_PREFIX}${run}_`;
+  return `${PG_TEST_PREFIX}${RUN_ID}_`;
 }
 
 export function pgTemplate(): string {
