@@ -10,7 +10,7 @@ import { countApprovedComments, getPublishedReview, type PublishedReview } from 
 import { renderMarkdown } from "./markdown";
 
 /** Bump when renderMarkdown's output changes, so cached bodies are rendered again. */
-const MARKDOWN_RENDERER_VERSION = 1;
+const MARKDOWN_RENDERER_VERSION = 2;
 
 /** The article body as HTML, rendered once per article version (Next's data cache). */
 export function articleBodyHtml(article: Article): Promise<string> {
