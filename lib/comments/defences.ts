@@ -105,7 +105,12 @@ export async function runDefences(input: DefenceInput): Promise<DefenceResult> {
       events.push({ rule: "form_token", message });
       holds.push(message);
     } else if (input.formToken.ageSeconds < settings.minSubmitSeconds) {
-      const message = `Held: sent ${input.formToken.ageSeconds.toFixed(1)} s after the form was shown (minimum ${settings.minSubmitSeconds} s)`;
+      // The time counts from the token, not from when the reader saw the form:
+      // a cached page's form fetches a fresh token on its first focus
+      // (app/_article/comment-form.tsx), so a reader who read for minutes and
+      // sent at once is 0.1 s from that focus. The words say what was measured.
+      const age = input.formToken.ageSeconds.toFixed(1);
+      const message = `Held: sent ${age} s after its form token was issued (minimum ${settings.minSubmitSeconds} s; issued with the page, or when a cached page's form was first focused)`;
       events.push({ rule: "too_fast", message });
       holds.push(message);
     }

@@ -36,7 +36,7 @@ describe("runDefences", () => {
 
   it("holds a form sent faster than the minimum time, or with a bad token", async () => {
     const fast = await runDefences(input({ formToken: { valid: true, ageSeconds: 1.2 } }));
-    expect(fast).toMatchObject({ outcome: "hold", holds: ["Held: sent 1.2 s after the form was shown (minimum 3 s)"] });
+    expect(fast).toMatchObject({ outcome: "hold", holds: ["Held: sent 1.2 s after its form token was issued (minimum 3 s; issued with the page, or when a cached page's form was first focused)"] });
     expect(fast.outcome !== "refused" && fast.events[0]?.rule).toBe("too_fast");
     const forged = await runDefences(input({ formToken: { valid: false, reason: "bad signature" } }));
     expect(forged).toMatchObject({ outcome: "hold", holds: ["Held: form token bad signature"] });
