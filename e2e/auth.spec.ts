@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { createAccount } from "./support/accounts";
 
 test("a reader registers, signs in, comments as themselves and signs out", async ({ page }) => {

@@ -1,5 +1,6 @@
-import { expect, request as playwrightRequest, test } from "@playwright/test";
+import { expect, request as playwrightRequest, test } from "./support/test";
 import { createAccount, signInAs, type TestAccount } from "./support/accounts";
+import { cachedResponse } from "./support/page-cache";
 
 /**
  * The comments feeds (lib/comments/feed.ts): one per article at
@@ -31,10 +32,7 @@ test("a newly approved comment is in both feeds, a held one is not, and one mark
   const approvedText = `Straight into the feed ${stamp} <b>not bold</b> & ]]> 🎉`;
   const heldText = `Held back from the feed ${stamp}.`;
   // Both feeds are served from the cache before the comments arrive.
-  for (const path of [ARTICLE_FEED, SITE_FEED]) {
-    await reader.get(path);
-    expect((await reader.get(path)).headers()["x-nextjs-cache"]).toBe("HIT");
-  }
+  for (const path of [ARTICLE_FEED, SITE_FEED]) await cachedResponse(reader, path);
 
   const guest = await browser.newContext();
   const guestPage = await guest.newPage();

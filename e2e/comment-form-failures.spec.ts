@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { e2eDb } from "./support/accounts";
 
 const ARTICLE = "/articles/e2e-form-failures";

@@ -1,5 +1,6 @@
-import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, request as playwrightRequest, test, type Page } from "./support/test";
 import { createAccount, e2eDb, signInAs, type TestAccount } from "./support/accounts";
+import { cachedBody } from "./support/page-cache";
 
 /**
  * Comment order (lib/comments/order.ts): oldest first by default, newest
@@ -122,13 +123,6 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
-/** GETs a path until it comes from the cache (the first request renders and stores it). */
-async function cachedBody(reader: APIRequestContext, path: string): Promise<string> {
-  await reader.get(path);
-  const response = await reader.get(path);
-  expect(response.headers()["x-nextjs-cache"]).toBe("HIT");
-  return response.text();
-}
 
 test("each order's page is cached apart, an unknown order is ignored, and a new comment expires both", async ({ baseURL }) => {
   const reader = await playwrightRequest.newContext({ baseURL });

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 
 async function fillGuest(page: Page, { comment, name, email, website }: { comment: string; name: string; email: string; website?: string }) {
   await page.getByRole("textbox", { name: "Comment", exact: true }).fill(comment);

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { createAccount, signInAs, type TestAccount } from "./support/accounts";
 
 let editor: TestAccount;

@@ -4,7 +4,7 @@
  * without; a reader and a signed-out visitor get no file.
  */
 import fs from "node:fs";
-import { expect, test, type Download } from "@playwright/test";
+import { expect, test, type Download } from "./support/test";
 import { createAccount, SESSION_COOKIE, sessionToken, signInAs } from "./support/accounts";
 
 const SEED = "syria-us-led-coalition-deeply-in-denial-about-civilian-casualties-in-raqqa";

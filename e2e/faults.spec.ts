@@ -4,7 +4,7 @@
  * answered is held and then checked by the retry job after the restart.
  */
 import Database from "better-sqlite3";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { akismetBehaviour, killHard, prepareDatabase, startOwnServer, type OwnServer } from "./support/own-server";
 
 const PORT = 3150;

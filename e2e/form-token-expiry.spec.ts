@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { articleId, formTokenIssuedAt } from "./support/form-token";
 
 const SLUG = "e2e-form-failures";

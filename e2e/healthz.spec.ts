@@ -1,8 +1,8 @@
-import { expect, test } from "@playwright/test";
-import { AKISMET_URL } from "../playwright.config";
+import { expect, test } from "./support/test";
+import { currentLane } from "./support/lanes";
 
 async function akismetRequestCount(): Promise<number> {
-  const response = await fetch(`${AKISMET_URL}/__requests`);
+  const response = await fetch(`${currentLane().akismetURL}/__requests`);
   return ((await response.json()) as unknown[]).length;
 }
 

@@ -3,7 +3,7 @@
  * "with or without JavaScript"), and the password never goes into a URL: not
  * into the address bar, the history, or a server's or proxy's log.
  */
-import { expect, test, type Page, type Request } from "@playwright/test";
+import { expect, test, type Page, type Request } from "./support/test";
 import { createAccount } from "./support/accounts";
 
 const ARTICLE = "/articles/e2e-signed-in";

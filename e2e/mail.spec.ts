@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { createAccount, e2eDb, signInAs, type TestAccount } from "./support/accounts";
 import { messagesTo, waitForMail } from "./support/mail";
 

@@ -4,7 +4,7 @@
  * background with its progress on the page, and Check for spam above the
  * Pending list re-checks the whole queue (with and without JavaScript).
  */
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "./support/test";
 import { createAccount, signInAs, type TestAccount } from "./support/accounts";
 import { akismetBehaviour } from "./support/own-server";
 

@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "./support/test";
 import { createAccount, signInAs, type TestAccount } from "./support/accounts";
 
 const ARTICLE = "/articles/e2e-moderation";

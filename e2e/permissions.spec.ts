@@ -3,7 +3,7 @@
  * requested over HTTP as each kind of visitor. The allowed succeed; the rest
  * get 401 (signed out: sent to /login) or 403, and the database is unchanged.
  */
-import { expect, test, type APIRequestContext, type Locator } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Locator } from "./support/test";
 import { createAccount, e2eDb, SESSION_COOKIE, sessionToken, type TestAccount } from "./support/accounts";
 
 type Visitor = "signed out" | "reader" | "editor" | "moderator" | "admin" | "banned";

@@ -9,7 +9,7 @@
  */
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { startCluster, type Cluster } from "./support/cluster";
 
 let cluster: Cluster;

@@ -4,7 +4,7 @@
  * action on one changes the page the other serves; with both instances'
  * Akismet retry jobs running, each held comment is checked exactly once.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import crypto from "node:crypto";
 import { hash } from "@node-rs/argon2";
 import { startCluster, type Cluster } from "./support/cluster";

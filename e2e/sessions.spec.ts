@@ -3,7 +3,7 @@
  * browser, or a stolen cookie) stops working after "Sign out" in the browser
  * it came from, and "Sign out everywhere" on /account ends every session.
  */
-import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { expect, test, type BrowserContext, type Page } from "./support/test";
 import { createAccount, SESSION_COOKIE, signInAs, type TestAccount } from "./support/accounts";
 
 async function signInThroughForm(page: Page, account: TestAccount): Promise<void> {

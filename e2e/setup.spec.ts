@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 
 // Runs first (the "first-run" project): no admin exists yet.
 test("/setup creates the admin account once and is then gone", async ({ page }) => {

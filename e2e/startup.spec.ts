@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import net from "node:net";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 
 const PORT = 3101; // not the e2e server's: this one must never listen
 

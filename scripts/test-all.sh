@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # `npm run test:all`: install what the tests need (npm packages, Debian's
-# Chromium and PostgreSQL when missing), then typecheck, run the unit and integration tests
-# (vitest), build the production app and run the end-to-end tests (Playwright).
+# Chromium, nginx and PostgreSQL when missing), then run every check and test:
+#   1. typecheck and lint, side by side;
+#   2. the unit and integration tests (vitest) on SQLite and on PostgreSQL, side by side
+#      (each run has its own folder and databases: tests/support/paths.ts);
+#   3. the production build (once; the type check it would repeat is skipped);
+#   4. the end-to-end tests (Playwright, Chromium) in parallel workers, each
+#      with its own server and database (e2e/support/lanes.ts).
+# Ends with the time of each stage and one line of counts.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure-deps.sh
 set -e
 
+export NEXT_TELEMETRY_DISABLED=1
+install_started=$(date +%s)
 ensure_node_modules
 ensure_postgres
 
@@ -24,38 +32,77 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 export PATH="$PATH:/usr/sbin"
 
-mkdir -p .tmp
-rm -f .tmp/vitest.json .tmp/vitest-pg.json .tmp/playwright.json
-
-echo "==> Typecheck"
-npx tsc --noEmit
-
-echo "==> Lint (promises nobody awaits)"
-npm run lint
-
+mkdir -p .tmp/test-all
+rm -f .tmp/vitest.json .tmp/vitest-pg.json .tmp/playwright.json .tmp/test-all/*.log
 set +e
-echo "==> Unit and integration tests on SQLite (vitest)"
-env -u TEST_DATABASE_URL npx vitest run --outputFile.json=.tmp/vitest.json
+
+timings=()
+stage_started=0
+begin() {
+  stage_started=$(date +%s)
+  echo ""
+  echo "==> $1"
+}
+# end NAME STATUS
+end() {
+  local took=$(($(date +%s) - stage_started))
+  timings+=("$(printf '%-52s %4d s  %s' "$1" "$took" "$([ "$2" -eq 0 ] && echo ok || echo "FAILED ($2)")")")
+}
+# Waits for a background job and prints its log, framed, so parallel output is not interleaved.
+finish() {
+  local pid=$1 log=$2 title=$3
+  wait "$pid"
+  local status=$?
+  echo "----- $title -----"
+  cat "$log"
+  return $status
+}
+timings+=("$(printf '%-52s %4d s' "install (npm packages, Chromium, nginx, PostgreSQL)" "$(($(date +%s) - install_started))")")
+all_started=$(date +%s)
+
+begin "Typecheck and lint, side by side"
+npx tsc --noEmit > .tmp/test-all/typecheck.log 2>&1 &
+tsc_pid=$!
+npm run --silent lint > .tmp/test-all/lint.log 2>&1 &
+lint_pid=$!
+finish $tsc_pid .tmp/test-all/typecheck.log "typecheck (tsc --noEmit)"
+typecheck_status=$?
+finish $lint_pid .tmp/test-all/lint.log "lint (eslint)"
+lint_status=$?
+end "typecheck and lint" $((typecheck_status + lint_status))
+
+begin "Unit and integration tests (vitest) on SQLite and on PostgreSQL, side by side"
+env -u TEST_DATABASE_URL npx vitest run --outputFile.json=.tmp/vitest.json > .tmp/test-all/vitest-sqlite.log 2>&1 &
+sqlite_pid=$!
+npx vitest run tests/integration --outputFile.json=.tmp/vitest-pg.json > .tmp/test-all/vitest-pg.log 2>&1 &
+pg_pid=$!
+finish $sqlite_pid .tmp/test-all/vitest-sqlite.log "vitest on SQLite (unit and integration)"
 vitest_status=$?
-
-echo "==> Integration tests on PostgreSQL (vitest, one database per test file)"
-npx vitest run tests/integration --outputFile.json=.tmp/vitest-pg.json
+finish $pg_pid .tmp/test-all/vitest-pg.log "vitest on PostgreSQL (integration, one database per test file)"
 vitest_pg_status=$?
+end "vitest: SQLite and PostgreSQL" $((vitest_status + vitest_pg_status))
 
-echo "==> Production build"
-npm run build
+begin "Production build"
+# tsc has just checked the types; the build need not check them again.
+NEWSROOM_BUILD_SKIP_TYPECHECK=1 npm run build
 build_status=$?
+end "production build" $build_status
 
 e2e_status=1
+begin "End-to-end tests (Playwright, Chromium, ${E2E_WORKERS:-3} workers)"
 if [ "$build_status" -eq 0 ]; then
-  echo "==> End-to-end tests (Playwright, Chromium)"
   npx playwright test
   e2e_status=$?
 fi
-set -e
+end "end-to-end (Playwright)" $e2e_status
 
+echo ""
+echo "Time by stage:"
+printf '  %s\n' "${timings[@]}"
+printf '  %-52s %4d s\n' "all stages after install" "$(($(date +%s) - all_started))"
+# Last: the counts, ending with the plain line "tests: N passed, N failed".
 node scripts/test-summary.mjs
-if [ "$vitest_status" -ne 0 ] || [ "$vitest_pg_status" -ne 0 ] || [ "$build_status" -ne 0 ] || [ "$e2e_status" -ne 0 ]; then
-  echo "FAILED (vitest: $vitest_status, vitest on PostgreSQL: $vitest_pg_status, build: $build_status, e2e: $e2e_status)" >&2
+if [ "$typecheck_status" -ne 0 ] || [ "$lint_status" -ne 0 ] || [ "$vitest_status" -ne 0 ] || [ "$vitest_pg_status" -ne 0 ] || [ "$build_status" -ne 0 ] || [ "$e2e_status" -ne 0 ]; then
+  echo "FAILED (typecheck: $typecheck_status, lint: $lint_status, vitest: $vitest_status, vitest on PostgreSQL: $vitest_pg_status, build: $build_status, e2e: $e2e_status)" >&2
   exit 1
 fi

@@ -8,8 +8,8 @@ import crypto from "node:crypto";
 import { hash } from "@node-rs/argon2";
 import Database from "better-sqlite3";
 import { encode } from "next-auth/jwt";
-import type { BrowserContext } from "@playwright/test";
-import { E2E_DATABASE_PATH, E2E_NEXTAUTH_SECRET } from "../../playwright.config";
+import type { BrowserContext } from "./test";
+import { E2E_NEXTAUTH_SECRET, currentLane } from "./lanes";
 
 export type Role = "reader" | "editor" | "moderator" | "admin";
 export type TestAccount = { id: number; name: string; email: string; password: string; role: Role; banned: boolean };
@@ -17,7 +17,7 @@ export type TestAccount = { id: number; name: string; email: string; password: s
 let counter = 0;
 
 export function e2eDb(): Database.Database {
-  const db = new Database(E2E_DATABASE_PATH);
+  const db = new Database(currentLane().databasePath);
   db.pragma("busy_timeout = 5000");
   return db;
 }

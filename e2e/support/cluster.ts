@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { E2E_NEXTAUTH_SECRET } from "../../playwright.config";
+import { E2E_NEXTAUTH_SECRET } from "./lanes";
 
 export type Instance = { name: string; url: string; process: ChildProcess; output: () => string };
 export type Cluster = {

@@ -2,10 +2,10 @@
  * A comment form token as the server signs it (lib/comments/form-token.ts:
  * HMAC-SHA256 of `<articleId>.<issuedAt>` under an HKDF key derived from the
  * server secret), for tests that need one issued long ago. The e2e server's
- * secret is known to the tests (playwright.config.ts).
+ * secret is known to the tests (e2e/support/lanes.ts).
  */
 import crypto from "node:crypto";
-import { E2E_NEXTAUTH_SECRET } from "../../playwright.config";
+import { E2E_NEXTAUTH_SECRET } from "./lanes";
 import { e2eDb } from "./accounts";
 
 export function articleId(slug: string): number {

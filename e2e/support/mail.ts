@@ -1,6 +1,6 @@
 /** The local SMTP server's inbox (scripts/smtp-local/server.ts), as the e2e tests read it. */
-import { expect } from "@playwright/test";
-import { SMTP_HTTP_URL } from "../../playwright.config";
+import { expect } from "./test";
+import { currentLane } from "./lanes";
 
 export type ReceivedMessage = {
   id: number;
@@ -12,7 +12,7 @@ export type ReceivedMessage = {
 };
 
 export async function messagesTo(address: string): Promise<ReceivedMessage[]> {
-  const res = await fetch(`${SMTP_HTTP_URL}/__messages`);
+  const res = await fetch(`${currentLane().smtpHttpURL}/__messages`);
   const all = (await res.json()) as ReceivedMessage[];
   return all.filter((m) => m.envelope.to.some((to) => to.toLowerCase() === address.toLowerCase()));
 }

@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { AKISMET_URL, E2E_NEXTAUTH_SECRET } from "../../playwright.config";
+import { E2E_NEXTAUTH_SECRET, currentLane } from "./lanes";
 
 export type OwnServer = { url: string; databasePath: string; process: ChildProcess; output: () => string };
 
@@ -19,7 +19,7 @@ export function ownServerEnv(port: number, databasePath: string, extra: Record<s
     SITE_URL: `http://127.0.0.1:${port}`,
     DATABASE_PATH: databasePath,
     NEXTAUTH_SECRET: E2E_NEXTAUTH_SECRET,
-    AKISMET_URL,
+    AKISMET_URL: currentLane().akismetURL,
     AKISMET_KEY: "e2etestkey",
     ...extra,
   };
@@ -69,7 +69,7 @@ export function killHard(server: OwnServer): Promise<void> {
   });
 }
 
-/** Tells the shared local Akismet server how to misbehave (null: back to normal). */
+/** Tells the lane's local Akismet server how to misbehave (null: back to normal). */
 export async function akismetBehaviour(behaviour: Record<string, unknown> | null): Promise<void> {
-  await fetch(`${AKISMET_URL}/__behaviour`, behaviour ? { method: "POST", body: JSON.stringify(behaviour) } : { method: "DELETE" });
+  await fetch(`${currentLane().akismetURL}/__behaviour`, behaviour ? { method: "POST", body: JSON.stringify(behaviour) } : { method: "DELETE" });
 }
