@@ -53,7 +53,7 @@ test("an admin imports a WordPress export on /admin/import, sees its progress an
   await expect(report.getByRole("row", { name: /Comments/ })).toContainText("6,003 imported, 0 already imported, 1 skipped");
   await expect(report.getByRole("row", { name: /Authors/ })).toContainText("1 account created (editors, no password yet), 0 existing accounts used");
   await expect(report).toContainText("1 × pingback (pingbacks and trackbacks are not imported)");
-  await report.getByText("Each skipped row, with its id in the file").click();
+  await report.getByText("Each skipped row, with its line and id in the file").click();
   await expect(report).toContainText("comment 4: pingback (pingbacks and trackbacks are not imported)");
   await page.screenshot({ path: test.info().outputPath("import-report.png"), fullPage: true });
 
@@ -67,6 +67,37 @@ test("an admin imports a WordPress export on /admin/import, sees its progress an
   await expect(reader.getByRole("link", { name: "https://example.net/moving" })).toHaveAttribute("rel", /nofollow/);
   await expect(reader.getByText(`A held comment ${tag}`)).toHaveCount(0);
   await reader.screenshot({ path: test.info().outputPath("imported-article.png"), fullPage: false });
+  await reader.close();
+});
+
+test("a file with a duplicated post id is imported without the second item, which the report lists with its line and reason", async ({ page, baseURL }) => {
+  test.setTimeout(60_000);
+  const tag = `dup${Date.now().toString(36)}`;
+  const xml = wxr(tag, 0).toString("utf8");
+  const start = xml.indexOf("\t<item>");
+  const end = xml.indexOf("</item>") + "</item>".length;
+  const copy = xml.slice(start, end).replace(`We moved from WordPress ${tag}`, `The same post again ${tag}`);
+  const file = `${xml.slice(0, end)}\n${copy}${xml.slice(end)}`;
+  const lineAt = (offset: number) => file.slice(0, offset).split("\n").length;
+  const firstLine = lineAt(start + 1);
+  const copyLine = lineAt(end + 2);
+  const admin = await createAccount("admin");
+  await signInAs(page.context(), admin, baseURL!);
+  await page.goto("/admin/import");
+  await page.getByLabel(/WordPress \(WXR\) or Disqus export/).setInputFiles({ name: `dup-${tag}.xml`, mimeType: "text/xml", buffer: Buffer.from(file) });
+  await page.getByRole("button", { name: "Upload and import" }).click();
+  const report = page.getByTestId("import-report");
+  await expect(report).toBeVisible({ timeout: 45_000 });
+  await expect(report.getByRole("row", { name: /Articles/ })).toContainText("1 imported, 0 already imported, 1 skipped");
+  await expect(report.getByRole("row", { name: /Comments/ })).toContainText("3 imported, 0 already imported, 5 skipped");
+  await expect(report).toContainText("1 × post id appears twice in the file");
+  await report.getByText("Each skipped row, with its line and id in the file").click();
+  await expect(report).toContainText(`line ${copyLine}, item 1: post id 1 appears twice in the file: only the item at line ${firstLine} is imported; its title: "The same post again ${tag}"`);
+  await expect(report).toContainText(`comment 1: its item is not imported: post id 1 appears twice in the file`);
+  await page.screenshot({ path: test.info().outputPath("import-report-duplicate.png"), fullPage: true });
+  const reader = await page.context().browser()!.newPage();
+  await reader.goto(`/articles/we-moved-${tag}`);
+  await expect(reader.getByRole("heading", { name: `We moved from WordPress ${tag}`, level: 1 })).toBeVisible();
   await reader.close();
 });
 

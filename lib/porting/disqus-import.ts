@@ -8,9 +8,9 @@ import { commentHtmlToText } from "./import-html";
 import { withInputFile, type ImportOptions, type ImportProgress } from "./import-input";
 import { commentFields, linkKey, parseIsoDate } from "./import-mappings";
 import { addNote, addSkip, emptyReport, ImportFormatError, type ImportReport } from "./import-report";
-import { displayName, readXml, type XmlElement } from "./import-xml";
+import { canonicalPrefix, displayName, readXml, type XmlElement } from "./import-xml";
 
-type DisqusThread = { id: string; link: string; identifier: string; title: string; forum: string };
+type DisqusThread = { id: string; line: number; link: string; identifier: string; title: string; forum: string };
 
 type DisqusPost = {
   id: string;
@@ -27,16 +27,42 @@ type DisqusPost = {
   overflow: string | null;
 };
 
-type DisqusEvents = { thread: (t: DisqusThread) => void; post: (p: DisqusPost) => void };
+type DisqusEvents = {
+  thread: (t: DisqusThread) => void;
+  post: (p: DisqusPost) => void;
+  /** A <thread> without a dsq:id (or with its dsq: prefix bound to another namespace): its posts find no thread. */
+  skipThread: (t: DisqusThread, reason: string, group: string) => void;
+  /** A <post> that is not imported: no dsq:id, an id an earlier post has, no thread. `ownsId`: the id is its own (its replies know it was skipped). */
+  skipPost: (p: DisqusPost, reason: string, group: string, ownsId: boolean) => void;
+};
+
+/** The id attribute of an element whose dsq: prefix is bound to another namespace (shown in the report only). */
+const foreignId = (el: XmlElement) => Object.entries(el.attributes).find(([name]) => /^\{[^}]*\}id$/.test(name))?.[1]?.trim() ?? "";
+
+/** Why an element has no dsq:id: its dsq: prefix is bound to another namespace, or the attribute is missing. */
+function missingDsqId(el: XmlElement, what: string): { reason: string; group: string } {
+  const uri = el.namespaces.dsq;
+  if (uri !== undefined && canonicalPrefix(uri) !== "dsq") {
+    return { reason: `its dsq: prefix is bound to the namespace "${uri.slice(0, 200)}", not to Disqus's`, group: "dsq: prefix bound to another namespace" };
+  }
+  return { reason: `the ${what} has no dsq:id`, group: `${what} without a dsq:id` };
+}
 
 /**
  * The Disqus reader: <disqus> with <category>, <thread dsq:id> (link, id,
  * forum, title) and <post dsq:id> (message, createdAt, isDeleted, isSpam,
- * author name/email, ipAddress, <thread dsq:id>, <parent dsq:id>).
+ * author name/email, ipAddress, <thread dsq:id>, <parent dsq:id>). A file
+ * whose root is not <disqus> is refused; an odd thread or post (no
+ * dsq:id, a post id used twice, a post naming no thread) is passed to
+ * skipThread or skipPost and the rest goes on. Both passes use it, so they
+ * skip the same rows.
  */
 function disqusHandlers(events: DisqusEvents) {
   let thread: DisqusThread | null = null;
+  let threadSkip: { reason: string; group: string } | null = null;
   let post: DisqusPost | null = null;
+  let postSkip: { reason: string; group: string } | null = null;
+  const postIds = new Set<string>();
   return {
     open(el: XmlElement, path: readonly string[]) {
       const depth = path.length;
@@ -46,12 +72,12 @@ function disqusHandlers(events: DisqusEvents) {
       }
       if (depth === 1 && el.name === "thread") {
         const id = (el.attributes["dsq:id"] ?? "").trim();
-        if (!id) throw new ImportFormatError("A <thread> has no dsq:id", el.line, el.column);
-        thread = { id, link: "", identifier: "", title: "", forum: "" };
+        threadSkip = id ? null : missingDsqId(el, "thread");
+        thread = { id: id || foreignId(el), line: el.line, link: "", identifier: "", title: "", forum: "" };
       } else if (depth === 1 && el.name === "post") {
         const id = (el.attributes["dsq:id"] ?? "").trim();
-        if (!id) throw new ImportFormatError("A <post> has no dsq:id", el.line, el.column);
-        post = { id, line: el.line, threadId: "", parentId: "", message: "", createdAt: "", isDeleted: "", isSpam: "", authorName: "", authorEmail: "", ipAddress: "", overflow: null };
+        postSkip = id ? null : missingDsqId(el, "post");
+        post = { id: id || foreignId(el), line: el.line, threadId: "", parentId: "", message: "", createdAt: "", isDeleted: "", isSpam: "", authorName: "", authorEmail: "", ipAddress: "", overflow: null };
       } else if (depth === 2 && post && path[1] === "post") {
         if (el.name === "thread") post.threadId = (el.attributes["dsq:id"] ?? "").trim();
         if (el.name === "parent") post.parentId = (el.attributes["dsq:id"] ?? "").trim();
@@ -60,12 +86,17 @@ function disqusHandlers(events: DisqusEvents) {
     close(el: XmlElement, text: string, path: readonly string[], overflow: boolean) {
       const depth = path.length;
       if (depth === 1 && el.name === "thread" && thread) {
-        events.thread(thread);
+        if (threadSkip) events.skipThread(thread, threadSkip.reason, threadSkip.group);
+        else events.thread(thread);
         thread = null;
       } else if (depth === 1 && el.name === "post" && post) {
-        if (!post.threadId) throw new ImportFormatError(`Post ${post.id} names no thread`, post.line, 0);
-        events.post(post);
+        const p = post;
         post = null;
+        if (postSkip) return events.skipPost(p, postSkip.reason, postSkip.group, false);
+        if (postIds.has(p.id)) return events.skipPost(p, `post id ${p.id} appears twice in the file: only the first is imported`, "post id appears twice in the file", false);
+        postIds.add(p.id);
+        if (!p.threadId) return events.skipPost(p, "it names no thread", "names no thread", true);
+        events.post(p);
       } else if (depth === 2 && thread && path[1] === "thread") {
         if (el.name === "link") thread.link = text.trim();
         else if (el.name === "id") thread.identifier = text.trim();
@@ -103,9 +134,12 @@ async function scanDisqus(file: string, onBytes: (bytes: number) => Promise<void
       },
       post: (p) => {
         posts++;
-        if (seen.has(p.id)) throw new ImportFormatError(`Post ${p.id} appears twice`, p.line, 0);
         seen.add(p.id);
         if (p.parentId && !seen.has(p.parentId)) candidates.push([p.id, p.parentId]);
+      },
+      skipThread: () => undefined,
+      skipPost: () => {
+        posts++;
       },
     }),
     { afterChunk: onBytes },
@@ -121,8 +155,11 @@ async function scanDisqus(file: string, onBytes: (bytes: number) => Promise<void
  * /articles/<slug> address, or the permalink of a post imported from a
  * WordPress export (kept in import_ids as `link:<address>`), or the
  * WordPress post id in Disqus's identifier ("123 https://…/?p=123").
- * Threads that match no article are reported and their comments skipped.
- * Validated in a first pass, written in batches like the WXR import.
+ * Threads that match no article are reported and their comments skipped,
+ * as are odd rows (no dsq:id, a post id used twice, a post naming no
+ * thread), each with its line. Validated in a first pass (only a file that
+ * is not well-formed XML or not a Disqus export is refused), written in
+ * batches like the WXR import.
  */
 export async function importDisqus(db: Db, input: string | NodeJS.ReadableStream | Readable, options: ImportOptions = {}): Promise<ImportReport> {
   return withInputFile(input, async (file, totalBytes) => {
@@ -145,10 +182,10 @@ export async function importDisqus(db: Db, input: string | NodeJS.ReadableStream
     });
     const articleOf = new Map<string, number | null>();
     const threads = scan.threads;
-    const queue: DisqusPost[] = [];
+    const queue: (() => Promise<void>)[] = [];
     const handle = async (p: DisqusPost) => {
       const skip = (reason: string, group = reason) => {
-        addSkip(report, { kind: "comment", externalId: p.id, reason }, group);
+        addSkip(report, { kind: "comment", externalId: p.id, reason, line: p.line }, group);
         writer.skip(p.id);
       };
       const thread = threads.get(p.threadId);
@@ -156,7 +193,7 @@ export async function importDisqus(db: Db, input: string | NodeJS.ReadableStream
       if (!articleOf.has(thread.id)) {
         const id = await matchThread(db, thread);
         articleOf.set(thread.id, id);
-        if (id === null) addSkip(report, { kind: "thread", externalId: thread.id, reason: `no article matches ${thread.link || "(no link)"}${thread.title ? ` ("${thread.title.slice(0, 80)}")` : ""}` }, "thread matches no article");
+        if (id === null) addSkip(report, { kind: "thread", externalId: thread.id, reason: `no article matches ${thread.link || "(no link)"}${thread.title ? ` ("${thread.title.slice(0, 80)}")` : ""}`, line: thread.line }, "thread matches no article");
       }
       const articleId = articleOf.get(thread.id)!;
       if (articleId === null) return skip(`its thread ${thread.id} matches no article`, "on a thread that matches no article");
@@ -181,15 +218,25 @@ export async function importDisqus(db: Db, input: string | NodeJS.ReadableStream
     };
     await readXml(
       file,
-      disqusHandlers({ thread: () => undefined, post: (p) => queue.push(p) }),
+      disqusHandlers({
+        thread: () => undefined,
+        post: (p) => queue.push(() => handle(p)),
+        skipThread: (t, reason, group) =>
+          queue.push(async () => addSkip(report, { kind: "thread", externalId: t.id || "(no id)", reason, line: t.line }, group)),
+        skipPost: (p, reason, group, ownsId) =>
+          queue.push(async () => {
+            addSkip(report, { kind: "comment", externalId: p.id || "(no id)", reason, line: p.line }, group);
+            if (ownsId) writer.skip(p.id);
+          }),
+      }),
       {
         afterChunk: async (bytes) => {
           bytesRead = bytes;
-          while (queue.length > 0) await handle(queue.shift()!);
+          while (queue.length > 0) await queue.shift()!();
         },
       },
     );
-    while (queue.length > 0) await handle(queue.shift()!);
+    while (queue.length > 0) await queue.shift()!();
     await writer.finish();
     report.bytes = totalBytes;
     report.durationMs = Date.now() - started;

@@ -8,8 +8,13 @@ export type ImportFormat = "wxr" | "disqus";
 
 export type ImportCounts = { imported: number; alreadyImported: number; skipped: number };
 
-/** One row of the file that was not imported, or imported with a change worth knowing. */
-export type ImportNote = { kind: "article" | "comment" | "thread" | "item"; externalId: string; reason: string };
+/** One row of the file that was not imported, or imported with a change worth knowing; `line`: where the row starts in the file. */
+export type ImportNote = { kind: "article" | "comment" | "thread" | "item"; externalId: string; reason: string; line?: number };
+
+/** How a report lists one row: "line 12, comment 1005: reason" (the line when known). */
+export function describeNote(note: ImportNote): string {
+  return `${note.line !== undefined ? `line ${note.line}, ` : ""}${note.kind} ${note.externalId}: ${note.reason}`;
+}
 
 export type ImportReport = {
   format: ImportFormat;
@@ -99,13 +104,13 @@ export function formatReport(report: ImportReport): string {
   if (reasons.length > 0) {
     lines.push("", "Skipped, by reason:");
     for (const [reason, n] of reasons) lines.push(`  ${fmt(n)} × ${reason}`);
-    lines.push("", "Skipped rows (id in the file: reason):");
-    for (const s of report.skipped) lines.push(`  ${s.kind} ${s.externalId}: ${s.reason}`);
+    lines.push("", "Skipped rows (line and id in the file: reason):");
+    for (const s of report.skipped) lines.push(`  ${describeNote(s)}`);
     if (report.skippedNotListed > 0) lines.push(`  … and ${fmt(report.skippedNotListed)} more`);
   }
   if (report.notes.length > 0) {
     lines.push("", "Imported with a change:");
-    for (const s of report.notes) lines.push(`  ${s.kind} ${s.externalId}: ${s.reason}`);
+    for (const s of report.notes) lines.push(`  ${describeNote(s)}`);
     if (report.notesNotListed > 0) lines.push(`  … and ${fmt(report.notesNotListed)} more`);
   }
   return lines.join("\n");
@@ -120,7 +125,12 @@ export function nothingNew(report: ImportReport): boolean {
   );
 }
 
-/** A file that cannot be imported at all (not XML, truncated, wrong format, a required id missing). Nothing was written. */
+/**
+ * A file that cannot be imported at all (not well-formed XML, not a WXR or
+ * Disqus export, not UTF-8). Nothing was written. One odd row (an id missing
+ * or used twice, a prefix bound to another namespace) is skipped and
+ * reported instead.
+ */
 export class ImportFormatError extends Error {
   constructor(
     message: string,

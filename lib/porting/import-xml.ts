@@ -31,6 +31,11 @@ function prefixOf(uri: string): string {
   return prefix;
 }
 
+/** The usual prefix of a namespace ("wp", "dsq", …), "" for none, `{uri}` for one the importers do not know. */
+export function canonicalPrefix(uri: string): string {
+  return prefixOf(uri);
+}
+
 function canonical(node: { local: string; uri: string }): string {
   const prefix = prefixOf(node.uri);
   if (!prefix) return node.local;
@@ -45,7 +50,18 @@ export function displayName(name: string): string {
   return name.replace(/^\{[^}]*\}/, "");
 }
 
-export type XmlElement = { name: string; attributes: Record<string, string>; line: number; column: number };
+export type XmlElement = {
+  name: string;
+  attributes: Record<string, string>;
+  line: number;
+  column: number;
+  /** The prefix as written in the file ("wp" in `<wp:post_id>`), its local name and the namespace it is bound to. */
+  prefix: string;
+  local: string;
+  uri: string;
+  /** The namespace bindings in scope at this element (declared on it or an ancestor): prefix → URI. */
+  namespaces: Readonly<Record<string, string>>;
+};
 
 export type XmlHandlers = {
   /** An element opens; `path` is its ancestors' names, outermost first. */
@@ -91,7 +107,16 @@ export async function readXml(file: string, handlers: XmlHandlers, options: Read
     sawRoot = true;
     const attributes: Record<string, string> = {};
     for (const attr of Object.values(node.attributes)) attributes[canonical(attr)] = attr.value;
-    const element: XmlElement = { name: canonical(node), attributes, line: parser.line + 1, column: parser.column };
+    const element: XmlElement = {
+      name: canonical(node),
+      attributes,
+      line: parser.line + 1,
+      column: parser.column,
+      prefix: node.prefix,
+      local: node.local,
+      uri: node.uri,
+      namespaces: node.ns,
+    };
     handlers.open?.(element, names);
     stack.push(element);
     names.push(element.name);

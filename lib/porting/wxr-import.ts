@@ -8,7 +8,7 @@ import { CommentWriter } from "./import-comments";
 import { commentHtmlToText, htmlToPlainText, postHtmlToMarkdown } from "./import-html";
 import { commentFields, commentTypeSkip, firstDate, linkKey, mapCommentApproved, mapPostStatus, parseRssDate, parseWpDate } from "./import-mappings";
 import { addNote, addSkip, emptyReport, ImportFormatError, type ImportReport } from "./import-report";
-import { displayName, readXml, type XmlElement } from "./import-xml";
+import { canonicalPrefix, displayName, readXml, type XmlElement } from "./import-xml";
 import { withInputFile, type ImportInput, type ImportOptions, type ImportProgress } from "./import-input";
 
 export type { ImportReport } from "./import-report";
@@ -138,16 +138,48 @@ type WxrEvents = {
   item: (item: WxrItem) => void;
   comment: (comment: WxrComment, item: WxrItem) => void;
   itemEnd: (item: WxrItem) => void;
+  /**
+   * An item that is not imported, decided when its own fields are complete:
+   * no valid wp:post_id, a post id an earlier item has, or a `wp:` prefix
+   * bound to another namespace than WordPress's. Its comments are skipped
+   * with it (skipComment).
+   */
+  skipItem: (item: WxrItem, reason: string, group: string) => void;
+  /**
+   * A comment that is not imported: its item is skipped, it has no valid
+   * wp:comment_id, an earlier comment has its id (that one keeps it: a
+   * reply naming the id goes to it), or its `wp:` prefix is bound to
+   * another namespace.
+   */
+  skipComment: (comment: WxrComment, item: WxrItem, reason: string, group: string) => void;
 };
 
 const ID = /^\d+$/;
 
+/** The namespace bound to `wp` at `el` when it is not WordPress's export namespace (else null). */
+function foreignWp(el: XmlElement): string | null {
+  const uri = el.prefix === "wp" ? el.uri : el.namespaces.wp;
+  return uri !== undefined && canonicalPrefix(uri) !== "wp" ? uri : null;
+}
+
+const foreignReason = (uri: string) => `its wp: prefix is bound to the namespace "${uri.slice(0, 200)}", not to WordPress's export namespace`;
+const FOREIGN_GROUP = "wp: prefix bound to another namespace";
+
+/** The sentence for an id that is missing or not a number ("wp:post_id", "wp:comment_id"). */
+function badId(field: string, id: string): string | null {
+  if (ID.test(id)) return null;
+  return id ? `${field} "${id.slice(0, 40)}" is not a number` : `no ${field}`;
+}
+
 /**
  * The WXR reader: turns sax's elements into channel, item and comment
  * records (WordPress's export.php: rss > channel > wp:author*, item*, each
- * item with its wp:comment children after its own fields), and refuses a
- * file that is not a WXR export (wrong root, no wp:wxr_version) or lacks a
- * post or comment id.
+ * item with its wp:comment children after its own fields). It refuses a
+ * file that is not a WXR export (wrong root, no or an unknown
+ * wp:wxr_version); an odd item or comment (an id missing or used twice, a
+ * `wp:` prefix bound to another namespace) is passed to skipItem or
+ * skipComment and the rest of the file goes on, the way WordPress's own
+ * importer skips it. Both passes use it, so they skip the same rows.
  */
 function wxrHandlers(events: WxrEvents) {
   const channel: Channel = { link: "", baseSiteUrl: "", baseBlogUrl: "", version: "" };
@@ -155,8 +187,16 @@ function wxrHandlers(events: WxrEvents) {
   let author: WxrAuthor | null = null;
   let item: WxrItem | null = null;
   let itemAnnounced = false;
+  /** Why the current item is skipped (null: imported); known once announced. */
+  let itemSkip: string | null = null;
+  /** A namespace other than WordPress's bound to `wp` on the item, an ancestor, or one of its own fields. */
+  let itemForeign: string | null = null;
   let comment: WxrComment | null = null;
+  let commentForeign: string | null = null;
   let channelAnnounced = false;
+  /** Post id → the line of the item that has it; comment ids seen (numbers, a few bytes each). */
+  const postLines = new Map<number, number>();
+  const commentIds = new Set<number>();
   const announceChannel = (line: number, column: number) => {
     if (channelAnnounced) return;
     channelAnnounced = true;
@@ -167,12 +207,39 @@ function wxrHandlers(events: WxrEvents) {
   const announceItem = () => {
     if (!item || itemAnnounced) return;
     itemAnnounced = true;
-    if (!ID.test(item.postId.trim())) {
-      throw new ImportFormatError(`An item has no valid wp:post_id before its comments${item.title ? ` ("${item.title.slice(0, 60)}")` : ""}`, item.line, 0);
-    }
     item.postId = item.postId.trim();
-    events.item(item);
+    let group = "";
+    if (itemForeign !== null) {
+      itemSkip = foreignReason(itemForeign);
+      group = FOREIGN_GROUP;
+    } else if ((itemSkip = badId("wp:post_id", item.postId)) !== null) {
+      group = "no valid wp:post_id";
+    } else {
+      const first = postLines.get(Number(item.postId));
+      if (first !== undefined) {
+        itemSkip = `post id ${item.postId} appears twice in the file: only the item at line ${first} is imported`;
+        group = "post id appears twice in the file";
+      } else postLines.set(Number(item.postId), item.line);
+    }
+    if (itemSkip !== null) events.skipItem(item, itemSkip, group);
+    else events.item(item);
   };
+  const endComment = (c: WxrComment, of: WxrItem) => {
+    c.commentId = c.commentId.trim();
+    if (itemSkip !== null) return events.skipComment(c, of, `its item is not imported: ${itemSkip}`, "on an item that is not imported");
+    if (commentForeign !== null) return events.skipComment(c, of, foreignReason(commentForeign), FOREIGN_GROUP);
+    const bad = badId("wp:comment_id", c.commentId);
+    if (bad !== null) return events.skipComment(c, of, bad, "no valid wp:comment_id");
+    const id = Number(c.commentId);
+    if (commentIds.has(id)) {
+      return events.skipComment(c, of, `comment id ${c.commentId} appears twice in the file: only the first is imported`, "comment id appears twice in the file");
+    }
+    commentIds.add(id);
+    events.comment(c, of);
+  };
+  /** A field's name; in a row with a foreign `wp:` prefix its fields are still read by their local names, for the report. */
+  const fieldName = (el: XmlElement, foreign: boolean) => (foreign && el.prefix === "wp" ? `wp:${el.local}` : el.name);
+  const isComment = (el: XmlElement) => el.name === "wp:comment" || (el.prefix === "wp" && el.local === "comment");
   return {
     open(el: XmlElement, path: readonly string[]) {
       const depth = path.length;
@@ -186,14 +253,22 @@ function wxrHandlers(events: WxrEvents) {
           announceChannel(el.line, el.column);
           item = emptyItem(el.line);
           itemAnnounced = false;
+          itemSkip = null;
+          itemForeign = foreignWp(el);
         } else if (el.name === "wp:author") {
           author = { id: "", login: "", email: "", displayName: "" };
         }
         return;
       }
-      if (item && depth === 3 && el.name === "wp:comment") {
+      if (!item || path[2] !== "item") return;
+      if (depth === 3 && isComment(el)) {
         announceItem();
         comment = emptyComment(el.line);
+        commentForeign = foreignWp(el);
+      } else if (comment) {
+        commentForeign ??= foreignWp(el);
+      } else if (!itemAnnounced) {
+        itemForeign ??= foreignWp(el);
       }
     },
     close(el: XmlElement, text: string, path: readonly string[], overflow: boolean) {
@@ -222,22 +297,22 @@ function wxrHandlers(events: WxrEvents) {
         return;
       }
       if (item && depth === 3 && path[2] === "item") {
-        if (el.name === "wp:comment" && comment) {
-          if (!ID.test(comment.commentId.trim())) throw new ImportFormatError(`A comment of post ${item.postId} has no valid wp:comment_id`, comment.line, 0);
-          comment.commentId = comment.commentId.trim();
-          events.comment(comment, item);
+        if (comment && isComment(el)) {
+          const c = comment;
           comment = null;
+          endComment(c, item);
+          commentForeign = null;
           return;
         }
-        const key = ITEM_FIELDS[el.name];
+        const key = ITEM_FIELDS[fieldName(el, itemForeign !== null)];
         if (key && key !== "line" && key !== "overflow") {
           if (overflow) item.overflow = el.name;
           else item[key] = text;
         }
         return;
       }
-      if (comment && depth === 4 && path[3] === "wp:comment") {
-        const key = COMMENT_FIELDS[el.name];
+      if (comment && depth === 4 && path[2] === "item") {
+        const key = COMMENT_FIELDS[fieldName(el, commentForeign !== null)];
         if (key && key !== "line" && key !== "overflow") {
           if (overflow) comment.overflow = el.name;
           else comment[key] = text;
@@ -262,8 +337,6 @@ async function scanWxr(file: string, onBytes: (bytes: number) => Promise<void> |
   let authors = new Map<string, WxrAuthor>();
   let items = 0;
   let count = 0;
-  const allIds = new Set<number>();
-  const postIds = new Set<number>();
   const forwardReplies = new Set<string>();
   let itemIds = new Set<string>();
   let candidates: [string, string][] = [];
@@ -274,19 +347,13 @@ async function scanWxr(file: string, onBytes: (bytes: number) => Promise<void> |
         channel = c;
         authors = a;
       },
-      item: (item) => {
+      item: () => {
         items++;
-        const id = Number(item.postId);
-        if (postIds.has(id)) throw new ImportFormatError(`Post id ${item.postId} appears twice`, item.line, 0);
-        postIds.add(id);
         itemIds = new Set();
         candidates = [];
       },
       comment: (c) => {
         count++;
-        const id = Number(c.commentId);
-        if (allIds.has(id)) throw new ImportFormatError(`Comment id ${c.commentId} appears twice`, c.line, 0);
-        allIds.add(id);
         itemIds.add(c.commentId);
         const parent = c.parent.trim();
         if (parent !== "" && parent !== "0" && !itemIds.has(parent)) candidates.push([c.commentId, parent]);
@@ -294,6 +361,14 @@ async function scanWxr(file: string, onBytes: (bytes: number) => Promise<void> |
       itemEnd: () => {
         for (const [child, parent] of candidates) if (itemIds.has(parent)) forwardReplies.add(child);
         candidates = [];
+      },
+      skipItem: () => {
+        items++;
+        itemIds = new Set();
+        candidates = [];
+      },
+      skipComment: () => {
+        count++;
       },
     }),
     { afterChunk: onBytes },
@@ -313,9 +388,11 @@ const stripNul = (s: string) => s.replaceAll("\u0000", "");
 /**
  * Imports a WordPress export (WXR 1.0–1.2): posts (type `post`) as articles
  * with their authors, and every comment with its thread. First a streaming
- * pass checks the whole file (well-formed XML, a WXR channel, every post and
- * comment with an id) and writes nothing; a malformed file throws
- * ImportFormatError with its line and column. Then a second streaming pass
+ * pass checks the whole file (well-formed XML, a WXR channel) and writes
+ * nothing; a malformed file throws ImportFormatError with its line and
+ * column. An odd item or comment (an id missing or used twice, a `wp:`
+ * prefix bound to another namespace) does not stop the import: it is
+ * skipped and listed in the report with its line and the reason. Then a second streaming pass
  * writes in short batches, each recording its rows in `import_ids`: an
  * interrupted run resumes where it stopped, and a second run changes
  * nothing. `input` is a file path or a readable stream (spooled to a
@@ -350,6 +427,8 @@ export async function importWxr(db: Db, input: ImportInput | NodeJS.ReadableStre
         item: (item) => queue.push(() => run.item(item)),
         comment: (c, item) => queue.push(() => run.comment(c, item)),
         itemEnd: () => undefined,
+        skipItem: (item, reason, group) => queue.push(async () => run.skipItem(item, reason, group)),
+        skipComment: (c, _item, reason, group) => queue.push(async () => run.skipComment(c, reason, group)),
       }),
       {
         afterChunk: async (bytes) => {
@@ -390,16 +469,32 @@ class WxrRun {
     this.articleOf.set(item.postId, result);
   }
 
+  /** An item the reader skipped (no valid id, an id used twice, a foreign namespace): reported with its line. */
+  skipItem(item: WxrItem, reason: string, group: string): void {
+    this.articleOf.clear();
+    const title = item.title.trim() ? `; its title: "${item.title.trim().slice(0, 60)}"` : "";
+    addSkip(this.report, { kind: "item", externalId: item.postId.trim() || "(no id)", reason: `${reason}${title}`, line: item.line }, group);
+  }
+
+  /**
+   * A comment the reader skipped. Not passed to the writer's skip(): its id
+   * is missing, foreign, or belongs to an earlier comment (whose replies
+   * must still find it), or its whole item is skipped with its replies.
+   */
+  skipComment(c: WxrComment, reason: string, group: string): void {
+    addSkip(this.report, { kind: "comment", externalId: c.commentId.trim() || "(no id)", reason, line: c.line }, group);
+  }
+
   private async article(item: WxrItem): Promise<{ id: number | null; skipReason: string | null }> {
     const { report, source } = this;
     const type = item.postType.trim() || "post";
     if (type !== "post") {
-      addSkip(report, { kind: "item", externalId: item.postId, reason: `post type "${type}" (only posts are imported)` });
+      addSkip(report, { kind: "item", externalId: item.postId, reason: `post type "${type}" (only posts are imported)`, line: item.line });
       return { id: null, skipReason: `on a ${type}, which is not imported` };
     }
     const status = mapPostStatus(item.status.trim());
     if ("skip" in status) {
-      addSkip(report, { kind: "article", externalId: item.postId, reason: status.skip });
+      addSkip(report, { kind: "article", externalId: item.postId, reason: status.skip, line: item.line });
       return { id: null, skipReason: `on a post that is not imported (${status.skip})` };
     }
     const [existing] = await this.db
@@ -412,7 +507,7 @@ class WxrRun {
       return existing.live === null ? { id: null, skipReason: "its article was deleted since an earlier import" } : { id: existing.live, skipReason: null };
     }
     if (item.overflow) {
-      addSkip(report, { kind: "article", externalId: item.postId, reason: `${item.overflow} is too large` });
+      addSkip(report, { kind: "article", externalId: item.postId, reason: `${item.overflow} is too large`, line: item.line });
       return { id: null, skipReason: "on a post that is not imported (too large)" };
     }
     let nul = false;
@@ -433,7 +528,7 @@ class WxrRun {
             ? `content too long (${body.length.toLocaleString("en-US")} characters of markdown; at most ${ARTICLE_LIMITS.body.toLocaleString("en-US")})`
             : null;
     if (over) {
-      addSkip(report, { kind: "article", externalId: item.postId, reason: over }, over.replace(/ \(.*\)$/, ""));
+      addSkip(report, { kind: "article", externalId: item.postId, reason: over, line: item.line }, over.replace(/ \(.*\)$/, ""));
       return { id: null, skipReason: "on a post that is not imported (too long)" };
     }
     if (nul) addNote(report, { kind: "article", externalId: item.postId, reason: "NUL characters (U+0000) removed from its text" });
@@ -534,7 +629,7 @@ class WxrRun {
   async comment(c: WxrComment, item: WxrItem): Promise<void> {
     const { report } = this;
     const skip = (reason: string, group = reason) => {
-      addSkip(report, { kind: "comment", externalId: c.commentId, reason }, group);
+      addSkip(report, { kind: "comment", externalId: c.commentId, reason, line: c.line }, group);
       this.writer.skip(c.commentId);
     };
     const article = this.articleOf.get(item.postId);

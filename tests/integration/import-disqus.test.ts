@@ -45,10 +45,10 @@ describe(`Disqus import (${storeOf(getDb())})`, () => {
     expect(report.source).toBe("disqus:oldblog");
     expect(report.comments).toEqual({ imported: 7, alreadyImported: 0, skipped: 2 });
     expect(report.skipped).toEqual([
-      { kind: "thread", externalId: "5003", reason: 'no article matches https://elsewhere.example.com/unknown-page/ ("A page we do not have")' },
-      { kind: "comment", externalId: "9006", reason: "its thread 5003 matches no article" },
-      { kind: "thread", externalId: "5001", reason: 'no article matches http://www.oldblog.example.com/2024/03/hello-world ("Hello world")' },
-      { kind: "comment", externalId: "9007", reason: "its thread 5001 matches no article" },
+      { kind: "thread", externalId: "5003", line: 32, reason: 'no article matches https://elsewhere.example.com/unknown-page/ ("A page we do not have")' },
+      { kind: "comment", externalId: "9006", line: 108, reason: "its thread 5003 matches no article" },
+      { kind: "thread", externalId: "5001", line: 8, reason: 'no article matches http://www.oldblog.example.com/2024/03/hello-world ("Hello world")' },
+      { kind: "comment", externalId: "9007", line: 118, reason: "its thread 5001 matches no article" },
     ]);
     const c = await disqusComments();
     expect([...c.keys()].sort()).toEqual(["9001", "9002", "9003", "9004", "9005", "9008", "9009"]);
@@ -85,6 +85,38 @@ describe(`Disqus import (${storeOf(getDb())})`, () => {
     expect(await counts()).toEqual(before);
     expect(second.comments).toEqual({ imported: 0, alreadyImported: 7, skipped: 2 });
     expect(second.deletedSinceImport).toBe(1);
+  });
+
+  it("skips an odd thread or post (no dsq:id, an id used twice, another namespace, no thread) with its line, and imports the rest", async () => {
+    const target = await createArticle({ slug: "disqus-odd-target", title: "Odd target" });
+    const file = path.join(FIXTURES, "odd-posts.xml");
+    const report = await importDisqus(getDb(), file);
+    expect(report.source).toBe("disqus:oddforum");
+    expect(report.comments).toEqual({ imported: 3, alreadyImported: 0, skipped: 4 });
+    expect(report.skipped).toEqual([
+      { kind: "thread", externalId: "(no id)", line: 10, reason: "the thread has no dsq:id" },
+      { kind: "comment", externalId: "9101", line: 33, reason: "post id 9101 appears twice in the file: only the first is imported" },
+      { kind: "comment", externalId: "(no id)", line: 41, reason: "the post has no dsq:id" },
+      { kind: "comment", externalId: "9104", line: 49, reason: 'its dsq: prefix is bound to the namespace "http://example.com/not-disqus/", not to Disqus\'s' },
+      { kind: "comment", externalId: "9105", line: 57, reason: "it names no thread" },
+    ]);
+    const mapped = await getDb()
+      .select({ externalId: importIds.externalId, comment: comments })
+      .from(importIds)
+      .innerJoin(comments, eq(comments.id, importIds.localId))
+      .where(and(eq(importIds.source, "disqus:oddforum"), eq(importIds.kind, "comment")));
+    const c = new Map(mapped.map((m) => [m.externalId, m.comment]));
+    expect([...c.keys()].sort()).toEqual(["9101", "9102", "9106"]);
+    expect(c.get("9101")).toMatchObject({ content: "First", articleId: target.id });
+    expect(c.get("9102")!.parentId).toBe(c.get("9101")!.id);
+    expect(c.get("9106")!.parentId).toBeNull();
+    expect(report.notes).toContainEqual({ kind: "comment", externalId: "9106", reason: "imported at the top level: its parent 9105 was skipped" });
+
+    const before = await counts();
+    const second = await importDisqus(getDb(), file);
+    expect(await counts()).toEqual(before);
+    expect(second.comments).toEqual({ imported: 0, alreadyImported: 3, skipped: 4 });
+    expect(second.skipped).toEqual(report.skipped);
   });
 
   it.each([

@@ -57,4 +57,13 @@ describe(`imports as job runs (${storeOf(getDb())})`, () => {
     const missing = await cli("scripts/import-disqus.ts", path.join(WXR, "no-such-file.xml")).catch((e: { code: number; stderr: string }) => e);
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining("Cannot read") });
   }, 60_000);
+
+  it("npm run import:wxr imports a file with a duplicated post id (exit 0) and lists each skipped row with its line and reason", async () => {
+    const { stdout } = await cli("scripts/import-wxr.ts", path.join(WXR, "duplicate-post-id.xml"));
+    expect(stdout).toContain("Articles: 3 imported, 0 already imported, 1 skipped");
+    expect(stdout).toContain("Comments: 4 imported, 0 already imported, 2 skipped");
+    expect(stdout).toContain("  line 93, item 201: post id 201 appears twice in the file: only the item at line 17 is imported");
+    expect(stdout).toContain("  line 49, comment 402: comment id 402 appears twice in the file: only the first is imported");
+    expect(stdout).toContain("  line 105, comment 405: its item is not imported: post id 201 appears twice in the file");
+  }, 60_000);
 });

@@ -12,7 +12,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { articles, commentEvents, comments, importIds, users } from "@/db/schema";
 import { execute, getDb, rows, sql, storeOf } from "@/lib/db";
 import { renderMarkdown } from "@/lib/articles/markdown";
-import { ImportFormatError, nothingNew } from "@/lib/porting/import-report";
+import { formatReport, ImportFormatError, nothingNew } from "@/lib/porting/import-report";
 import { importWxr } from "@/lib/porting/wxr-import";
 import { createArticle, createUser } from "../support/factories";
 
@@ -35,13 +35,25 @@ async function counts() {
 }
 
 /** The local row each comment id of the file became. */
-async function localComments(): Promise<Map<string, typeof comments.$inferSelect>> {
+async function localComments(source = SOURCE): Promise<Map<string, typeof comments.$inferSelect>> {
   const mapped = await getDb()
     .select({ externalId: importIds.externalId, comment: comments })
     .from(importIds)
     .innerJoin(comments, eq(comments.id, importIds.localId))
-    .where(and(eq(importIds.source, SOURCE), eq(importIds.kind, "comment")));
+    .where(and(eq(importIds.source, source), eq(importIds.kind, "comment")));
   return new Map(mapped.map((m) => [m.externalId, m.comment]));
+}
+
+/** The line (1-based) of the `nth` line of `file` that contains `marker`. */
+function lineOf(file: string, marker: string, nth = 1): number {
+  const lines = fs.readFileSync(file, "utf8").split("\n");
+  let seen = 0;
+  for (let i = 0; i < lines.length; i++) if (lines[i]!.includes(marker) && ++seen === nth) return i + 1;
+  throw new Error(`${marker} (${nth}) is not in ${file}`);
+}
+
+async function articleTitles(): Promise<string[]> {
+  return (await getDb().select({ title: articles.title }).from(articles)).map((a) => a.title).sort();
 }
 
 async function articleBySlug(slug: string) {
@@ -250,12 +262,143 @@ describe(`WXR import (${storeOf(getDb())})`, () => {
     expect(report.comments.imported).toBe(13);
   });
 
+  it("skips an item whose post id an earlier item has and a comment whose id an earlier comment has, imports the rest, and lists the skipped ones with their lines", async () => {
+    const file = path.join(FIXTURES, "duplicate-post-id.xml");
+    const source = "wxr:https://smallblog.example.com";
+    const report = await importWxr(getDb(), file);
+    expect(report.articles).toEqual({ imported: 3, alreadyImported: 0, skipped: 1 });
+    expect(report.comments).toEqual({ imported: 4, alreadyImported: 0, skipped: 2 });
+    expect(await articleTitles()).toEqual(["First post", "Second post", "Third post"]);
+    expect(report.skipped).toEqual([
+      {
+        kind: "comment",
+        externalId: "402",
+        line: lineOf(file, "<wp:comment_id>402<", 2) - 1,
+        reason: "comment id 402 appears twice in the file: only the first is imported",
+      },
+      {
+        kind: "item",
+        externalId: "201",
+        line: lineOf(file, "<item>", 3),
+        reason: `post id 201 appears twice in the file: only the item at line ${lineOf(file, "<item>", 1)} is imported; its title: "First post, exported twice"`,
+      },
+      {
+        kind: "comment",
+        externalId: "405",
+        line: lineOf(file, "<wp:comment_id>405<") - 1,
+        reason: `its item is not imported: post id 201 appears twice in the file: only the item at line ${lineOf(file, "<item>", 1)} is imported`,
+      },
+    ]);
+    expect(report.skippedByReason).toEqual({ "comment id appears twice in the file": 1, "post id appears twice in the file": 1, "on an item that is not imported": 1 });
+    // The first of each id is the one imported, with its thread.
+    const c = await localComments(source);
+    expect([...c.keys()].sort()).toEqual(["401", "402", "403", "404"]);
+    expect(c.get("402")).toMatchObject({ content: "Comment 402, a reply to 401", parentId: c.get("401")!.id });
+    expect(c.get("403")!.parentId).toBe(c.get("402")!.id);
+    const first = (await articleBySlug("first-post"))!;
+    expect(first).toMatchObject({ title: "First post", body: "The first post." });
+    expect(c.get("401")!.articleId).toBe(first.id);
+    expect(await articleBySlug("first-post-copy")).toBeUndefined();
+    // What the command line prints (lib/porting/import-cli.ts prints formatReport).
+    const text = formatReport(report);
+    expect(text).toContain(`line ${lineOf(file, "<item>", 3)}, item 201: post id 201 appears twice in the file`);
+    expect(text).toContain(`line ${lineOf(file, "<wp:comment_id>402<", 2) - 1}, comment 402: comment id 402 appears twice in the file`);
+
+    // A second run changes nothing and skips the same rows.
+    const before = await counts();
+    const second = await importWxr(getDb(), file);
+    expect(await counts()).toEqual(before);
+    expect(second.articles).toEqual({ imported: 0, alreadyImported: 3, skipped: 1 });
+    expect(second.comments).toEqual({ imported: 0, alreadyImported: 4, skipped: 2 });
+    expect(second.skipped).toEqual(report.skipped);
+    expect(nothingNew(second)).toBe(true);
+  });
+
+  it("an interrupted import of a file with a duplicated post id resumes without importing anything twice", async () => {
+    const file = path.join(FIXTURES, "duplicate-post-id.xml");
+    let batches = 0;
+    await expect(
+      importWxr(getDb(), file, {
+        batchSize: 1,
+        onProgress: (p) => {
+          if (p.phase === "importing" && ++batches === 2) throw new Error("the process was stopped");
+        },
+      }),
+    ).rejects.toThrow("the process was stopped");
+    const partial = await counts();
+    expect(partial.comments).toBeGreaterThan(0);
+    expect(partial.comments).toBeLessThan(4);
+    const report = await importWxr(getDb(), file, { batchSize: 1 });
+    expect(report.comments.imported + report.comments.alreadyImported).toBe(4);
+    expect(report.comments.skipped).toBe(2);
+    expect(report.articles.imported + report.articles.alreadyImported).toBe(3);
+    expect(await articleTitles()).toEqual(["First post", "Second post", "Third post"]);
+    const c = await localComments("wxr:https://smallblog.example.com");
+    expect([...c.keys()].sort()).toEqual(["401", "402", "403", "404"]);
+    expect(c.get("403")!.parentId).toBe(c.get("402")!.id);
+    const after = await counts();
+    expect(after.comments).toBe(4);
+    expect(after.events).toBe(4);
+  });
+
+  it("skips an item or a comment whose wp: prefix is bound to another namespace than WordPress's, and imports the rest", async () => {
+    const file = path.join(FIXTURES, "foreign-namespace.xml");
+    const report = await importWxr(getDb(), file);
+    expect(report.articles).toEqual({ imported: 2, alreadyImported: 0, skipped: 2 });
+    expect(report.comments).toEqual({ imported: 2, alreadyImported: 0, skipped: 2 });
+    expect(await articleTitles()).toEqual(["Also kept", "Kept post"]);
+    const foreign = (uri: string) => `its wp: prefix is bound to the namespace "${uri}", not to WordPress's export namespace`;
+    expect(report.skipped).toEqual([
+      { kind: "comment", externalId: "502", line: lineOf(file, '<wp:comment xmlns:wp="http://example.com/not-wordpress/">'), reason: foreign("http://example.com/not-wordpress/") },
+      { kind: "item", externalId: "302", line: lineOf(file, '<item xmlns:wp="http://example.com/not-wordpress/">'), reason: `${foreign("http://example.com/not-wordpress/")}; its title: "Foreign item"` },
+      { kind: "comment", externalId: "504", line: lineOf(file, "<wp:comment_id>504<") - 1, reason: `its item is not imported: ${foreign("http://example.com/not-wordpress/")}` },
+      { kind: "item", externalId: "303", line: lineOf(file, "<title><![CDATA[Foreign status]]>") - 1, reason: `${foreign("urn:example:workflow")}; its title: "Foreign status"` },
+    ]);
+    expect(report.skippedByReason).toEqual({ "wp: prefix bound to another namespace": 3, "on an item that is not imported": 1 });
+    const c = await localComments("wxr:https://otherblog.example.com");
+    expect([...c.keys()].sort()).toEqual(["501", "503"]);
+    expect(c.get("503")!.parentId).toBe(c.get("501")!.id);
+    expect(await articleBySlug("foreign-item")).toBeUndefined();
+    expect(await articleBySlug("foreign-status")).toBeUndefined();
+
+    const before = await counts();
+    const second = await importWxr(getDb(), file);
+    expect(await counts()).toEqual(before);
+    expect(second.articles).toEqual({ imported: 0, alreadyImported: 2, skipped: 2 });
+    expect(second.comments).toEqual({ imported: 0, alreadyImported: 2, skipped: 2 });
+  });
+
+  it("skips an item without a wp:post_id with its comments, and a comment without a wp:comment_id, and imports the rest", async () => {
+    const noPostId = path.join(FIXTURES, "missing-post-id.xml");
+    const report = await importWxr(getDb(), noPostId);
+    expect(report.articles).toEqual({ imported: 3, alreadyImported: 0, skipped: 5 });
+    expect(report.comments).toEqual({ imported: 12, alreadyImported: 0, skipped: 7 });
+    const itemLine = lineOf(noPostId, "<title><![CDATA[Taken slug]]></title>") - 1;
+    expect(report.skipped).toContainEqual({ kind: "item", externalId: "(no id)", line: itemLine, reason: 'no wp:post_id; its title: "Taken slug"' });
+    expect(report.skipped).toContainEqual({ kind: "comment", externalId: "3001", line: lineOf(noPostId, "<wp:comment_id>3001<") - 1, reason: "its item is not imported: no wp:post_id" });
+    expect(await articleBySlug("taken-slug")).toBeUndefined();
+    expect(await articleBySlug("hello-world")).toBeDefined();
+
+    await execute(getDb(), sql.raw("delete from import_ids"));
+    await execute(getDb(), sql.raw("delete from articles"));
+    const noCommentId = path.join(FIXTURES, "missing-comment-id.xml");
+    const second = await importWxr(getDb(), noCommentId);
+    expect(second.articles).toEqual({ imported: 4, alreadyImported: 0, skipped: 4 });
+    expect(second.comments).toEqual({ imported: 12, alreadyImported: 0, skipped: 7 });
+    const commentLine = lineOf(noCommentId, "<wp:comment_author><![CDATA[Cdata Person]]>") - 2;
+    expect(second.skipped).toContainEqual({ kind: "comment", externalId: "(no id)", line: commentLine, reason: "no wp:comment_id" });
+    const c = await localComments();
+    expect(c.has("1004")).toBe(true);
+    expect(c.get("1004")!.parentId).toBeNull();
+  });
+
   it.each([
     ["truncated.xml", /^The file is not well-formed XML: Unclosed root tag \(line \d+, column \d+\)$/],
     ["not-xml.xml", /^This is not an XML file: Non-whitespace before first tag \(line 1, column 1\)$/],
     ["wrong-root.xml", /^This is not a WordPress export \(WXR\): the root element is <feed>, not <rss> \(line 2/],
-    ["missing-comment-id.xml", /^A comment of post 101 has no valid wp:comment_id \(line \d+\)$/],
-    ["missing-post-id.xml", /^An item has no valid wp:post_id before its comments \("Taken slug"\) \(line \d+\)$/],
+    // Good items before the error are not written either: the whole file is checked first.
+    ["malformed.xml", /^The file is not well-formed XML: Unexpected close tag \(line 94, column \d+\)$/],
+    ["not-wxr.xml", /^This is not a WordPress export \(WXR\): the channel has no wp:wxr_version \(line 8, column \d+\)$/],
   ])("a broken file (%s) leaves the database unchanged and says why", async (name, message) => {
     const before = await counts();
     const error = await importWxr(getDb(), path.join(FIXTURES, name)).catch((e: unknown) => e);

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { requirePermission } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { importStatus, type ImportJobSummary } from "@/lib/porting/import-job";
-import { describeCounts, nothingNew, type ImportReport } from "@/lib/porting/import-report";
+import { describeCounts, describeNote, nothingNew, type ImportReport } from "@/lib/porting/import-report";
 import { UPLOAD_LIMIT_BYTES } from "@/lib/porting/import-upload";
 import styles from "./import.module.css";
 import { RefreshWhileImporting } from "./progress";
@@ -170,12 +170,10 @@ function Report({ report, what, startedAt }: { report: ImportReport; what: strin
             ))}
           </ul>
           <details>
-            <summary>Each skipped row, with its id in the file</summary>
+            <summary>Each skipped row, with its line and id in the file</summary>
             <ul className={styles.list}>
               {report.skipped.map((s, i) => (
-                <li key={i}>
-                  {s.kind} {s.externalId}: {s.reason}
-                </li>
+                <li key={i}>{describeNote(s)}</li>
               ))}
               {report.skippedNotListed > 0 ? <li>… and {fmt(report.skippedNotListed)} more (the command line lists them all)</li> : null}
             </ul>
