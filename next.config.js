@@ -142,6 +142,9 @@ const nextConfig = {
   // Next's page and data cache, in memory (isrFlushToDisk above): within the
   // 256 MB heap the server is started with (package.json "start").
   cacheMaxMemorySize: 32 * 1024 * 1024,
+  // Next's own cache, keeping no 404s: one per unknown slug would push real
+  // pages out of those 32 MB.
+  cacheHandler: require.resolve("./lib/cache/page-cache-handler.js"),
   // Migrations and seed articles are read from disk at start-up.
   outputFileTracingIncludes: {
     "/**": ["./db/sqlite/migrations/**/*", "./db/pg/migrations/**/*", "./db/seed/**/*"],

@@ -1,5 +1,7 @@
-import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import type { APIResponse } from "@playwright/test";
+import { expect, request as playwrightRequest, test, type APIRequestContext } from "./support/test";
 import { createAccount, e2eDb, sessionToken, signInAs, type TestAccount } from "./support/accounts";
+import { cachedBody, cachedResponse } from "./support/page-cache";
 
 /**
  * The page cache (docs/decisions/013): anonymous readers get article pages,
@@ -19,14 +21,6 @@ test.beforeAll(async () => {
 /** A reader with no cookies at all, as a search engine or a shared cache would be. */
 async function anonymous(baseURL: string): Promise<APIRequestContext> {
   return playwrightRequest.newContext({ baseURL });
-}
-
-/** GETs a path until it comes from the cache (the first request renders and stores it). */
-async function cachedBody(reader: APIRequestContext, path: string): Promise<string> {
-  await reader.get(path);
-  const response = await reader.get(path);
-  expect(response.headers()["x-nextjs-cache"]).toBe("HIT");
-  return response.text();
 }
 
 function articleId(slug: string): number {
@@ -142,6 +136,98 @@ test("an unpublished article answers 404 at once, and comes back when published 
   await page.getByRole("button", { name: "Publish", exact: true }).click();
   await expect(page.getByText("Published.", { exact: true })).toBeVisible();
   expect((await reader.get("/articles/e2e-cache-unpublish")).status()).toBe(200);
+  await reader.dispose();
+});
+
+test("a query string the page does not read never reaches the cached page, whoever asks first", async ({ page, baseURL }) => {
+  const reader = await anonymous(baseURL!);
+  const plain = "/articles/e2e-cache-query";
+  const tracked = `${plain}?utm_source=evil123&fbclid=zzz`;
+  /** What later readers get, with or without the parameters: the same bytes under the same ETag, without them. */
+  async function sameForEveryone(first: APIResponse) {
+    const second = await reader.get(plain);
+    const again = await reader.get(tracked);
+    const body = await first.text();
+    expect(body).not.toContain("evil123");
+    expect(body).not.toContain("fbclid");
+    expect(await second.text()).toBe(body);
+    expect(second.headers()["etag"]).toBe(first.headers()["etag"]);
+    expect(await again.text()).toBe(body);
+    expect(again.headers()["etag"]).toBe(first.headers()["etag"]);
+    return body;
+  }
+
+  // The page's very first request carries the parameters: it renders the cached page.
+  const firstRender = await reader.get(tracked);
+  expect(firstRender.status()).toBe(200);
+  expect(firstRender.headers()["x-nextjs-cache"]).not.toBe("HIT");
+  await sameForEveryone(await cachedResponse(reader, plain));
+
+  // Expired by a comment approved outside any request, the page is rendered again by
+  // the first request after the expiry: again one with the parameters. (Every tag is
+  // expired a second time a second later: the check is repeated until that is over.)
+  const text = `Approved while tracked ${Date.now()}.`;
+  const id = insertComment("e2e-cache-query", text, "pending");
+  const db = e2eDb();
+  try {
+    db.prepare("update comments set status = 'approved' where id = ?").run(id);
+  } finally {
+    db.close();
+  }
+  await expect.poll(async () => (await reader.get(tracked)).text(), { timeout: 5_000 }).toContain(text);
+  await expect(async () => {
+    expect(await sameForEveryone(await reader.get(plain))).toContain(text);
+  }).toPass({ timeout: 10_000 });
+  await reader.dispose();
+
+  // The reader's address keeps its parameters (for the site's own statistics, say).
+  await page.goto(tracked);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("E2E article: cache-query");
+  await expect(page.getByText(text)).toBeVisible();
+  await expect(page).toHaveURL(/\?utm_source=evil123&fbclid=zzz$/);
+});
+
+test("unknown slugs leave nothing in the page cache; real pages stay cached; a slug published later answers at once", async ({ baseURL }) => {
+  const reader = await anonymous(baseURL!);
+  const real = "/articles/e2e-cache-unknown";
+  await cachedBody(reader, real);
+  const stamp = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const unknown = Array.from({ length: 40 }, (_, i) => `no-such-article-${stamp}-${i}`);
+  for (const slug of unknown) {
+    // Asked twice: a 404 kept in the cache would answer the second time as a HIT.
+    for (const attempt of ["first", "second"]) {
+      const response = await reader.get(`/articles/${slug}`);
+      expect(response.status(), `${attempt} request for ${slug}`).toBe(404);
+      expect(response.headers()["x-nextjs-cache"], `${attempt} request for ${slug}`).not.toBe("HIT");
+      expect(await response.text()).toContain("Page not found");
+    }
+  }
+  // The comment feed of an unknown slug is not kept either.
+  for (const attempt of ["first", "second"]) {
+    const feed = await reader.get(`/articles/${unknown[1]}/comments.xml`);
+    expect(feed.status()).toBe(404);
+    expect(feed.headers()["x-nextjs-cache"], `${attempt} request for the feed`).not.toBe("HIT");
+  }
+  // The real page is still served from the cache.
+  const after = await reader.get(real);
+  expect(after.status()).toBe(200);
+  expect(after.headers()["x-nextjs-cache"]).toBe("HIT");
+
+  // An article published at an address that has just answered 404 is there on the next request.
+  const title = `Published after a 404 ${stamp}`;
+  const db = e2eDb();
+  try {
+    db.prepare("insert into articles (slug, title, summary, body, status, published_at) values (?, ?, '', 'Here now.', 'published', ?)").run(
+      unknown[0],
+      title,
+      Date.now(),
+    );
+  } finally {
+    db.close();
+  }
+  const published = await reader.get(`/articles/${unknown[0]}`);
+  expect(published.status()).toBe(200);
+  expect(await published.text()).toContain(title);
   await reader.dispose();
 });
 

@@ -13,6 +13,7 @@ import zlib from "node:zlib";
 import compression from "compression";
 import Negotiator from "negotiator";
 import next from "next";
+import { reducePageQuery } from "./page-query.mjs";
 import { recordPeerAddress } from "./peer-address.mjs";
 
 const STARTUP_REPORT_KEY = Symbol.for("newsroom.startup-report"); // lib/server/start.ts
@@ -138,6 +139,9 @@ const compress = compression({ filter: (req, res) => !res[ENCODED_HERE] && compr
 const server = http
   .createServer((req, res) => {
     recordPeerAddress(req);
+    // A cached page is rendered from the address of whoever asks first:
+    // parameters the page does not read (?utm_source=…) are dropped first.
+    reducePageQuery(req);
     compress(req, res, () => {
       tidyResponse(req, res);
       handle(req, res);

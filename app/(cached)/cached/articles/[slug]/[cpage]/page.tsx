@@ -60,9 +60,13 @@ export default async function CachedArticlePage({ params }: Props) {
   const article = await loadArticle(slug);
   if (!article || asked === null || page === null) {
     const target = asked === null ? null : await movedArticle(slug);
-    // A redirect to an article lasts as long as that article stays published.
-    await dependsOn(target ? [CACHE_TAGS.slug(slug), CACHE_TAGS.article(target.id)] : [CACHE_TAGS.slug(slug)]);
-    if (target) permanentRedirect(articlePath(target.slug));
+    if (target) {
+      // A redirect to an article lasts as long as that article stays published.
+      await dependsOn([CACHE_TAGS.slug(slug), CACHE_TAGS.article(target.id)]);
+      permanentRedirect(articlePath(target.slug));
+    }
+    // A 404 is not kept (lib/cache/page-cache-handler.js): rendered on every
+    // request, it needs no tags, so an unknown slug leaves nothing in the cache.
     notFound();
   }
   const settings = await getSettings();
