@@ -120,15 +120,16 @@ test("a signed-in reader sees their comments and statuses on the my-comments pag
   await expect(page.getByRole("heading", { name: "Your comments" })).toBeVisible();
   const items = page.locator("ol > li");
   await expect(items).toHaveCount(2);
-  // Newest first; spam reads as awaiting moderation, never "spam".
+  // Newest first; spam reads as awaiting moderation, never "spam", with Edit and Delete as a held comment has.
   await expect(items.nth(0)).toHaveAttribute("id", spamId);
   await expect(items.nth(0)).toContainText("Awaiting moderation");
   await expect(items.nth(0)).toContainText("Cheap casino bonus here");
-  await expect(items.nth(0).getByText("Edit", { exact: true })).toHaveCount(0);
+  await expect(items.nth(0).getByText("Edit", { exact: true })).toHaveCount(1);
+  await expect(items.nth(0).getByText("Delete", { exact: true })).toHaveCount(1);
   await expect(items.nth(1)).toHaveAttribute("id", publishedId);
   await expect(items.nth(1)).toContainText("Published");
   await expect(items.nth(1)).toContainText("E2E article: own-comments-account");
-  expect(await items.nth(0).innerHTML()).not.toMatch(/spam/i);
+  expect((await items.nth(0).innerHTML()).replaceAll("It is checked for spam again.", "")).not.toMatch(/spam/i);
   await page.screenshot({ path: test.info().outputPath("my-comments.png"), fullPage: true });
 
   // Edit from the list: back to the list, marked edited.
@@ -176,4 +177,78 @@ test("the JSON API edits and deletes for the author only", async ({ page, browse
   expect(await deleted.json()).toMatchObject({ deleted: true, repliesKept: 0 });
   await page.reload();
   await expect(page.locator(`#${anchor}`)).toHaveCount(0);
+});
+
+/** A comment as its author sees it, without what is its own by nature: id, avatar, time, version, the word that tells the two texts apart. */
+async function authorView(page: Page, id: string, word: string): Promise<string> {
+  const html = await page.locator(`#${id}`).evaluate((li) => li.outerHTML);
+  return html
+    .replace(new RegExp(`\\b${id.replace("comment-", "")}\\b`, "g"), "ID")
+    .replaceAll(word, "WORD")
+    .replace(/\/avatars\/[\w-]+\.svg/g, "/avatars/A.svg")
+    .replace(/<time[^>]*>[^<]*<\/time>/g, "<time></time>")
+    .replace(/for (\d+ minutes|less than a minute) more/g, "for N more")
+    .replace(/name="version" value="\d+"/g, 'name="version" value="V"')
+    // React's fields for a form posted before hydration: numbered by their place on the page.
+    .replace(/\$ACTION_(REF_)?\d+/g, "$ACTION_N")
+    .replace(/name="\$ACTION_KEY" value="\w+"/g, 'name="$ACTION_KEY" value="K"');
+}
+
+test("a spam comment shows Edit and Delete exactly like a held one, and both work", async ({ page, browser, baseURL }) => {
+  await page.goto("/articles/e2e-own-held-spam");
+  // Held: three links (more than the site's limit of 2) wait for a moderator; Akismet says ham.
+  const links = "https://a.example/1 https://b.example/2 https://c.example/3";
+  const heldId = await postAsGuest(page, `Sources (alpha): ${links}`, "Sam Same");
+  // Spam: the same links, and Akismet's test author, whom the local Akismet server calls spam.
+  await page.getByRole("textbox", { name: "Comment", exact: true }).fill(`Sources (omega): ${links}`);
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill("Sam Same");
+  await page.getByRole("textbox", { name: "Email", exact: true }).fill("akismet-guaranteed-spam@example.com");
+  const spamId = await submitAndWait(page);
+  expect(spamId).not.toBe(heldId);
+
+  const held = page.locator(`#${heldId}`);
+  const spam = page.locator(`#${spamId}`);
+  for (const mine of [held, spam]) {
+    await expect(mine).toContainText("Your comment is awaiting moderation.");
+    await expect(mine).toHaveClass("held");
+    await expect(mine.getByText("Edit", { exact: true })).toHaveCount(1);
+    await expect(mine.getByText("Delete", { exact: true })).toHaveCount(1);
+  }
+  // The same markup, classes and attributes, but for the id, avatar, time and the one word.
+  expect(await authorView(page, spamId, "omega")).toBe(await authorView(page, heldId, "alpha"));
+  await page.screenshot({ path: test.info().outputPath("own-held-and-spam.png"), fullPage: true });
+
+  // Both edit the same way: back at the comment, edited, still awaiting moderation.
+  for (const [id, word] of [[heldId, "alpha"], [spamId, "omega"]] as const) {
+    const mine = page.locator(`#${id}`);
+    await mine.getByText("Edit", { exact: true }).click();
+    await mine.getByRole("textbox", { name: "Your comment" }).fill(`Sources (${word}), corrected: ${links}`);
+    await mine.getByRole("button", { name: "Save changes" }).click();
+    await expect(page).toHaveURL(new RegExp(`#${id}$`));
+    // (From a page whose address names another comment, the router only scrolls: the page is read again.)
+    await page.reload();
+    await expect(page.locator(`#${id}`)).toContainText(`Sources (${word}), corrected:`);
+    await expect(page.locator(`#${id}`)).toContainText("Edited");
+    await expect(page.locator(`#${id}`)).toContainText("Your comment is awaiting moderation.");
+  }
+  expect(await authorView(page, spamId, "omega")).toBe(await authorView(page, heldId, "alpha"));
+
+  // Nobody else sees either.
+  const other = await browser.newContext({ baseURL });
+  const otherPage = await other.newPage();
+  await otherPage.goto("/articles/e2e-own-held-spam");
+  await expect(otherPage.locator(`#${heldId}`)).toHaveCount(0);
+  await expect(otherPage.locator(`#${spamId}`)).toHaveCount(0);
+  await other.close();
+
+  // Both delete the same way.
+  for (const id of [heldId, spamId]) {
+    await page.locator(`#${id}`).getByText("Delete", { exact: true }).click();
+    await page.locator(`#${id}`).getByRole("button", { name: "Yes, delete my comment" }).click();
+    await expect(page).toHaveURL(/\/articles\/e2e-own-held-spam#comments$/);
+    await page.reload();
+    await expect(page.locator(`#${id}`)).toHaveCount(0);
+  }
+  await page.reload();
+  await expect(page.getByText("Sources (")).toHaveCount(0);
 });

@@ -167,6 +167,15 @@ export const comments = pgTable(
     notifyRequestedAt: timestampMs("notify_requested_at"),
     /** When the author last edited the text (within the edit window), or null. */
     editedAt: timestampMs("edited_at"),
+    /**
+     * A hash (SHA-256) of the signed form token the comment was posted with, or
+     * null (posted without a valid one, or imported). Posting again with the
+     * same token, text, article, parent and author answers with this comment
+     * instead of refusing it as a duplicate: a retry after an answer lost on
+     * the way (the connection dropped during COMMIT) is not a second post
+     * (lib/comments/submit.ts).
+     */
+    formTokenHash: text("form_token_hash"),
     ...timestamps,
   },
   (t) => [

@@ -179,6 +179,15 @@ export const comments = sqliteTable(
     notifyRequestedAt: integer("notify_requested_at", { mode: "timestamp_ms" }),
     /** When the author last edited the text (within the edit window), or null. */
     editedAt: integer("edited_at", { mode: "timestamp_ms" }),
+    /**
+     * A hash (SHA-256) of the signed form token the comment was posted with, or
+     * null (posted without a valid one, or imported). Posting again with the
+     * same token, text, article, parent and author answers with this comment
+     * instead of refusing it as a duplicate: a retry after an answer lost on
+     * the way (the connection dropped during COMMIT) is not a second post
+     * (lib/comments/submit.ts).
+     */
+    formTokenHash: text("form_token_hash"),
     ...timestamps,
   },
   (t) => [

@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { sign, verifySignature } from "@/lib/auth/secret";
 
 const PURPOSE = "comment-form-token";
@@ -32,4 +33,15 @@ export function checkFormToken(token: string, articleId: number, now = Date.now(
   if (issuedAt > now + 60_000) return { valid: false, reason: "from the future" };
   if (now - issuedAt > FORM_TOKEN_LIFETIME_MS) return { valid: false, reason: "expired" };
   return { valid: true, ageSeconds: Math.max(0, (now - issuedAt) / 1000) };
+}
+
+/**
+ * What a comment keeps of the token it was posted with (comments.form_token_hash):
+ * a SHA-256 of the whole token, so a post sent again with it is known again
+ * (lib/comments/submit.ts). The token says when and for which article a form
+ * was rendered, not for whom: a cached page gives one token to every reader
+ * of it, so the token alone never identifies the author.
+ */
+export function formTokenDigest(token: string): string {
+  return createHash("sha256").update(token).digest("base64url");
 }

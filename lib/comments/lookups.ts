@@ -1,4 +1,5 @@
 import "server-only";
+import type { CommentStatus } from "@/db/schema";
 import { addressLimitKey } from "@/lib/http/address-key";
 import { row, rows, sql, type Db } from "@/lib/db";
 import { indexedBy, transactionLocks } from "@/lib/db/dialect";
@@ -78,4 +79,49 @@ export function defenceLookups(db: Db): DefenceInput["lookups"] {
       );
     },
   };
+}
+
+/** A post as the pipeline is about to store it, to find the same post stored before (`samePostStored`). */
+export type PostIdentity = {
+  /** `formTokenDigest` of its (valid) form token. */
+  tokenHash: string;
+  articleId: number;
+  parentId: number | null;
+  content: string;
+  /** The account posting it, or null for a guest (then name, email, website and address say who). */
+  userId: number | null;
+  name: string;
+  email: string;
+  url: string;
+  ip: string;
+};
+
+/**
+ * The comment this post already is, when it was stored before and its
+ * answer was lost (the connection dropped during COMMIT, a timeout, a
+ * double click): the same form token, article, parent and text, from the
+ * same visitor, who is the same account, or for a guest the same name,
+ * email, website and address (key). The token is not enough by itself: a
+ * cached page gives the same one to every reader of it. A comment in trash
+ * is not found (as for the duplicate rule). Asked in the pipeline's
+ * transaction, after `takePostingTurn`.
+ */
+export async function samePostStored(db: Db, post: PostIdentity): Promise<{ id: number; status: CommentStatus } | null> {
+  const parent = post.parentId === null ? sql`parent_id is null` : sql`parent_id = ${post.parentId}`;
+  const same = sql`article_id = ${post.articleId} and ${parent} and content = ${post.content}
+                   and form_token_hash = ${post.tokenHash} and status != 'trash'`;
+  const found =
+    post.userId !== null
+      ? await row<{ id: number; status: CommentStatus }>(
+          db,
+          sql`select id, status from comments ${indexedBy(db, "comments_user_created_idx")}
+              where user_id = ${post.userId} and ${same} order by id limit 1`,
+        )
+      : await row<{ id: number; status: CommentStatus }>(
+          db,
+          sql`select id, status from comments ${indexedBy(db, "comments_email_created_idx")}
+              where author_email = ${post.email} and user_id is null and author_name = ${post.name} and author_url = ${post.url}
+                and ip_key = ${post.ip ? addressLimitKey(post.ip) : ""} and ${same} order by id limit 1`,
+        );
+  return found ? { id: Number(found.id), status: found.status } : null;
 }

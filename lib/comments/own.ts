@@ -11,6 +11,7 @@ import { akismetConfigured, akismetIsTest, callAkismet, toCheckRecord } from "@/
 import { buildCheckParams } from "@/lib/spam/params";
 import { decideStatus, retryDelayMs, type StatusDecision } from "@/lib/spam/verdict";
 import { checkLeaseUntil } from "./check-lease";
+import { noteCheckDuration, waitAsLongAsACheck } from "./check-timing";
 import { runDefences, type DefenceInput } from "./defences";
 import { editDeadline, withinEditWindow } from "./edit-window";
 import type { OwnCommentControl } from "./own-controls";
@@ -32,6 +33,11 @@ import { INVALID_COMMENT_MESSAGE, validateComment, type FieldErrors } from "./va
  * the comment's check lease, so an approved comment whose new text is held or
  * spam leaves the public page, and one Akismet could not check is held "not
  * checked" for the retry job, as a new comment would be.
+ *
+ * A comment in spam looks held to its author and is edited and deleted the
+ * same way, with the same checks, answers and refusals; only its new text is
+ * neither sent to Akismet nor published: it stays in spam, and the edit
+ * waits as long as a check would have taken (lib/comments/check-timing.ts).
  */
 
 /** What proves a comment is the requester's: the ids in their signed cookie, and their account. */
@@ -71,8 +77,13 @@ export const OWN_MESSAGES = {
  */
 export const MAX_EDITS = 5;
 
-/** Statuses in which the author may still change their comment (not spam, not trash). */
-const CHANGEABLE: readonly CommentStatus[] = ["approved", "pending"];
+/**
+ * Statuses in which the author may still change their comment: published,
+ * held, and spam, which reads as held to them (a spammer must not tell the
+ * two apart, so spam offers the same Edit and Delete; an edit never takes it
+ * out of spam). Not trash: a moderator removed it, and it says so.
+ */
+const CHANGEABLE: readonly CommentStatus[] = ["approved", "pending", "spam"];
 
 type OwnRow = {
   id: number;
@@ -217,7 +228,12 @@ export async function editOwnComment(db: Db, request: EditRequest): Promise<Edit
   const content = validation.data.content;
   const settings = await getSettings();
 
-  type Prepared = { refused: OwnRefusal } | { done: EditResult } | { check: { params: Record<string, string>; holds: string[]; owner: string; guest: boolean; article: Article } };
+  type Prepared =
+    | { refused: OwnRefusal }
+    | { done: EditResult }
+    | { check: { params: Record<string, string>; holds: string[]; owner: string; guest: boolean; article: Article } }
+    /** A spam comment's edit, stored: it stays spam; `asLongAsACheck` (ms, the last check's) when a held one's edit would be checked now. */
+    | { keptInSpam: { article: Article; asLongAsACheck: number | null } };
   const prepared = await transaction(db, async (tx): Promise<Prepared> => {
     const current = await lockComment(tx, id);
     if (!current) return { refused: { ok: false, code: "not_found", message: OWN_MESSAGES.not_found } };
@@ -310,6 +326,32 @@ export async function editOwnComment(db: Db, request: EditRequest): Promise<Edit
           akismet: akismetConfigured() ? "not_needed" : "not_configured",
           guest,
         });
+    if (current.status === "spam") {
+      // Spam stays spam, whatever the new text: not sent to Akismet, never
+      // published (only a moderator's Not spam takes it out), its verdict and
+      // check record kept. Everything its author sees is as for a held one.
+      const updated = await tx
+        .update(comments)
+        .set({ content, editedAt: now, updatedAt: now })
+        .where(and(eq(comments.id, id), eq(comments.status, "spam"), version === 0 ? isNull(comments.editedAt) : eq(comments.editedAt, new Date(version))))
+        .returning({ id: comments.id, spamCheck: comments.spamCheck });
+      if (updated.length === 0) return { refused: { ok: false, code: "stale", message: OWN_MESSAGES.stale } };
+      await addCommentEvent(tx, {
+        commentId: id,
+        type: "edited",
+        actorId: request.actor?.id ?? null,
+        message: `Edited by its author (${via === "account" ? "signed in" : "from the browser that posted it"}) while in spam; kept in spam, not checked again; it read: “${excerpt(current.content, 280)}”`,
+        fromStatus: current.status,
+        toStatus: current.status,
+        detail: { previousContent: current.content, previousStatus: current.status, via, keptInSpam: true },
+        at: now,
+      });
+      for (const event of defence.events) {
+        await addCommentEvent(tx, { commentId: id, type: "defence", message: event.message, detail: { rule: event.rule, edit: true }, at: now });
+      }
+      return { keptInSpam: { article, asLongAsACheck: needsAkismet ? (updated[0]!.spamCheck?.latencyMs ?? 0) : null } };
+    }
+
     const owner = needsAkismet ? leaseOwner("edit") : null;
     const newStatus = localDecision?.status ?? "pending";
 
@@ -359,21 +401,35 @@ export async function editOwnComment(db: Db, request: EditRequest): Promise<Edit
   if ("refused" in prepared) return prepared.refused;
   if ("done" in prepared) return prepared.done;
 
-  const { params, holds, owner, guest, article } = prepared.check;
-  const result = await callAkismet("comment-check", params, { timeoutMs: settings.akismetTimeoutMs });
-  const decision = decideStatus({ trusted: false, local: { outcome: "hold", holds }, akismet: result.outcome, guest });
-  await applyCheckResult(db, id, decision, toCheckRecord(result, params, holds), {
-    owner,
-    attempt: 1,
-    retryMinutes: settings.akismetRetryMinutes,
-    retryAfterSeconds: result.outcome.kind === "error" ? result.outcome.retryAfterSeconds : null,
-    now: new Date(),
-  });
+  let article: Article;
+  let decided: CommentStatus;
+  if ("keptInSpam" in prepared) {
+    // Where a held comment's edit asks Akismet, a spam one's takes as long.
+    article = prepared.keptInSpam.article;
+    decided = "spam";
+    const fallback = prepared.keptInSpam.asLongAsACheck;
+    if (fallback !== null) await waitAsLongAsACheck(fallback, { maxMs: settings.akismetTimeoutMs + 1_000 });
+  } else {
+    const { params, holds, owner, guest } = prepared.check;
+    article = prepared.check.article;
+    const started = performance.now();
+    const result = await callAkismet("comment-check", params, { timeoutMs: settings.akismetTimeoutMs });
+    const decision = decideStatus({ trusted: false, local: { outcome: "hold", holds }, akismet: result.outcome, guest });
+    await applyCheckResult(db, id, decision, toCheckRecord(result, params, holds), {
+      owner,
+      attempt: 1,
+      retryMinutes: settings.akismetRetryMinutes,
+      retryAfterSeconds: result.outcome.kind === "error" ? result.outcome.retryAfterSeconds : null,
+      now: new Date(),
+    });
+    noteCheckDuration(performance.now() - started);
+    decided = decision.status;
+  }
   const stored = await row<{ status: CommentStatus }>(db, sql`select status from comments where id = ${id}`);
   return {
     ok: true,
     commentId: id,
-    status: stored?.status ?? decision.status,
+    status: stored?.status ?? decided,
     articleId: article.id,
     articleSlug: article.slug,
     changed: true,
@@ -385,8 +441,9 @@ export type DeleteRequest = { commentId: unknown; proof: OwnerProof; actor: OwnA
 
 /**
  * Deletes a comment for its author, at any time (their words are theirs to
- * take back; only the edit is limited to the window), while it is published
- * or held: a comment a moderator put in spam or trash stays for them.
+ * take back; only the edit is limited to the window), while it is published,
+ * held or in spam (which reads as held to them): a comment a moderator put in
+ * trash stays for them.
  * Its replies stay and move up a level, with a history entry saying the
  * comment they answered was deleted by its author (decision 010).
  */
@@ -428,7 +485,7 @@ export async function ownCommentControls(
   const found = await rows<{ id: number; content: string; createdAt: number | string; editedAt: number | string | null }>(
     db,
     sql`select id, content, created_at as "createdAt", edited_at as "editedAt" from comments
-        where article_id = ${articleId} and status in ('approved', 'pending') and ${mine}`,
+        where article_id = ${articleId} and status in ('approved', 'pending', 'spam') and ${mine}`,
   );
   const controls: Record<number, OwnCommentControl> = {};
   for (const c of found) {
@@ -441,7 +498,7 @@ export async function ownCommentControls(
   return controls;
 }
 
-/** The author's controls for one of their comments: null when it can no longer be changed (spam, trash). */
+/** The author's controls for one of their comments (held and spam alike): null when it can no longer be changed (trash). */
 export function ownControlFor(
   c: { status: CommentStatus; content: string; createdAt: Date; editedAt: Date | null },
   editMinutes: number,

@@ -16,9 +16,10 @@ import { decideStatus, retryDelayMs, type StatusDecision } from "@/lib/spam/verd
 import { leaseOwner } from "@/lib/jobs/runs";
 import { checkLeaseUntil } from "./check-lease";
 import { runDefences } from "./defences";
-import { checkFormToken, issueFormToken } from "./form-token";
+import { noteCheckDuration } from "./check-timing";
+import { checkFormToken, formTokenDigest, issueFormToken } from "./form-token";
 import { addCommentEvent } from "./history";
-import { defenceLookups, takePostingTurn } from "./lookups";
+import { defenceLookups, samePostStored, takePostingTurn } from "./lookups";
 import { commentDepth } from "./thread";
 import { INVALID_COMMENT_MESSAGE, validateComment, type FieldErrors } from "./validation";
 
@@ -61,6 +62,15 @@ const INVALID_MESSAGE = INVALID_COMMENT_MESSAGE;
  * insert run in one short transaction, where posts from the same address,
  * email or account take turns (`takePostingTurn`), so two posts at once
  * cannot both pass the flood or duplicate rule.
+ *
+ * Posting is idempotent: the same post sent again (same form token, text,
+ * article and parent, from the same account, or the same guest's name,
+ * email, website and address) is answered with the comment stored the first
+ * time, with its status, and nothing new is stored. So a retry after an answer
+ * that was lost (the connection dropped during COMMIT: the comment may be
+ * stored though the author was told it was not) is neither refused as a
+ * duplicate nor posted twice. A different token, or another visitor, meets
+ * the rules as before.
  */
 export async function submitComment(
   articleSlug: string,
@@ -87,6 +97,8 @@ export async function submitComment(
     : { name: input.name ?? "", email: (input.email ?? "").toLowerCase(), url: input.url ?? "", userId: null };
   const trusted = ctx.user !== null && TRUSTED_ROLES.includes(ctx.user.role);
   const formToken = checkFormToken(input.formToken, article.id, now.getTime());
+  // Only a genuine, unexpired token makes two posts the same post.
+  const tokenHash = formToken.valid ? formTokenDigest(input.formToken) : null;
 
   const params = buildCheckParams({
     comment: {
@@ -109,8 +121,24 @@ export async function submitComment(
   // on PostgreSQL runs it again).
   const stored = await transaction(
     db,
-    async (tx): Promise<{ refused: SubmitResult } | Stored> => {
+    async (tx): Promise<{ refused: SubmitResult } | { storedBefore: { id: number; status: CommentStatus } } | Stored> => {
       await takePostingTurn(tx, { ip: ctx.ip, email: author.email, userId: author.userId });
+      // This very post, stored before (its answer lost on the way): answered
+      // with that comment, before the flood and duplicate rules refuse it.
+      if (tokenHash) {
+        const before = await samePostStored(tx, {
+          tokenHash,
+          articleId: article.id,
+          parentId,
+          content: input.content,
+          userId: author.userId,
+          name: author.name,
+          email: author.email,
+          url: author.url,
+          ip: ctx.ip,
+        });
+        if (before) return { storedBefore: before };
+      }
       if (parentId !== null) {
         // Locked until the reply is stored (PostgreSQL): a moderator moving or
         // deleting the parent meanwhile waits, then moves the reply up with it.
@@ -199,6 +227,7 @@ export async function submitComment(
           // Asked for replies by mail (only while mail is on): on at once for an address
           // confirmed before, else after the address confirms (lib/mail/notifications.ts).
           ...(await notifyChoice(tx, input.notify, { email: author.email, userId: author.userId }, now)),
+          formTokenHash: tokenHash,
           createdAt: now,
           updatedAt: now,
         })
@@ -229,11 +258,15 @@ export async function submitComment(
     },
   );
   if ("refused" in stored) return stored.refused;
+  if ("storedBefore" in stored) {
+    return { ok: true, commentId: stored.storedBefore.id, status: stored.storedBefore.status, articleId: article.id, articleSlug: article.slug };
+  }
 
   const { commentId, localDecision, localHolds, owner } = stored;
   if (localDecision) return { ok: true, commentId, status: localDecision.status, articleId: article.id, articleSlug: article.slug };
 
   // Akismet, outside any transaction.
+  const started = performance.now();
   const result = await callAkismet("comment-check", params, { timeoutMs: settings.akismetTimeoutMs });
   const decision = decideStatus({
     trusted,
@@ -257,6 +290,7 @@ export async function submitComment(
     console.warn(`[comments] #${commentId} stored; its Akismet verdict could not be saved (the database is unavailable): the retry job will check it again`);
     return { ok: true, commentId, status: "pending", articleId: article.id, articleSlug: article.slug };
   }
+  noteCheckDuration(performance.now() - started);
   return { ok: true, commentId, status: decision.status, articleId: article.id, articleSlug: article.slug };
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE "comments" ADD COLUMN "form_token_hash" text;

@@ -1,0 +1,1 @@
+ALTER TABLE `comments` ADD `form_token_hash` text;
