@@ -1,5 +1,5 @@
 // The socket's peer address, recorded in a header the app reads
-// (lib/comments/client-ip.ts). Whatever a client sent under that name is
+// (lib/http/client-ip.ts). Whatever a client sent under that name is
 // replaced, so only this server can set it. Node lower-cases header names and
 // joins repeated ones into one value, and Next builds the request's headers
 // from `req.headers`, so replacing the one key covers every spelling.

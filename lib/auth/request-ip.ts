@@ -3,7 +3,7 @@ import { requestClientIp } from "@/lib/http/client-address";
 
 /**
  * The client's IP for a request's headers, as the comment pipeline sees it
- * (lib/comments/client-ip.ts decides, per TRUSTED_PROXIES). The one place
+ * (lib/http/client-ip.ts decides, per TRUSTED_PROXIES). The one place
  * the auth code asks, so limits per address follow that rule.
  */
 export function requestIp(headers: { get(name: string): string | null }): string {

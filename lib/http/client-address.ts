@@ -1,5 +1,5 @@
 import "server-only";
-import { clientIp } from "@/lib/comments/client-ip";
+import { clientIp } from "./client-ip";
 import { env } from "@/lib/env";
 import { compileTrustedProxies, type ProxyTrust } from "./trusted-proxies";
 

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientIp } from "@/lib/comments/client-ip";
+import { clientIp } from "@/lib/http/client-ip";
 import { issueFormToken } from "@/lib/comments/form-token";
 import { submitComment } from "@/lib/comments/submit";
 import { parseEnv } from "@/lib/env";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PEER_IP_HEADER, clientIp, normalizeIp } from "@/lib/comments/client-ip";
+import { PEER_IP_HEADER, clientIp, normalizeIp } from "@/lib/http/client-ip";
 import {
   TRUST_NO_PROXY,
   compileTrustedProxies,
