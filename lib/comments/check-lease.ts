@@ -1,7 +1,7 @@
 import "server-only";
 import { execute, rows, sql, type Db } from "@/lib/db";
 import { indexedBy, skipLocked } from "@/lib/db/dialect";
-import { LEASE_MARGIN_MS } from "@/lib/jobs/runs";
+import { LEASE_MARGIN_MS } from "@/lib/db/leases";
 
 /**
  * Leases on comments for an Akismet call. Whoever asks Akismet about a

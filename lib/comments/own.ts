@@ -4,7 +4,7 @@ import { comments, type CommentStatus, type SpamCheckRecord, type UserRole } fro
 import { row, rows, sql, transaction, type Db } from "@/lib/db";
 import { forUpdate, inIds } from "@/lib/db/dialect";
 import { env } from "@/lib/env";
-import { leaseOwner } from "@/lib/jobs/runs";
+import { leaseOwner } from "@/lib/db/leases";
 import { getSettings } from "@/lib/settings";
 import { SITE_LANG } from "@/lib/site";
 import { akismetConfigured, akismetIsTest, callAkismet, toCheckRecord } from "@/lib/spam/akismet";

@@ -13,7 +13,7 @@ import { SITE_LANG } from "@/lib/site";
 import { akismetConfigured, akismetIsTest, callAkismet, toCheckRecord } from "@/lib/spam/akismet";
 import { buildCheckParams } from "@/lib/spam/params";
 import { decideStatus, retryDelayMs, type StatusDecision } from "@/lib/spam/verdict";
-import { leaseOwner } from "@/lib/jobs/runs";
+import { leaseOwner } from "@/lib/db/leases";
 import { checkLeaseUntil } from "./check-lease";
 import { runDefences } from "./defences";
 import { noteCheckDuration } from "./check-timing";

@@ -5,7 +5,7 @@ import { claimDueForRecheck, releaseCheckLease, renewRecheckLease } from "@/lib/
 import { applyCheckResult } from "@/lib/comments/submit";
 import { addCommentEvent } from "@/lib/comments/history";
 import { getDb, transaction, type Db } from "@/lib/db";
-import { leaseOwner } from "@/lib/jobs/runs";
+import { leaseOwner } from "@/lib/db/leases";
 import { getSettings } from "@/lib/settings";
 import { akismetConfigured, callAkismet, toCheckRecord } from "@/lib/spam/akismet";
 import { retriesPaused } from "@/lib/spam/status";

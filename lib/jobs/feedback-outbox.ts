@@ -10,7 +10,7 @@ import { akismetOutbox, type OutboxEntry } from "@/db/schema";
 import { addCommentEvent } from "@/lib/comments/history";
 import { getDb, sql, transaction, type Db } from "@/lib/db";
 import { indexedBy, skipLocked } from "@/lib/db/dialect";
-import { LEASE_MARGIN_MS, leaseOwner } from "@/lib/jobs/runs";
+import { LEASE_MARGIN_MS, leaseOwner } from "@/lib/db/leases";
 import { KIND_WORDS } from "@/lib/moderation/feedback";
 import { callAkismet } from "@/lib/spam/akismet";
 import { getSettings } from "@/lib/settings";

@@ -15,7 +15,7 @@ import { mailOutbox, type MailMessage } from "@/db/schema";
 import { getDb, sql, type Db } from "@/lib/db";
 import { indexedBy, skipLocked } from "@/lib/db/dialect";
 import { env } from "@/lib/env";
-import { LEASE_MARGIN_MS, leaseOwner } from "@/lib/jobs/runs";
+import { LEASE_MARGIN_MS, leaseOwner } from "@/lib/db/leases";
 import { queueHeldDigests } from "@/lib/mail/digest";
 import { mailEnabled } from "@/lib/mail/outbox";
 import { getTransport, mailFrom } from "@/lib/mail/transport";

@@ -4,7 +4,8 @@ import { deleteCommentsKeepingReplies } from "@/lib/comments/removal";
 import type { SQL } from "drizzle-orm";
 import { getDb, rows, sql, transaction, type Db } from "@/lib/db";
 import { indexedBy, skipLocked } from "@/lib/db/dialect";
-import { claimJobRun, finishJobRun, heartbeatJobRun, restAfterSlice } from "@/lib/jobs/runs";
+import { restAfterSlice } from "@/lib/pacing";
+import { claimJobRun, finishJobRun, heartbeatJobRun } from "@/lib/db/job-runs";
 import { getSettings } from "@/lib/settings";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db";
-import { currentJobRun, latestJobRun, STALE_RUN_MS, type JobRun } from "@/lib/jobs/runs";
+import { currentJobRun, latestJobRun, STALE_RUN_MS, type JobRun } from "@/lib/db/job-runs";
 import { QUEUE_CHECK_JOB, type QueueCheckProgress } from "./check";
 import { emptyQueueJob, type EmptyQueueProgress } from "./moderate";
 

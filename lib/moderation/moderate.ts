@@ -7,7 +7,8 @@ import { addCommentEvent } from "@/lib/comments/history";
 import { deleteCommentsKeepingReplies } from "@/lib/comments/removal";
 import { row, rows, sql, transaction, type Db } from "@/lib/db";
 import { forUpdate, indexedBy, jsonValue } from "@/lib/db/dialect";
-import { claimJobRun, finishJobRun, heartbeatJobRun, restAfterSlice } from "@/lib/jobs/runs";
+import { restAfterSlice } from "@/lib/pacing";
+import { claimJobRun, finishJobRun, heartbeatJobRun } from "@/lib/db/job-runs";
 import { akismetConfigured } from "@/lib/spam/akismet";
 import { enqueueFeedback } from "./feedback";
 import {

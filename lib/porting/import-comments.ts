@@ -3,7 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { commentEvents, comments, importIds, type CommentStatus } from "@/db/schema";
 import { transaction, type Db } from "@/lib/db";
 import type { CommentEventType } from "@/lib/comments/history";
-import { restAfterSlice, yieldToEventLoop } from "@/lib/jobs/runs";
+import { restAfterSlice, yieldToEventLoop } from "@/lib/pacing";
 import type { CommentFields } from "./import-mappings";
 import { addNote, type ImportReport } from "./import-report";
 
@@ -71,7 +71,7 @@ export class CommentWriter {
       /** Replies whose parent comes later in the file. */
       forwardReplies: ReadonlySet<string>;
       batchSize?: number;
-      /** Rest after each batch as long as it took (lib/jobs/runs.ts restAfterSlice), else only yield to the event loop. */
+      /** Rest after each batch as long as it took (lib/pacing.ts restAfterSlice), else only yield to the event loop. */
       pace?: boolean;
       /** After each batch (progress, heartbeat). */
       afterBatch?: () => Promise<void> | void;

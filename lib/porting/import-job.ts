@@ -1,7 +1,7 @@
 import "server-only";
 import fs from "node:fs";
 import type { Db } from "@/lib/db";
-import { claimJobRun, finishJobRun, heartbeatJobRun, latestJobRun, currentJobRun, STALE_RUN_MS, type JobRun } from "@/lib/jobs/runs";
+import { claimJobRun, finishJobRun, heartbeatJobRun, latestJobRun, currentJobRun, STALE_RUN_MS, type JobRun } from "@/lib/db/job-runs";
 import { importDisqus } from "./disqus-import";
 import type { ImportProgress } from "./import-input";
 import { ImportFormatError, type ImportCounts, type ImportFormat, type ImportReport } from "./import-report";

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { akismetOutbox, comments } from "@/db/schema";
 import { execute, getDb, row, sql } from "@/lib/db";
 import { inIds } from "@/lib/db/dialect";
-import { currentJobRun } from "@/lib/jobs/runs";
+import { currentJobRun } from "@/lib/db/job-runs";
 import { checkPendingForSpam, QUEUE_CHECK_JOB, startQueueCheck } from "@/lib/moderation/check";
 import { moderateComment } from "@/lib/moderation/moderate";
 import { kickOutbox, processOutbox } from "@/lib/jobs/feedback-outbox";

@@ -11,7 +11,7 @@ import { comments } from "@/db/schema";
 import { deleteAccount } from "@/lib/auth/users";
 import { getThreadPage } from "@/lib/comments/thread";
 import { execute, getDb, row, sql } from "@/lib/db";
-import { currentJobRun, latestJobRun } from "@/lib/jobs/runs";
+import { currentJobRun, latestJobRun } from "@/lib/db/job-runs";
 import { applyModeration } from "@/lib/moderation/apply";
 import { consoleJobs } from "@/lib/moderation/background";
 import { emptyQueueJob, moderateComment, startEmptyQueue } from "@/lib/moderation/moderate";

@@ -8,7 +8,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { getDb, storeOf } from "@/lib/db";
-import { claimJobRun, finishJobRun } from "@/lib/jobs/runs";
+import { claimJobRun, finishJobRun } from "@/lib/db/job-runs";
 import { IMPORT_JOB, importStatus, startImport } from "@/lib/porting/import-job";
 
 const run = promisify(execFile);

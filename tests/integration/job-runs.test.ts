@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { jobRuns } from "@/db/schema";
 import { getDb } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/dialect";
-import { claimJobRun, currentJobRun, finishJobRun, heartbeatJobRun, STALE_RUN_MS } from "@/lib/jobs/runs";
+import { claimJobRun, currentJobRun, finishJobRun, heartbeatJobRun, STALE_RUN_MS } from "@/lib/db/job-runs";
 import { consoleJobs } from "@/lib/moderation/background";
 import { emptyQueueJob } from "@/lib/moderation/moderate";
 

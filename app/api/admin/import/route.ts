@@ -1,7 +1,7 @@
 import { env } from "@/lib/env";
 import { getDb } from "@/lib/db";
 import { checkPermission } from "@/lib/auth/session";
-import { currentJobRun } from "@/lib/jobs/runs";
+import { currentJobRun } from "@/lib/db/job-runs";
 import { IMPORT_JOB, startImport } from "@/lib/porting/import-job";
 import { removeUpload, saveUpload, UploadError } from "@/lib/porting/import-upload";
 

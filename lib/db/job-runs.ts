@@ -1,20 +1,17 @@
 import "server-only";
-import crypto from "node:crypto";
-import { performance } from "node:perf_hooks";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { jobRuns } from "@/db/schema";
-import { transaction, type Db } from "@/lib/db";
+import { transaction, type Db } from "./index";
 
 /**
  * Runs of background jobs, recorded in `job_runs`: at most one run of a job
  * is in progress at a time, across every process on the database (a partial
  * unique index on unfinished runs), and a run in progress keeps a heartbeat
  * so that one whose process died is closed by the next start instead of
- * blocking the job for ever.
+ * blocking the job for ever. A storage primitive: the jobs (lib/jobs/) and
+ * the domains that run work in the background (a moderator's queue check,
+ * an import, a bulk moderation) claim their runs here.
  */
-
-/** How long a lease on a row outlives the Akismet timeout of the call it was taken for. */
-export const LEASE_MARGIN_MS = 10_000;
 
 /** A run whose heartbeat is older than this is taken for dead. */
 export const STALE_RUN_MS = 2 * 60_000;
@@ -30,11 +27,6 @@ export type JobRun = {
 };
 
 export type ClaimResult = { ok: true; run: JobRun } | { ok: false; running: JobRun };
-
-/** A label for whoever holds a lease: this process and a random part, so two runners never share one. */
-export function leaseOwner(label: string): string {
-  return `${label}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
-}
 
 /**
  * Starts a run of `job` unless one is in progress (and alive), in one
@@ -92,17 +84,4 @@ export async function currentJobRun(db: Db, job: string): Promise<JobRun | null>
 export async function latestJobRun(db: Db, job: string): Promise<JobRun | null> {
   const [run] = await db.select().from(jobRuns).where(eq(jobRuns.job, job)).orderBy(desc(jobRuns.startedAt), desc(jobRuns.id)).limit(1);
   return run ?? null;
-}
-
-/** Gives the event loop a turn (between batches, so other requests are answered). */
-export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
- * Rests after a slice of background work as long as the slice took (1 to
- * 50 ms), so the job keeps the event loop busy at most half of the time and
- * requests in progress get many turns between two slices, not one.
- */
-export function restAfterSlice(sliceStartedAt: number): Promise<void> {
-  const took = performance.now() - sliceStartedAt;
-  return new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(50, Math.ceil(took)))));
 }
