@@ -7,7 +7,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { createAccount, signInAs } from "./support/accounts";
 
 const TEMPLATE = fs.readFileSync(path.join(__dirname, "fixtures/import/site.xml"), "utf8");

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { createAccount, signInAs } from "./support/accounts";
 
 async function postAsGuest(page: Page, comment: string, name: string) {

@@ -1,8 +1,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import Database from "better-sqlite3";
-import { expect, test, type Download, type Locator, type Page } from "@playwright/test";
-import { E2E_NEXTAUTH_SECRET } from "../playwright.config";
+import { expect, test, type Download, type Locator, type Page } from "./support/test";
+import { E2E_NEXTAUTH_SECRET } from "./support/lanes";
 import { startLocalSmtp } from "../scripts/smtp-local/server";
 import { createAccount, e2eDb, SESSION_COOKIE, sessionToken, signInAs } from "./support/accounts";
 import { killHard, prepareDatabase, startOwnServer } from "./support/own-server";
