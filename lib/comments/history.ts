@@ -16,7 +16,7 @@ export type CommentEventType =
   | "moved_up"
   /** Its author edited the text (lib/comments/own.ts); the detail keeps the text before. */
   | "edited"
-  /** A reply notification about this comment was queued for mail (lib/mail/notifications.ts). */
+  /** A reply notification or a confirmation request about this comment was queued for mail (lib/comments/approval-mail.ts). */
   | "notification"
   /** Brought in from a WordPress or Disqus export (lib/porting/import-comments.ts). */
   | "imported";

@@ -1,5 +1,6 @@
 import "server-only";
-import { afterApproval, notifyChoice } from "@/lib/mail/notifications";
+import { notifyChoice } from "@/lib/mail/notifications";
+import { afterApproval } from "./approval-mail";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { addressLimitKey } from "@/lib/http/address-key";
 import { and, eq } from "drizzle-orm";

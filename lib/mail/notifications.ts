@@ -1,12 +1,11 @@
 import "server-only";
 /**
- * Reply notifications: when a reply is approved (on arrival, by Akismet's
- * verdict, by the retry job or by a moderator), its parent's author is mailed
- * if they ticked "Notify me of follow-up comments by email." on that comment.
- * Called inside the transaction that approves the reply, so the message is
- * queued exactly when the approval commits; the outbox's dedupe key
- * (`reply:<reply id>`) makes a second approval (Unapprove, then Approve)
- * queue nothing new. A held or spam reply never gets here.
+ * Reply notifications and their double opt-in, as mail: rendered from plain
+ * data and queued in the outbox. Deciding when a comment's approval calls
+ * for a message, building its links to comments and writing the comment's
+ * history are the caller's (lib/comments/approval-mail.ts); this module
+ * knows nothing of comments beyond what it is handed, except the opt-in
+ * columns it reads and sets (notifyChoice, confirmNotifications).
  *
  * Double opt-in: ticking the box on a comment does not sign an address up by
  * itself (anyone can type anyone's address). Once that comment is approved,
@@ -17,8 +16,6 @@ import "server-only";
 import { and, eq, isNotNull, or } from "drizzle-orm";
 import { comments } from "@/db/schema";
 import { sign, verifySignature } from "@/lib/auth/secret";
-import { addCommentEvent } from "@/lib/comments/history";
-import { commentPermalink } from "@/lib/comments/permalink";
 import { row, sql, type Db } from "@/lib/db";
 import { bool } from "@/lib/db/dialect";
 import { absoluteUrl, SITE_NAME } from "@/lib/site";
@@ -26,72 +23,51 @@ import { excerpt, notifyConfirmation, replyNotification } from "./messages";
 import { enqueueMail, mailEnabled } from "./outbox";
 import { unsubscribeHeaders, unsubscribePageUrl } from "./unsubscribe";
 
-type ReplyRow = {
-  replyId: number;
-  replyStatus: string;
-  replyAuthor: string;
-  replyEmail: string;
-  replyContent: string;
-  parentId: number;
-  parentAuthor: string;
-  parentEmail: string;
-  parentContent: string;
-  parentStatus: string;
-  notify: unknown;
-  title: string;
-  articleStatus: string;
-};
-
 export type NotificationOutcome = "queued" | "already_queued" | "not_needed";
 
-/** Queues the mail for an approved reply's parent author, when they asked for it. */
-export async function queueReplyNotification(tx: Db, replyId: number, now = new Date()): Promise<NotificationOutcome> {
-  if (!mailEnabled()) return "not_needed";
-  const r = await row<ReplyRow>(
-    tx,
-    sql`select r.id as "replyId", r.status as "replyStatus", r.author_name as "replyAuthor", r.author_email as "replyEmail",
-               r.content as "replyContent", p.id as "parentId", p.author_name as "parentAuthor", p.author_email as "parentEmail",
-               p.content as "parentContent", p.status as "parentStatus", p.notify_replies as "notify",
-               a.title, a.status as "articleStatus"
-        from comments r
-        join comments p on p.id = r.parent_id
-        join articles a on a.id = r.article_id
-        where r.id = ${replyId}`,
-  );
-  if (!r || r.replyStatus !== "approved" || !bool(r.notify) || !r.parentEmail) return "not_needed";
-  // Nobody is told about their own reply; nothing is sent about a thread nobody can read.
-  if (r.parentEmail.toLowerCase() === r.replyEmail.toLowerCase()) return "not_needed";
-  if (r.parentStatus !== "approved" || r.articleStatus !== "published") return "not_needed";
+/** An approved reply whose parent's author asked to be told, as the caller found it. */
+export type ReplyNotificationData = {
+  replyId: number;
+  replyAuthor: string;
+  replyContent: string;
+  /** The reply's lasting address (the caller builds it). */
+  replyUrl: string;
+  parentId: number;
+  parentAuthor: string;
+  parentContent: string;
+  /** The parent author's address. */
+  to: string;
+  articleTitle: string;
+};
 
+/**
+ * Queues the mail telling a parent's author of an approved reply, in the
+ * caller's transaction. The outbox's dedupe key (`reply:<reply id>`) makes a
+ * second approval (Unapprove, then Approve) queue nothing new.
+ */
+export async function queueReplyNotification(tx: Db, r: ReplyNotificationData): Promise<NotificationOutcome> {
+  if (!mailEnabled()) return "not_needed";
   const scope = { kind: "replies", commentId: r.parentId } as const;
   const message = replyNotification({
     siteName: SITE_NAME,
-    articleTitle: r.title,
+    articleTitle: r.articleTitle,
     parentAuthor: r.parentAuthor,
     parentExcerpt: excerpt(r.parentContent, 200),
     replyAuthor: r.replyAuthor,
     replyContent: r.replyContent,
-    replyUrl: commentPermalink(r.replyId),
+    replyUrl: r.replyUrl,
     unsubscribeUrl: unsubscribePageUrl(scope),
   });
   const { queued } = await enqueueMail(tx, {
     kind: "reply_notification",
     dedupeKey: `reply:${r.replyId}`,
-    to: r.parentEmail,
+    to: r.to,
     subject: message.subject,
     text: message.text,
     html: message.html,
     headers: unsubscribeHeaders(scope),
   });
-  if (!queued) return "already_queued";
-  await addCommentEvent(tx, {
-    commentId: r.replyId,
-    type: "notification",
-    message: `Reply notification queued for the author of #${r.parentId}`,
-    detail: { parentId: r.parentId },
-    at: now,
-  });
-  return "queued";
+  return queued ? "queued" : "already_queued";
 }
 
 /**
@@ -136,53 +112,45 @@ export function readNotifyConfirmToken(token: unknown): number | null {
   return Number(match[1]);
 }
 
-/** Queues the confirmation message for an approved comment whose author asked for replies and has not confirmed. */
-export async function queueNotifyConfirmation(tx: Db, commentId: number, now = new Date()): Promise<NotificationOutcome> {
+/** An approved comment whose author asked for replies and has not confirmed, as the caller found it. */
+export type NotifyConfirmationData = {
+  commentId: number;
+  author: string;
+  /** The comment author's address. */
+  to: string;
+  content: string;
+  articleTitle: string;
+};
+
+/**
+ * Queues the message asking a comment's author to confirm reply
+ * notifications, unless a request already went to that address lately (its
+ * link confirms this comment too: confirmNotifications).
+ */
+export async function queueNotifyConfirmation(tx: Db, c: NotifyConfirmationData, now = new Date()): Promise<NotificationOutcome> {
   if (!mailEnabled()) return "not_needed";
-  const c = await row<{ id: number; status: string; author: string; email: string; requested: unknown; notify: unknown; title: string; content: string }>(
-    tx,
-    sql`select c.id, c.status, c.author_name as author, c.author_email as email, c.notify_requested_at as requested,
-               c.notify_replies as notify, a.title, c.content
-        from comments c join articles a on a.id = c.article_id where c.id = ${commentId}`,
-  );
-  if (!c || c.status !== "approved" || c.requested == null || bool(c.notify) || !c.email) return "not_needed";
-  // A request already went to this address lately: its link confirms this comment too (confirmNotifications).
   const recent = await row<{ id: number }>(
     tx,
-    sql`select id from mail_outbox where lower(to_address) = ${c.email.toLowerCase()} and kind = 'notify_confirmation'
+    sql`select id from mail_outbox where lower(to_address) = ${c.to.toLowerCase()} and kind = 'notify_confirmation'
           and created_at > ${now.getTime() - CONFIRMATION_INTERVAL_MS} limit 1`,
   );
   if (recent) return "already_queued";
   const message = notifyConfirmation({
     siteName: SITE_NAME,
     author: c.author,
-    articleTitle: c.title,
+    articleTitle: c.articleTitle,
     commentExcerpt: excerpt(c.content, 200),
-    confirmUrl: absoluteUrl(`/notifications/confirm?token=${encodeURIComponent(notifyConfirmToken(c.id))}`),
+    confirmUrl: absoluteUrl(`/notifications/confirm?token=${encodeURIComponent(notifyConfirmToken(c.commentId))}`),
   });
   const { queued } = await enqueueMail(tx, {
     kind: "notify_confirmation",
-    dedupeKey: `confirm:${c.id}`,
-    to: c.email,
+    dedupeKey: `confirm:${c.commentId}`,
+    to: c.to,
     subject: message.subject,
     text: message.text,
     html: message.html,
   });
-  if (!queued) return "already_queued";
-  await addCommentEvent(tx, {
-    commentId: c.id,
-    type: "notification",
-    message: "Asked its author to confirm reply notifications",
-    at: now,
-  });
-  return "queued";
-}
-
-/** Everything mail does when a comment becomes approved: its parent author's notification, its own author's confirmation. */
-export async function afterApproval(tx: Db, commentId: number, now = new Date()): Promise<void> {
-  if (!mailEnabled()) return;
-  await queueReplyNotification(tx, commentId, now);
-  await queueNotifyConfirmation(tx, commentId, now);
+  return queued ? "queued" : "already_queued";
 }
 
 export type ConfirmOutcome = { ok: true; articleTitle: string; already: boolean } | { ok: false; message: string };

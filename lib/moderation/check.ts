@@ -1,5 +1,5 @@
 import "server-only";
-import { afterApproval } from "@/lib/mail/notifications";
+import { afterApproval } from "@/lib/comments/approval-mail";
 import { and, count, eq } from "drizzle-orm";
 import { comments } from "@/db/schema";
 import { addCommentEvent } from "@/lib/comments/history";

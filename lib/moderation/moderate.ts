@@ -1,5 +1,5 @@
 import "server-only";
-import { afterApproval } from "@/lib/mail/notifications";
+import { afterApproval } from "@/lib/comments/approval-mail";
 import { performance } from "node:perf_hooks";
 import { and, count, desc, eq } from "drizzle-orm";
 import { commentEvents, comments, type CommentStatus, type SpamCheckRecord } from "@/db/schema";
