@@ -6,7 +6,7 @@
  * e2e/page-cache.spec.ts.
  */
 import { createRequire } from "node:module";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { pageUrlForCache } from "../../scripts/page-query.mjs";
 
 describe("pageUrlForCache", () => {
@@ -75,5 +75,92 @@ describe("the page cache handler", () => {
   it("leaves other 404s (Next's own not-found page) as Next keeps them", async () => {
     await handler.set(key("/_not-found"), page(404), ctx);
     expect(memory().has(key("/_not-found"))).toBe(true);
+  });
+});
+
+/**
+ * A render that began before a change and ends after its expiry (a reader's
+ * request in flight while a moderator approves a comment, a background job
+ * commits, or the poller expires a tag in between) has read the old data.
+ * Next stamps a page with the time it is stored, so it would take such a page
+ * for fresh and serve it until the change's second expiry a second later:
+ * the page cache's intermittent "the change is not there yet". The handler
+ * does not keep it.
+ */
+describe("the page cache handler, a render across a change", () => {
+  const require = createRequire(import.meta.url);
+  type FullHandler = Handler & {
+    get(key: string, ctx: unknown): Promise<unknown>;
+    revalidateTag(tags: string[], durations?: { expire?: number }): Promise<void>;
+  };
+  const PageCacheHandler = require("../../lib/cache/page-cache-handler.js") as (new (ctx: Record<string, unknown>) => FullHandler) & { MAX_LOOKUPS: number };
+  // Next's own file-system access (a miss in memory looks for a page built ahead, in a folder that has none).
+  const handler = new PageCacheHandler({ fs: require("node:fs"), flushToDisk: false, serverDistDir: "/nowhere", revalidatedTags: [], maxMemoryCacheSize: 1024 * 1024 });
+  const memory = () => Object.getPrototypeOf(PageCacheHandler).memoryCache as { has(key: string): boolean };
+  const key = (path: string) => `/route-cache/APP_PAGE/0123abcd/$${path}`;
+  const tagged = (tags: string) => ({ kind: "APP_PAGE", html: "<p>x</p>", rscData: Buffer.from("x"), headers: { "x-next-cache-tags": tags }, status: 200 });
+  const ctx = { cacheControl: { revalidate: 300, expire: 31536000 } };
+  const lookup = { kind: "APP_PAGE" };
+  // One clock for Next's revalidateTag and the handler: each step a millisecond apart, as on a real server.
+  let clock = Date.UTC(2026, 0, 1);
+  const tick = () => vi.setSystemTime((clock += 5));
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    tick();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it("does not keep a page whose tag expired while it rendered", async () => {
+    const at = key("/cached/articles/in-flight/1");
+    await handler.get(at, lookup); // the render begins: it reads the comments as they are
+    tick();
+    await handler.revalidateTag(["article:41"], { expire: 0 }); // a moderator approves one: the page's tag expires
+    tick();
+    await handler.set(at, tagged("site,article:41,slug:in-flight"), ctx); // the render ends, with the old comments
+    expect(memory().has(at)).toBe(false);
+    // The next request renders again, after the change: that page is kept.
+    tick();
+    await handler.get(at, lookup);
+    tick();
+    await handler.set(at, tagged("site,article:41,slug:in-flight"), ctx);
+    expect(memory().has(at)).toBe(true);
+  });
+
+  it("keeps a page when only other pages' tags expired while it rendered", async () => {
+    const at = key("/cached/articles/quiet/1");
+    await handler.get(at, lookup);
+    tick();
+    await handler.revalidateTag(["article:999"], { expire: 0 });
+    tick();
+    await handler.set(at, tagged("site,article:42,slug:quiet"), ctx);
+    expect(memory().has(at)).toBe(true);
+  });
+
+  it("keeps a page rendered after the change", async () => {
+    const at = key("/cached/articles/after/1");
+    await handler.revalidateTag(["article:43"], { expire: 0 });
+    tick();
+    await handler.get(at, lookup);
+    tick();
+    await handler.set(at, tagged("site,article:43,slug:after"), ctx);
+    expect(memory().has(at)).toBe(true);
+  });
+
+  it("drops a page whose render began in the same millisecond as the change (the order is unknown)", async () => {
+    const at = key("/cached/articles/same-ms/1");
+    await handler.get(at, lookup);
+    await handler.revalidateTag(["article:44"], { expire: 0 });
+    tick();
+    await handler.set(at, tagged("site,article:44"), ctx);
+    expect(memory().has(at)).toBe(false);
+  });
+
+  it("remembers a bounded number of lookups, whatever addresses are asked for", async () => {
+    for (let i = 0; i < PageCacheHandler.MAX_LOOKUPS + 500; i++) await handler.get(key(`/cached/articles/random-${i}/1`), lookup);
+    const lookups = (globalThis as Record<symbol, Map<string, number>>)[Symbol.for("newsroom.page-cache-lookups")]!;
+    expect(lookups.size).toBeLessThanOrEqual(PageCacheHandler.MAX_LOOKUPS);
+    // The newest are the ones kept.
+    expect(lookups.has(key(`/cached/articles/random-${PageCacheHandler.MAX_LOOKUPS + 499}/1`))).toBe(true);
+    expect(lookups.has(key("/cached/articles/random-0/1"))).toBe(false);
   });
 });
