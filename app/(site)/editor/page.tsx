@@ -23,7 +23,7 @@ export default async function EditorPage() {
       {list.length === 0 ? (
         <p className="empty-state">No articles yet. Start one with “New article”.</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" role="region" aria-label="Articles" tabIndex={0}>
           <table className="data-table">
             <caption className="visually-hidden">Articles, most recently changed first</caption>
             <thead>

@@ -97,18 +97,21 @@ export default async function ModerationPage({ searchParams }: Props) {
       {jobs.length > 0 ? (
         <section className="panel background-jobs" aria-labelledby="background-work-heading">
           <h2 id="background-work-heading">Background work</h2>
-          <ul role="status" aria-live="polite">
-            {jobs.map((j) => (
-              <li key={j.job} data-job={j.job} data-running={j.running ? "yes" : "no"}>
-                {j.text}
-                {j.percent !== null ? (
-                  <progress max={100} value={j.percent} aria-label={`${j.percent}% done`}>
-                    {j.percent}%
-                  </progress>
-                ) : null}
-              </li>
-            ))}
-          </ul>
+          {/* The live region wraps the list: role="status" on the <ul> itself would take its list role away. */}
+          <div role="status" aria-live="polite">
+            <ul>
+              {jobs.map((j) => (
+                <li key={j.job} data-job={j.job} data-running={j.running ? "yes" : "no"}>
+                  {j.text}
+                  {j.percent !== null ? (
+                    <progress max={100} value={j.percent} aria-label={`${j.percent}% done`}>
+                      {j.percent}%
+                    </progress>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </div>
           {anyRunning ? (
             <p className="muted">
               <Link href={queueHref({ ...filters, page })}>Refresh</Link> to see the latest progress (it updates by itself with JavaScript).

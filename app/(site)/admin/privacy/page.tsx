@@ -39,7 +39,7 @@ export default async function PrivacyAdminPage({ searchParams }: Props) {
         {log.length === 0 ? (
           <p className="muted">No erasures yet.</p>
         ) : (
-          <div className="table-scroll">
+          <div className="table-scroll" role="region" aria-label="Erasures" tabIndex={0}>
             <table className="data-table">
               <thead>
                 <tr>

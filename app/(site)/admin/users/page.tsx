@@ -26,7 +26,7 @@ export default async function UsersPage({ searchParams }: Props) {
         {accounts.length} account{accounts.length === 1 ? "" : "s"}. Deleting an account keeps its comments as guest
         comments unless you choose to remove them.
       </p>
-      <div className="table-scroll">
+      <div className="table-scroll" role="region" aria-label="Accounts" tabIndex={0}>
         <table className="data-table">
           <thead>
             <tr>

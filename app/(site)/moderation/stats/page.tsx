@@ -116,7 +116,7 @@ export default async function SpamStatsPage() {
       <section className="panel" aria-labelledby="stats-daily-heading">
         <h2 id="stats-daily-heading">Day by day</h2>
         <SpamChart days={stats.days} />
-        <div className="table-scroll">
+        <div className="table-scroll" role="region" aria-label="Comments and spam per day" tabIndex={0}>
           <table className={`data-table ${styles.table}`}>
             <caption>Comments and spam per UTC day, {range}</caption>
             <thead>
