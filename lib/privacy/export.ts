@@ -120,7 +120,7 @@ export async function exportPersonalData(subject: DataSubject, db: Db = getDb(),
         userAgent: c.userAgent,
         referrer: c.referrer,
         content: c.content,
-        status: c.status,
+        status: statusForTheAuthor(c.status),
         notifyReplies: c.notifyReplies,
         createdAt: c.createdAt.toISOString(),
         updatedAt: c.updatedAt.toISOString(),
@@ -128,6 +128,15 @@ export async function exportPersonalData(subject: DataSubject, db: Db = getDb(),
       };
     }),
   };
+}
+
+/**
+ * The status as the author is shown it everywhere: a comment in spam is
+ * "awaiting moderation" like a held one, so that no answer lets a spammer
+ * tell which of their comments were caught (docs/decisions/005).
+ */
+function statusForTheAuthor(status: string): string {
+  return status === "spam" ? "pending" : status;
 }
 
 /** The download's file name: the date only (no address in a file name or a header). */

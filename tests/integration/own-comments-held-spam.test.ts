@@ -292,3 +292,17 @@ describe("the my-comments page", () => {
     expect(mentionsSpam(html)).toBe(false);
   });
 });
+
+describe("the personal-data download", () => {
+  it("gives a held and a spam comment the same status, for an account and for a guest's address", async () => {
+    const { exportPersonalData } = await import("@/lib/privacy/export");
+    for (const kind of ["account", "guest"] as const) {
+      const pair = await heldAndSpam(kind);
+      const data = await exportPersonalData(pair.user ? { kind: "account", userId: pair.user.id } : { kind: "email", email: "sam.same@example.com" });
+      const status = (id: number) => data.comments.find((c) => c.id === id)?.status;
+      expect(status(pair.held)).toBe("pending");
+      expect(status(pair.spam)).toBe(status(pair.held));
+      expect(JSON.stringify(data)).not.toMatch(/spam/i);
+    }
+  });
+});
