@@ -647,7 +647,7 @@ async function main() {
         const counts = await queueCounts(db);
         return { rows: Object.keys(counts).length, total: Object.values(counts).reduce((a, b) => a + b, 0) };
       }
-      const result = await queuePage(db, c.filter);
+      const result = await queuePage(c.filter, db);
       return { rows: result.rows.length, total: result.total, page: result.page, result };
     };
     let last = await once();

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import type { Article } from "@/db/schema";
+import type { Article } from "@/lib/articles/article";
 import type { ArticlePageData } from "@/lib/articles/page";
 import { commentFeedPath } from "@/lib/comments/feed-path";
 import { commentPageQuery, type CommentOrder } from "@/lib/comments/order";

@@ -1,4 +1,4 @@
-import type { EditorReview } from "@/db/schema";
+import type { EditorReview } from "@/lib/articles/article";
 import { formatDate } from "@/lib/dates";
 
 /** The published review with its reviewer's name (null when the account is gone). */

@@ -1,5 +1,8 @@
 import type { UserRole } from "@/db/schema";
 
+/** The roles an account can have, for the pages and actions that name them. */
+export { USER_ROLES, type UserRole } from "@/db/model";
+
 /**
  * What each role may do: one table, checked on the server by
  * `requirePermission()` (lib/auth/session.ts). The UI may use `can()` to hide

@@ -10,6 +10,9 @@ import { countApprovedComments } from "@/lib/articles/queries";
 import { commentPageQuery, effectiveOrder, type CommentOrder } from "./order";
 import { getThreadPage, threadPageCount, type ThreadNode } from "./thread";
 
+/** The data layer's "the database did not answer", for the comment routes' 503. */
+export { isDatabaseUnavailable } from "@/lib/db/errors";
+
 export type ApiComment = {
   id: number;
   parentId: number | null;
@@ -61,7 +64,7 @@ export async function commentsJsonForApi(slug: string, page: number, order: Comm
   const settings = await getSettings();
   const shownOrder = effectiveOrder(order, settings.commentOrder);
   // Clamped before it becomes a cache key: one entry per real page, whatever number is asked for.
-  const shown = Math.min(Math.max(1, page), await threadPageCount(getDb(), article.id, settings.commentsPerPage));
+  const shown = Math.min(Math.max(1, page), await threadPageCount(article.id, settings.commentsPerPage));
   // The site's order is in the key too: permalinks name the order only when it is not the default.
   const json = await cachedRender(
     ["comments-api", String(article.id), String(article.updatedAt.getTime()), String(shown), shownOrder, settings.commentOrder],

@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, eq } from "drizzle-orm";
 import { articles, comments } from "@/db/schema";
 import { escapeXml } from "@/lib/articles/feed";
-import type { Db } from "@/lib/db";
+import { getDb, type Db } from "@/lib/db";
 import { SITE_LANG, SITE_NAME, absoluteUrl, articlePath } from "@/lib/site";
 import { SITE_COMMENT_FEED_PATH, commentFeedPath } from "./feed-path";
 import { commentPageQuery, type CommentOrder } from "./order";
@@ -50,8 +50,8 @@ type Paging = { perPage: number; order: CommentOrder };
  * `commentsPerPage` and `commentOrder`).
  */
 export async function listFeedComments(
-  db: Db,
   { articleId, limit = COMMENT_FEED_LIMIT, paging }: { articleId?: number; limit?: number; paging: Paging },
+  db: Db = getDb(),
 ): Promise<CommentFeedItem[]> {
   // More than needed: a reply under a comment that is no longer approved is
   // not on the page, so it is left out below.

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import { comments, type CommentStatus, type SpamCheckRecord, type UserRole } from "@/db/schema";
-import { row, rows, sql, transaction, type Db } from "@/lib/db";
+import { getDb, row, rows, sql, transaction, type Db } from "@/lib/db";
 import { forUpdate, inIds } from "@/lib/db/dialect";
 import { env } from "@/lib/env";
 import { leaseOwner } from "@/lib/db/leases";
@@ -470,15 +470,17 @@ export async function deleteOwnComment(db: Db, request: DeleteRequest): Promise<
 }
 
 
+type OwnControlsQuery = { articleId: number; proof: OwnerProof; editMinutes: number; now?: Date };
+
 /**
  * The requester's comments on one article that they can still change,
  * keyed by id: for the per-visitor article page only (the cached page has
- * no requester).
+ * no requester). On the process's connection unless a handle is given first.
  */
-export async function ownCommentControls(
-  db: Db,
-  { articleId, proof, editMinutes, now = new Date() }: { articleId: number; proof: OwnerProof; editMinutes: number; now?: Date },
-): Promise<Record<number, OwnCommentControl>> {
+export async function ownCommentControls(query: OwnControlsQuery): Promise<Record<number, OwnCommentControl>>;
+export async function ownCommentControls(db: Db, query: OwnControlsQuery): Promise<Record<number, OwnCommentControl>>;
+export async function ownCommentControls(...args: [OwnControlsQuery] | [Db, OwnControlsQuery]): Promise<Record<number, OwnCommentControl>> {
+  const [db, { articleId, proof, editMinutes, now = new Date() }] = args.length === 1 ? [getDb(), args[0]] : args;
   const ids = proof.ownIds.filter((n) => Number.isSafeInteger(n) && n > 0).slice(0, 100);
   if (ids.length === 0 && proof.userId === null) return {};
   const mine = proof.userId === null ? sql`${inIds(db, sql`id`, ids)}` : sql`(${inIds(db, sql`id`, ids)} or user_id = ${proof.userId})`;
@@ -535,12 +537,18 @@ export type AccountComment = {
 
 export type AccountCommentsPage = { comments: AccountComment[]; total: number; page: number; pageCount: number; perPage: number };
 
-/** Every comment posted under an account, newest first, one page at a time. */
+type AccountCommentsQuery = { page?: number; perPage?: number };
+
+/**
+ * Every comment posted under an account, newest first, one page at a time.
+ * On the process's connection unless a handle is given first.
+ */
+export async function listAccountComments(userId: number, query?: AccountCommentsQuery): Promise<AccountCommentsPage>;
+export async function listAccountComments(db: Db, userId: number, query?: AccountCommentsQuery): Promise<AccountCommentsPage>;
 export async function listAccountComments(
-  db: Db,
-  userId: number,
-  { page: requested = 1, perPage = 20 }: { page?: number; perPage?: number } = {},
+  ...args: [number, AccountCommentsQuery?] | [Db, number, AccountCommentsQuery?]
 ): Promise<AccountCommentsPage> {
+  const [db, userId, { page: requested = 1, perPage = 20 } = {}] = typeof args[0] === "number" ? [getDb(), args[0], args[1] as AccountCommentsQuery | undefined] : (args as [Db, number, AccountCommentsQuery?]);
   const counted = await row<{ n: number | string }>(db, sql`select count(*) as n from comments where user_id = ${userId}`);
   const total = Number(counted?.n ?? 0);
   const pageCount = Math.max(1, Math.ceil(total / perPage));

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { comments, type CommentStatus } from "@/db/schema";
-import { row, rows, sql, type Db } from "@/lib/db";
+import { getDb, row, rows, sql, type Db } from "@/lib/db";
 import { inIds } from "@/lib/db/dialect";
 import { getSettings } from "@/lib/settings";
 import { newCommentsPage, pageCountFor, pageOfPosition, type CommentOrder } from "./order";
@@ -78,7 +78,7 @@ async function rootOf(db: Db, commentId: number): Promise<{ id: number; status: 
 }
 
 /** How many pages an article's thread has (at least one). */
-export async function threadPageCount(db: Db, articleId: number, perPage: number): Promise<number> {
+export async function threadPageCount(articleId: number, perPage: number, db: Db = getDb()): Promise<number> {
   return pageCountFor(await countTopLevelApproved(db, articleId), perPage);
 }
 
@@ -188,7 +188,7 @@ export async function getThreadPage(
     order = "oldest",
   }: { page?: number; perPage: number; ownIds?: number[]; order?: CommentOrder },
 ): Promise<ThreadPage> {
-  const pageCount = await threadPageCount(db, articleId, perPage);
+  const pageCount = await threadPageCount(articleId, perPage, db);
   const page = Math.min(Math.max(1, Math.floor(requested ?? 1) || 1), pageCount);
   const own = ownIds.filter((id) => Number.isSafeInteger(id) && id > 0).slice(0, 100);
   const direction = order === "newest" ? desc : asc;

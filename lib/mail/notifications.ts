@@ -16,7 +16,7 @@ import "server-only";
 import { and, eq, isNotNull, or } from "drizzle-orm";
 import { comments } from "@/db/schema";
 import { sign, verifySignature } from "@/lib/auth/secret";
-import { row, sql, type Db } from "@/lib/db";
+import { getDb, row, sql, type Db } from "@/lib/db";
 import { bool } from "@/lib/db/dialect";
 import { absoluteUrl, SITE_NAME } from "@/lib/site";
 import { excerpt, notifyConfirmation, replyNotification } from "./messages";
@@ -161,7 +161,7 @@ export type ConfirmOutcome = { ok: true; articleTitle: string; already: boolean 
  * every other request still waiting from the same address (one request is
  * mailed per address a day; its link answers them all).
  */
-export async function confirmNotifications(db: Db, commentId: number): Promise<ConfirmOutcome> {
+export async function confirmNotifications(commentId: number, db: Db = getDb()): Promise<ConfirmOutcome> {
   const found = await row<{ title: string; notify: unknown; email: string }>(
     db,
     sql`select a.title, c.notify_replies as notify, c.author_email as email from comments c join articles a on a.id = c.article_id where c.id = ${commentId}`,

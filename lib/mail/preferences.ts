@@ -5,6 +5,9 @@ import { HELD_DIGESTS, users, type HeldDigest } from "@/db/schema";
 import { can } from "@/lib/auth/permissions";
 import { getDb, type Db } from "@/lib/db";
 
+/** The digest choices a moderator has, for the account page. */
+export { HELD_DIGESTS, type HeldDigest } from "@/db/model";
+
 export const HELD_DIGEST_LABELS: Record<HeldDigest, string> = {
   off: "Off",
   hourly: "Every hour",

@@ -11,7 +11,7 @@ import "server-only";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { comments, users } from "@/db/schema";
 import { sign, verifySignature } from "@/lib/auth/secret";
-import { type Db } from "@/lib/db";
+import { getDb, type Db } from "@/lib/db";
 import { absoluteUrl } from "@/lib/site";
 
 const PURPOSE = "unsubscribe";
@@ -63,7 +63,7 @@ export type UnsubscribeOutcome =
  * the link reads that address's mail). Digest: the moderator's digest goes
  * off. Idempotent: a second click changes nothing and says the same.
  */
-export async function applyUnsubscribe(db: Db, scope: UnsubscribeScope): Promise<UnsubscribeOutcome> {
+export async function applyUnsubscribe(scope: UnsubscribeScope, db: Db = getDb()): Promise<UnsubscribeOutcome> {
   if (scope.kind === "digest") {
     const updated = await db.update(users).set({ heldDigest: "off", updatedAt: new Date() }).where(eq(users.id, scope.userId)).returning({ id: users.id });
     return { ok: true, kind: "digest", changed: updated.length };

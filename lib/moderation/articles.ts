@@ -1,8 +1,8 @@
 import "server-only";
-import { rows, sql, type Db } from "@/lib/db";
+import { getDb, rows, sql, type Db } from "@/lib/db";
 
 /** Articles that have comments, for the queue's article filter (most recent first). */
-export async function listArticlesForFilter(db: Db): Promise<{ id: number; title: string }[]> {
+export async function listArticlesForFilter(db: Db = getDb()): Promise<{ id: number; title: string }[]> {
   return rows<{ id: number; title: string }>(
     db,
     sql`select a.id, a.title from articles a

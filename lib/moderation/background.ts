@@ -1,5 +1,5 @@
 import "server-only";
-import type { Db } from "@/lib/db";
+import { getDb, type Db } from "@/lib/db";
 import { currentJobRun, latestJobRun, STALE_RUN_MS, type JobRun } from "@/lib/db/job-runs";
 import { QUEUE_CHECK_JOB, type QueueCheckProgress } from "./check";
 import { emptyQueueJob, type EmptyQueueProgress } from "./moderate";
@@ -59,7 +59,7 @@ function describeCheck(run: JobRun, running: boolean): ConsoleJob {
 }
 
 /** Running jobs, and those that finished in the last ten minutes. */
-export async function consoleJobs(db: Db, now = new Date()): Promise<ConsoleJob[]> {
+export async function consoleJobs(db: Db = getDb(), now = new Date()): Promise<ConsoleJob[]> {
   const jobs: ConsoleJob[] = [];
   const kinds: [string, (run: JobRun, running: boolean) => ConsoleJob][] = [
     [emptyQueueJob("spam"), describeEmpty],

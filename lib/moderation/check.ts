@@ -4,7 +4,7 @@ import { and, count, eq } from "drizzle-orm";
 import { comments } from "@/db/schema";
 import { addCommentEvent } from "@/lib/comments/history";
 import { claimCommentForCheck, releaseCheckLease } from "@/lib/comments/check-lease";
-import { row as firstRow, rows, sql, transaction, type Db } from "@/lib/db";
+import { getDb, row as firstRow, rows, sql, transaction, type Db } from "@/lib/db";
 import { forUpdate } from "@/lib/db/dialect";
 import { leaseOwner } from "@/lib/db/leases";
 import { yieldToEventLoop } from "@/lib/pacing";
@@ -136,9 +136,13 @@ export type QueueCheckStart =
  * pending comment, not only the ticked rows, in the background, in batches
  * (oldest first, by keyset), recording progress in its `job_runs` row for
  * the console to show. A second start while one runs (in any process) does
- * not start a second run.
+ * not start a second run. On the process's connection unless a handle is
+ * given first.
  */
-export async function startQueueCheck(db: Db, actor: Moderator): Promise<QueueCheckStart> {
+export async function startQueueCheck(actor: Moderator): Promise<QueueCheckStart>;
+export async function startQueueCheck(db: Db, actor: Moderator): Promise<QueueCheckStart>;
+export async function startQueueCheck(...args: [Moderator] | [Db, Moderator]): Promise<QueueCheckStart> {
+  const [db, actor] = args.length === 1 ? [getDb(), args[0]] : args;
   if (!akismetConfigured()) return { started: false, reason: "not_configured" };
   // The comments pending now: later arrivals are checked on arrival.
   const [pending] = await db

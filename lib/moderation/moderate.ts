@@ -5,7 +5,7 @@ import { and, count, desc, eq } from "drizzle-orm";
 import { commentEvents, comments, type CommentStatus, type SpamCheckRecord } from "@/db/schema";
 import { addCommentEvent } from "@/lib/comments/history";
 import { deleteCommentsKeepingReplies } from "@/lib/comments/removal";
-import { row, rows, sql, transaction, type Db } from "@/lib/db";
+import { getDb, row, rows, sql, transaction, type Db } from "@/lib/db";
 import { forUpdate, indexedBy, jsonValue } from "@/lib/db/dialect";
 import { restAfterSlice } from "@/lib/pacing";
 import { claimJobRun, finishJobRun, heartbeatJobRun } from "@/lib/db/job-runs";
@@ -162,10 +162,10 @@ export const emptyQueueJob = (status: "spam" | "trash") => `empty-${status}`;
  * start while one runs (in any process) starts nothing.
  */
 export async function startEmptyQueue(
-  db: Db,
   actor: Moderator,
   status: "spam" | "trash",
   { sliceMs = 10 }: { sliceMs?: number } = {},
+  db: Db = getDb(),
 ): Promise<EmptyQueueStart> {
   // What is in the queue now: a comment moved into it later (a moderator's click, a
   // re-check) has a later updated_at, and one posted later a higher id; both stay.

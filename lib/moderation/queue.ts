@@ -1,7 +1,7 @@
 import "server-only";
 import { COMMENT_STATUSES, type CommentStatus, type SpamCheckRecord } from "@/db/schema";
 import type { SQL } from "drizzle-orm";
-import { row, rows, sql, type Db } from "@/lib/db";
+import { getDb, row, rows, sql, type Db } from "@/lib/db";
 import { bool, commentSearch, ilike, inIds, indexedBy, jsonText, likeEscape } from "@/lib/db/dialect";
 
 export const QUEUE_PAGE_SIZE = 50;
@@ -62,7 +62,7 @@ export type QueueRow = {
 export type QueuePage = { rows: QueueRow[]; total: number; page: number; pageCount: number; perPage: number };
 
 /** Live counts for the queue tabs (an index-only count per status). */
-export async function queueCounts(db: Db): Promise<Record<CommentStatus, number>> {
+export async function queueCounts(db: Db = getDb()): Promise<Record<CommentStatus, number>> {
   const counts = Object.fromEntries(COMMENT_STATUSES.map((s) => [s, 0])) as Record<CommentStatus, number>;
   for (const r of await rows<{ status: CommentStatus; n: number | string }>(db, queueCountsQuery(db))) counts[r.status] = Number(r.n);
   return counts;
@@ -113,7 +113,7 @@ export function buildQueueQuery(db: Db, filter: QueueFilter, { limit = QUEUE_PAG
 }
 
 /** One page of a queue, newest first, with each comment's article and full history. */
-export async function queuePage(db: Db, filter: QueueFilter): Promise<QueuePage> {
+export async function queuePage(filter: QueueFilter, db: Db = getDb()): Promise<QueuePage> {
   const perPage = filter.perPage ?? QUEUE_PAGE_SIZE;
   const total = Number((await row<{ n: number | string }>(db, buildQueueQuery(db, filter).countSql))?.n ?? 0);
   const pageCount = Math.max(1, Math.ceil(total / perPage));

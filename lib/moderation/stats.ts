@@ -1,6 +1,6 @@
 import "server-only";
 import type { SQL } from "drizzle-orm";
-import { rows, sql, type Db } from "@/lib/db";
+import { getDb, rows, sql, type Db } from "@/lib/db";
 import { jsonTextIfValid } from "@/lib/db/dialect";
 
 /** Milliseconds in one UTC day: `created_at / DAY_MS` is the day number. */
@@ -127,7 +127,7 @@ function zero(): Omit<SpamCounts, "accuracy"> {
  * Comments deleted permanently (emptied spam, deleted accounts' comments)
  * take their history with them and drop out of these numbers.
  */
-export async function spamStats(db: Db, { now = new Date(), days = 30 }: { now?: Date | number; days?: number } = {}): Promise<SpamStats> {
+export async function spamStats({ now = new Date(), days = 30 }: { now?: Date | number; days?: number } = {}, db: Db = getDb()): Promise<SpamStats> {
   if (!Number.isInteger(days) || days < 1 || days > 366) throw new RangeError(`days must be an integer from 1 to 366, not ${days}`);
   const nowMs = typeof now === "number" ? now : now.getTime();
   if (!Number.isFinite(nowMs)) throw new RangeError("now is not a valid time");

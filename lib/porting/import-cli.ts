@@ -40,7 +40,7 @@ export async function runImportCli(format: ImportFormat, argv: string[]): Promis
       const done = s.comments ? `, ${s.comments.imported.toLocaleString("en-US")} comments imported` : "";
       process.stderr.write(`${s.phase === "validating" ? "Checking the file" : "Importing"}: ${pct}%${done}\n`);
     };
-    const start = await startImport(db, { file, fileName: path.basename(file), format, onProgress: show });
+    const start = await startImport({ file, fileName: path.basename(file), format, onProgress: show }, db);
     if (!start.started) {
       console.error(`Another import is running (started ${start.running.startedAt.toISOString()}); wait for it to finish.`);
       return 1;

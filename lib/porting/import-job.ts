@@ -1,6 +1,6 @@
 import "server-only";
 import fs from "node:fs";
-import type { Db } from "@/lib/db";
+import { getDb, type Db } from "@/lib/db";
 import { claimJobRun, finishJobRun, heartbeatJobRun, latestJobRun, currentJobRun, STALE_RUN_MS, type JobRun } from "@/lib/db/job-runs";
 import { importDisqus } from "./disqus-import";
 import type { ImportProgress } from "./import-input";
@@ -67,7 +67,6 @@ export type ImportStart =
  * report at the end. `removeFile` deletes the file afterwards (an upload).
  */
 export async function startImport(
-  db: Db,
   {
     file,
     fileName,
@@ -86,6 +85,7 @@ export async function startImport(
     /** Rest between batches so requests are answered (the server's own import). */
     pace?: boolean;
   },
+  db: Db = getDb(),
 ): Promise<ImportStart> {
   const totalBytes = (await fs.promises.stat(file)).size;
   const base: ImportJobSummary = { phase: "validating", format: format ?? "wxr", fileName, bytesRead: 0, totalBytes, totalComments: null, articles: null, comments: null };
@@ -130,8 +130,13 @@ export async function startImport(
   return { started: true, runId, finished };
 }
 
+/** An import is in progress (alive or not yet closed): a second upload is refused before it is read. */
+export async function importRunning(db: Db = getDb()): Promise<boolean> {
+  return (await currentJobRun(db, IMPORT_JOB)) !== null;
+}
+
 /** The import running now, or the last one (for /admin/import); `alive` is false for a run whose process stopped. */
-export async function importStatus(db: Db, now = new Date()): Promise<{ run: JobRun; summary: ImportJobSummary; running: boolean } | null> {
+export async function importStatus(db: Db = getDb(), now = new Date()): Promise<{ run: JobRun; summary: ImportJobSummary; running: boolean } | null> {
   const running = await currentJobRun(db, IMPORT_JOB);
   if (running) {
     const alive = now.getTime() - (running.heartbeatAt ?? running.startedAt).getTime() <= STALE_RUN_MS;

@@ -96,7 +96,7 @@ describe("the comments feeds", () => {
     const article = await createArticle();
     const made = [];
     for (let i = 0; i < COMMENT_FEED_LIMIT + 3; i += 1) made.push(await createComment(article.id, { createdAt: at(i) }));
-    const listed = await listFeedComments(getDb(), { articleId: article.id, paging: { perPage: 50, order: "oldest" } });
+    const listed = await listFeedComments({ articleId: article.id, paging: { perPage: 50, order: "oldest" } });
     expect(listed).toHaveLength(COMMENT_FEED_LIMIT);
     expect(listed[0]!.id).toBe(made.at(-1)!.id);
     expect(listed.at(-1)!.id).toBe(made[3]!.id);

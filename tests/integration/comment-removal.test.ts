@@ -86,11 +86,11 @@ describe("Empty Spam", () => {
     for (let i = 0; i < 45; i++) await createComment(article.id, { status: "spam" });
     const spamBefore = await countSpam();
 
-    const start = await startEmptyQueue(getDb(), mo, "spam", { sliceMs: 1 });
+    const start = await startEmptyQueue(mo, "spam", { sliceMs: 1 });
     if (!start.started) throw new Error("not started");
     expect(start.total).toBe(spamBefore);
     // A second click while it runs starts nothing.
-    const again = await startEmptyQueue(getDb(), mo, "spam");
+    const again = await startEmptyQueue(mo, "spam");
     expect(again.started).toBe(false);
     expect(await currentJobRun(getDb(), emptyQueueJob("spam"))).not.toBeNull();
     expect((await consoleJobs(getDb()))[0]?.text).toMatch(/^Emptying Spam: \d+ of \d+ deleted/);
@@ -108,7 +108,7 @@ describe("Empty Spam", () => {
   it("leaves comments that reached Spam after the click", async () => {
     const article = await createArticle();
     for (let i = 0; i < 5; i++) await createComment(article.id, { status: "trash" });
-    const start = await startEmptyQueue(getDb(), mo, "trash", { sliceMs: 1 });
+    const start = await startEmptyQueue(mo, "trash", { sliceMs: 1 });
     if (!start.started) throw new Error("not started");
     const late = (await createComment(article.id, { status: "trash" })).id;
     expect((await start.finished).deleted).toBe(5);
@@ -121,7 +121,7 @@ describe("Empty Trash and comments moved in after the click", () => {
     const article = await createArticle();
     const older = (await createComment(article.id, { status: "approved", content: "Moved to Trash after the click." })).id;
     for (let i = 0; i < 300; i++) await createComment(article.id, { status: "trash" });
-    const start = await startEmptyQueue(getDb(), mo, "trash", { sliceMs: 1 });
+    const start = await startEmptyQueue(mo, "trash", { sliceMs: 1 });
     if (!start.started) throw new Error("not started");
     await new Promise((r) => setTimeout(r, 5));
     expect(await moderateComment(getDb(), mo, { id: older, action: "trash", expected: "approved" })).toMatchObject({ ok: true });

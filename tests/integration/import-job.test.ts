@@ -23,12 +23,12 @@ describe(`imports as job runs (${storeOf(getDb())})`, () => {
   it("runs one import at a time and keeps its progress and report in the run", async () => {
     const blocker = await claimJobRun(getDb(), IMPORT_JOB, { summary: {} });
     expect(blocker.ok).toBe(true);
-    const refused = await startImport(getDb(), { file: path.join(WXR, "site.xml"), fileName: "site.xml" });
+    const refused = await startImport({ file: path.join(WXR, "site.xml"), fileName: "site.xml" });
     expect(refused.started).toBe(false);
     if (blocker.ok) await finishJobRun(getDb(), blocker.run.id, {});
 
     const seen: string[] = [];
-    const start = await startImport(getDb(), { file: path.join(WXR, "site.xml"), fileName: "site.xml", onProgress: (s) => seen.push(s.phase) });
+    const start = await startImport({ file: path.join(WXR, "site.xml"), fileName: "site.xml", onProgress: (s) => seen.push(s.phase) });
     expect(start.started).toBe(true);
     if (!start.started) return;
     const { summary } = await start.finished;
@@ -41,7 +41,7 @@ describe(`imports as job runs (${storeOf(getDb())})`, () => {
   });
 
   it("records a malformed file as failed, saying why", async () => {
-    const start = await startImport(getDb(), { file: path.join(WXR, "wrong-root.xml"), fileName: "wrong-root.xml" });
+    const start = await startImport({ file: path.join(WXR, "wrong-root.xml"), fileName: "wrong-root.xml" });
     if (!start.started) throw new Error("not started");
     const { summary } = await start.finished;
     expect(summary).toMatchObject({ phase: "failed", errorKind: "format", error: "This is neither a WordPress export (WXR, root <rss>) nor a Disqus export (root <disqus>): the root element is <feed>" });

@@ -69,7 +69,7 @@ async function confirmFromMail(commentId: number) {
   if (confirm) {
     const token = decodeURIComponent(/confirm\?token=(\S+)/.exec(confirm.textBody)![1]!);
     expect(readNotifyConfirmToken(token)).toBe(commentId);
-    expect(await confirmNotifications(getDb(), commentId)).toMatchObject({ ok: true });
+    expect(await confirmNotifications(commentId)).toMatchObject({ ok: true });
   }
   await getDb().delete(mailOutbox).where(eq(mailOutbox.dedupeKey, `confirm:${commentId}`));
 }
@@ -185,8 +185,8 @@ describe("reply notifications", () => {
     expect(readUnsubscribeToken(decodeURIComponent(token).replace(/.$/, (c) => (c === "A" ? "B" : "A")))).toBeNull();
     expect(readUnsubscribeToken(`replies:${stranger.commentId}.${decodeURIComponent(token).split(".")[1]}`)).toBeNull();
 
-    expect(await applyUnsubscribe(getDb(), scope!)).toEqual({ ok: true, kind: "replies", changed: 2 });
-    expect(await applyUnsubscribe(getDb(), scope!)).toEqual({ ok: true, kind: "replies", changed: 0 });
+    expect(await applyUnsubscribe(scope!)).toEqual({ ok: true, kind: "replies", changed: 2 });
+    expect(await applyUnsubscribe(scope!)).toEqual({ ok: true, kind: "replies", changed: 0 });
     expect((await getComment(parentId)).notifyReplies).toBe(false);
     expect((await getComment(other.commentId)).notifyReplies).toBe(false);
     expect((await getComment(stranger.commentId)).notifyReplies).toBe(true);
@@ -219,8 +219,8 @@ describe("double opt-in", () => {
       expect((await outbox()).filter((m) => m.kind === "reply_notification")).toHaveLength(0);
 
       // Confirmed: on for this comment.
-      expect(await confirmNotifications(getDb(), held.commentId)).toEqual({ ok: true, articleTitle: article.title, already: false });
-      expect(await confirmNotifications(getDb(), held.commentId)).toEqual({ ok: true, articleTitle: article.title, already: true });
+      expect(await confirmNotifications(held.commentId)).toEqual({ ok: true, articleTitle: article.title, already: false });
+      expect(await confirmNotifications(held.commentId)).toEqual({ ok: true, articleTitle: article.title, already: true });
       expect(await getComment(held.commentId)).toMatchObject({ notifyReplies: true, notifyRequestedAt: null });
 
       // A guest's next comment with that address waits for a confirmation again (anyone can type it),
@@ -230,7 +230,7 @@ describe("double opt-in", () => {
       expect(next.status).toBe("approved");
       expect(await getComment(next.commentId)).toMatchObject({ notifyReplies: false });
       expect((await outbox()).filter((m) => m.kind === "notify_confirmation")).toHaveLength(1);
-      await confirmNotifications(getDb(), held.commentId);
+      await confirmNotifications(held.commentId);
       expect(await getComment(next.commentId)).toMatchObject({ notifyReplies: true, notifyRequestedAt: null });
 
       // An account that confirmed the address is on at once for its next comment.
@@ -238,7 +238,7 @@ describe("double opt-in", () => {
       const user = { id: member.id, name: "Mem", email: "mem@example.com", role: "reader" as const };
       const first = await postComment(article, { content: "Member comment one.", notify: true }, { user });
       if (!first.ok) throw new Error(first.message);
-      await confirmNotifications(getDb(), first.commentId);
+      await confirmNotifications(first.commentId);
       const second = await postComment(article, { content: "Member comment two.", notify: true }, { user });
       if (!second.ok) throw new Error(second.message);
       expect(await getComment(second.commentId)).toMatchObject({ notifyReplies: true, notifyRequestedAt: null });
@@ -365,7 +365,7 @@ describe("the moderators' digest of held comments", () => {
     const token = decodeURIComponent(/token=([^>]+)>/.exec(hourly.headers["List-Unsubscribe"]!)![1]!);
     const scope = readUnsubscribeToken(token);
     expect(scope).toEqual({ kind: "digest", userId: mo.id });
-    await applyUnsubscribe(getDb(), scope!);
+    await applyUnsubscribe(scope!);
     const [after] = await getDb().select({ heldDigest: users.heldDigest }).from(users).where(eq(users.id, mo.id));
     expect(after!.heldDigest).toBe("off");
     expect(await getDb().$count(users, dsql`${users.heldDigest} = 'hourly'`)).toBe(1); // the reader's, never mailed

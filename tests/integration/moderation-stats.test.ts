@@ -133,7 +133,7 @@ beforeAll(async () => {
   await decided(c14, NOW - 40 * DAY_MS, "approved", "Akismet: not spam", "pending");
   await moderated(c14, NOW - 40 * DAY_MS, mod.id, "approved", "spam", "spam", "ham", "false_negative");
 
-  stats = await spamStats(getDb(), { now: new Date(NOW) });
+  stats = await spamStats({ now: new Date(NOW) });
 });
 
 describe("spam statistics", () => {
@@ -211,12 +211,12 @@ describe("spam statistics", () => {
   });
 
   it("takes a shorter window, and says when there are no verdicts", async () => {
-    const two = await spamStats(getDb(), { now: NOW, days: 2 });
+    const two = await spamStats({ now: NOW, days: 2 });
     expect(two.days.map((d) => d.isoDate)).toEqual(["2025-03-30", "2025-03-31"]);
     expect(two.totals).toMatchObject({ received: 5, akismetVerdicts: 4, falsePositives: 1, falseNegatives: 2, accuracy: 0.25 });
-    const quiet = await spamStats(getDb(), { now: Date.UTC(2025, 2, 29, 18), days: 1 });
+    const quiet = await spamStats({ now: Date.UTC(2025, 2, 29, 18), days: 1 });
     expect(quiet.totals).toMatchObject({ received: 0, akismetVerdicts: 0, accuracy: null });
-    await expect(spamStats(getDb(), { now: NOW, days: 0 })).rejects.toThrow(RangeError);
+    await expect(spamStats({ now: NOW, days: 0 })).rejects.toThrow(RangeError);
   });
 
   it("reads comment_events through the (type, created_at) index", async () => {

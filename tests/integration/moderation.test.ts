@@ -211,21 +211,21 @@ describe("queues", () => {
     expect(after.spam).toBe(before.spam + 1);
     expect(after.approved).toBe(before.approved + 1);
 
-    const spamPage = await queuePage(getDb(), { status: "spam" });
+    const spamPage = await queuePage({ status: "spam" });
     expect(spamPage.rows[0]).toMatchObject({ id: a.id, articleSlug: a.article.slug, statusReason: "Moderator: marked as spam by Mo Moderator", akismetVerdict: "ham" });
     expect(spamPage.rows[0]!.history.map((e) => e.type)).toEqual(["submitted", "akismet_check", "status_change", "moderation", "akismet_feedback"]);
     expect(spamPage.rows[0]!.history.find((e) => e.type === "moderation")?.actorName).toBe("Mo Moderator");
 
-    expect((await queuePage(getDb(), { status: "spam", q: "needle@" })).rows.map((r) => r.id)).toEqual([a.id]);
-    expect((await queuePage(getDb(), { status: "spam", q: "100%_" })).rows).toEqual([]);
-    expect((await queuePage(getDb(), { status: "approved", articleId: b.article.id })).rows.map((r) => r.id)).toEqual([b.id]);
-    expect((await queuePage(getDb(), { status: "spam", reason: "moderator" })).rows.map((r) => r.id)).toContain(a.id);
-    expect((await queuePage(getDb(), { status: "spam", reason: "block_list" })).rows.map((r) => r.id)).not.toContain(a.id);
+    expect((await queuePage({ status: "spam", q: "needle@" })).rows.map((r) => r.id)).toEqual([a.id]);
+    expect((await queuePage({ status: "spam", q: "100%_" })).rows).toEqual([]);
+    expect((await queuePage({ status: "approved", articleId: b.article.id })).rows.map((r) => r.id)).toEqual([b.id]);
+    expect((await queuePage({ status: "spam", reason: "moderator" })).rows.map((r) => r.id)).toContain(a.id);
+    expect((await queuePage({ status: "spam", reason: "block_list" })).rows.map((r) => r.id)).not.toContain(a.id);
   });
 
   it("searches text, name and email through the trigram index, kept in step with edits and deletions", async () => {
     const a = await comment({ content: "Zanzibar \"quoted\" marmalade", name: "Quill Pen", email: "quill@inkwell.example" });
-    const find = async (q: string) => (await queuePage(getDb(), { status: "approved", q })).rows.map((r) => r.id);
+    const find = async (q: string) => (await queuePage({ status: "approved", q })).rows.map((r) => r.id);
     expect(await find("zanzibar")).toEqual([a.id]); // case-insensitive substring
     expect(await find("ARMALAD")).toEqual([a.id]);
     expect(await find('"quoted"')).toEqual([a.id]); // quotes in the term are literal
@@ -244,7 +244,7 @@ describe("queues", () => {
 
   it("empties Spam", async () => {
     const { id } = await comment({ name: "akismet-guaranteed-spam" });
-    const start = await startEmptyQueue(getDb(), mo, "spam");
+    const start = await startEmptyQueue(mo, "spam");
     if (!start.started) throw new Error("not started");
     expect((await start.finished).deleted).toBeGreaterThanOrEqual(1);
     expect((await queueCounts(getDb())).spam).toBe(0);

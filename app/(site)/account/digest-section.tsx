@@ -1,5 +1,4 @@
-import { HELD_DIGESTS, type HeldDigest } from "@/db/schema";
-import { HELD_DIGEST_LABELS } from "@/lib/mail/preferences";
+import { HELD_DIGEST_LABELS, HELD_DIGESTS, type HeldDigest } from "@/lib/mail/preferences";
 import { setHeldDigestAction } from "./digest-actions";
 
 /** A moderator's "Digest of held comments" setting, with what happened to the last change. */

@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { ARTICLE_STATUSES } from "@/db/schema";
+import { ARTICLE_STATUSES } from "@/lib/articles/article";
 import { readArticleForm, saveArticle, transitionArticle, WORKFLOW_ACTIONS, type ArticleFormField, type ArticleFormValues } from "@/lib/articles/editorial";
 import { renderMarkdown } from "@/lib/articles/markdown";
 import { authorizeAction } from "@/lib/auth/session";

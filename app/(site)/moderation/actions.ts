@@ -5,7 +5,6 @@ import { authorizeAction, refererPath } from "@/lib/auth/session";
 import { applyModeration, parseModerationForm, undoModeration } from "@/lib/moderation/apply";
 import { startQueueCheck } from "@/lib/moderation/check";
 import { startEmptyQueue } from "@/lib/moderation/moderate";
-import { getDb } from "@/lib/db";
 import { verifyAndRecordKey } from "@/lib/spam/overview";
 import { expirePageChanges } from "@/lib/cache/invalidation";
 import { kickOutbox } from "@/lib/jobs/scheduler";
@@ -50,7 +49,7 @@ export async function emptyQueueAction(formData: FormData): Promise<void> {
   if (queue !== "spam" && queue !== "trash") await back({ error: "Unknown queue." });
   const label = queue === "spam" ? "Spam" : "Trash";
   if (formData.get("confirm") !== "yes") await back({ error: `Tick “I am sure” to empty ${label}; nothing was deleted.` });
-  const start = await startEmptyQueue(getDb(), actor, queue as "spam" | "trash");
+  const start = await startEmptyQueue(actor, queue as "spam" | "trash");
   if (!start.started) await back({ error: `${label} is already being emptied; its progress is shown below.` });
   const total = start.started ? start.total : 0;
   await back({ done: `Emptying ${label}: ${total} comment${total === 1 ? "" : "s"} to delete permanently; progress is shown below.` });
@@ -60,7 +59,7 @@ export async function emptyQueueAction(formData: FormData): Promise<void> {
 export async function checkQueueAction(): Promise<void> {
   const actor = await authorizeAction("comment:moderate", { callbackUrl: PAGE });
   if (!actor) return;
-  const start = await startQueueCheck(getDb(), actor);
+  const start = await startQueueCheck(actor);
   if (!start.started) {
     await back({
       error:

@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
-import { COMMENT_STATUSES, type CommentStatus } from "@/db/schema";
 import { requirePermission } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/dates";
-import { getDb } from "@/lib/db";
+import { COMMENT_STATUSES, type CommentStatus } from "@/lib/comments/status";
 import { listArticlesForFilter } from "@/lib/moderation/articles";
 import { queueCounts, queuePage, REASON_FILTERS, type QueueRow, type ReasonFilter } from "@/lib/moderation/queue";
 import { ACTION_LABELS, QUEUE_ACTIONS, STATUS_LABELS } from "@/lib/moderation/transitions";
@@ -43,13 +42,12 @@ export default async function ModerationPage({ searchParams }: Props) {
   const error = one(params.error)?.slice(0, 500);
   const undo = one(params.undo);
 
-  const db = getDb();
-  const counts = await queueCounts(db);
-  const list = await queuePage(db, { status: queue, page, articleId, q, reason });
-  const articles = await listArticlesForFilter(db);
+  const counts = await queueCounts();
+  const list = await queuePage({ status: queue, page, articleId, q, reason });
+  const articles = await listArticlesForFilter();
   const filters = { queue, article: articleId, q, reason };
   const actions = QUEUE_ACTIONS[queue];
-  const jobs = await consoleJobs(db);
+  const jobs = await consoleJobs();
   const anyRunning = jobs.some((j) => j.running);
   const checkRunning = jobs.some((j) => j.running && j.job === "check-pending");
 

@@ -1,5 +1,4 @@
 import { NextResponse } from "next/server";
-import { getDb } from "@/lib/db";
 import { BodyTooLargeError, readBodyBytes } from "@/lib/http/body";
 import { applyUnsubscribe, readUnsubscribeToken } from "@/lib/mail/unsubscribe";
 import { absoluteUrl } from "@/lib/site";
@@ -32,7 +31,7 @@ export async function POST(request: Request) {
     if (oneClick) return new NextResponse("This unsubscribe link is not valid.", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
     return NextResponse.redirect(absoluteUrl("/unsubscribe?invalid=1"), 303);
   }
-  await applyUnsubscribe(getDb(), scope);
+  await applyUnsubscribe(scope);
   if (oneClick) return new NextResponse("Unsubscribed.", { status: 200, headers: { "content-type": "text/plain; charset=utf-8" } });
   return NextResponse.redirect(absoluteUrl(`/unsubscribe?token=${encodeURIComponent(token!)}&done=1`), 303);
 }

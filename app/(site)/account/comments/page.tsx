@@ -4,7 +4,6 @@ import { redirect } from "next/navigation";
 import { OwnCommentControls } from "@/app/_article/own-comment-controls";
 import { getCurrentUser } from "@/lib/auth/session";
 import { OWN_STATUS_LABELS, listAccountComments, ownControlFor } from "@/lib/comments/own";
-import { getDb } from "@/lib/db";
 import { formatDateTime } from "@/lib/dates";
 import { getSettings } from "@/lib/settings";
 import { articlePath } from "@/lib/site";
@@ -42,7 +41,7 @@ export default async function AccountCommentsPage({ searchParams }: Props) {
   const requested = pageNumber((await searchParams).page);
   const user = await getCurrentUser();
   if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(pagePath(requested))}`);
-  const [list, settings] = await Promise.all([listAccountComments(getDb(), user.id, { page: requested, perPage: PER_PAGE }), getSettings()]);
+  const [list, settings] = await Promise.all([listAccountComments(user.id, { page: requested, perPage: PER_PAGE }), getSettings()]);
   const now = new Date();
   return (
     <div className={`auth-page ${styles.page}`}>

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePermission } from "@/lib/auth/session";
-import { getDb } from "@/lib/db";
 import { exportOverview } from "@/lib/porting/export-overview";
 import { JSON_EXCLUDED } from "@/lib/porting/json-export";
 import styles from "./export.module.css";
@@ -13,7 +12,7 @@ const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en
 
 export default async function ExportPage() {
   await requirePermission("settings:manage", { callbackUrl: "/admin/export" });
-  const now = await exportOverview(getDb());
+  const now = await exportOverview();
   return (
     <div className="admin-page">
       <p className="muted">

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePermission } from "@/lib/auth/session";
-import { getDb } from "@/lib/db";
 import { importStatus, type ImportJobSummary } from "@/lib/porting/import-job";
 import { describeCounts, describeNote, nothingNew, type ImportReport } from "@/lib/porting/import-report";
 import { UPLOAD_LIMIT_BYTES } from "@/lib/porting/import-upload";
@@ -31,7 +30,7 @@ export default async function ImportPage({ searchParams }: Props) {
   await requirePermission("settings:manage", { callbackUrl: "/admin/import" });
   const params = await searchParams;
   const error = typeof params.error === "string" ? (ERRORS[params.error] ?? null) : null;
-  const status = await importStatus(getDb());
+  const status = await importStatus();
   const running = status?.running ?? false;
   return (
     <div className="admin-page">

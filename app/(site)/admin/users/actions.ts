@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { USER_ROLES } from "@/db/schema";
+import { USER_ROLES } from "@/lib/auth/permissions";
 import { authorizeAction } from "@/lib/auth/session";
 import { changeRole, deleteAccount, setBanned, type AccountChangeResult } from "@/lib/auth/users";
 import { expirePageChanges } from "@/lib/cache/invalidation";

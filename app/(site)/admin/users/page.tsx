@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
-import { USER_ROLES } from "@/db/schema";
 import { formatDate } from "@/lib/dates";
-import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { ROLE_LABELS, USER_ROLES } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { listAccounts } from "@/lib/auth/users";
 import { changeRoleAction, deleteUserAction, setBannedAction } from "./actions";

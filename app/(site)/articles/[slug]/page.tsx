@@ -7,7 +7,6 @@ import { ArticleView, articleLinks, articleMetadata } from "@/app/_article/artic
 import { CommentForm } from "@/app/_article/comment-form";
 import { OwnCommentsProvider } from "@/app/_article/own-comments";
 import { ownCommentControls } from "@/lib/comments/own";
-import { getDb } from "@/lib/db";
 import { movedArticle } from "@/lib/articles/editorial";
 import { findThreadNode, loadArticlePage } from "@/lib/articles/page";
 import { getPublishedArticle } from "@/lib/articles/queries";
@@ -70,7 +69,7 @@ export default async function ArticlePage({ params, searchParams }: Props) {
   // Edit/Delete for the viewer's own comments: on this per-visitor page only, never the cached one.
   const ownControls = user?.banned
     ? {}
-    : await ownCommentControls(getDb(), {
+    : await ownCommentControls({
         articleId: article.id,
         proof: { ownIds: readOwnCommentIds(jar.get(OWN_COMMENTS_COOKIE)?.value), userId: user?.id ?? null },
         editMinutes: data.settings.commentEditMinutes,

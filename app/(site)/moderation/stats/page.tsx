@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePermission } from "@/lib/auth/session";
-import { getDb } from "@/lib/db";
 import { spamStats, type SpamCounts } from "@/lib/moderation/stats";
 import { formatLongDay, SpamChart } from "./chart";
 import styles from "./stats.module.css";
@@ -49,7 +48,7 @@ function Accuracy({ value }: { value: number | null }) {
 
 export default async function SpamStatsPage() {
   await requirePermission("comment:moderate", { callbackUrl: "/moderation/stats" });
-  const stats = await spamStats(getDb(), { now: new Date(), days: DAYS });
+  const stats = await spamStats({ now: new Date(), days: DAYS });
   const t = stats.totals;
   const first = stats.days[0];
   const last = stats.days[stats.days.length - 1];

@@ -1,8 +1,6 @@
 import { env } from "@/lib/env";
-import { getDb } from "@/lib/db";
 import { checkPermission } from "@/lib/auth/session";
-import { currentJobRun } from "@/lib/db/job-runs";
-import { IMPORT_JOB, startImport } from "@/lib/porting/import-job";
+import { importRunning, startImport } from "@/lib/porting/import-job";
 import { removeUpload, saveUpload, UploadError } from "@/lib/porting/import-upload";
 
 export const dynamic = "force-dynamic";
@@ -42,9 +40,8 @@ export async function POST(request: Request) {
     }
     return Response.json({ error: allowed.error }, { status: allowed.status, headers: NO_STORE });
   }
-  const db = getDb();
   // Do not read 500 MB only to refuse it: one import at a time.
-  if (await currentJobRun(db, IMPORT_JOB)) return fail(409, "running", "An import is running; wait for it to finish.");
+  if (await importRunning()) return fail(409, "running", "An import is running; wait for it to finish.");
 
   let upload: Awaited<ReturnType<typeof saveUpload>>;
   try {
@@ -61,7 +58,7 @@ export async function POST(request: Request) {
     }
     throw error;
   }
-  const start = await startImport(db, { file: upload.file, fileName: upload.fileName, actorId: allowed.user.id, removeFile: true, pace: true });
+  const start = await startImport({ file: upload.file, fileName: upload.fileName, actorId: allowed.user.id, removeFile: true, pace: true });
   if (!start.started) {
     await removeUpload(upload.file);
     return back("?error=running") ?? Response.json({ error: "An import is running; wait for it to finish.", code: "running" }, { status: 409, headers: NO_STORE });

@@ -1,5 +1,4 @@
 import { NextResponse } from "next/server";
-import { getDb } from "@/lib/db";
 import { BodyTooLargeError, readBodyBytes } from "@/lib/http/body";
 import { confirmNotifications, readNotifyConfirmToken } from "@/lib/mail/notifications";
 import { absoluteUrl } from "@/lib/site";
@@ -19,7 +18,7 @@ export async function POST(request: Request) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const commentId = readNotifyConfirmToken(token);
   if (commentId === null) return NextResponse.redirect(absoluteUrl("/notifications/confirm?invalid=1"), 303);
-  const outcome = await confirmNotifications(getDb(), commentId);
+  const outcome = await confirmNotifications(commentId);
   if (!outcome.ok) return NextResponse.redirect(absoluteUrl("/notifications/confirm?gone=1"), 303);
   return NextResponse.redirect(absoluteUrl(`/notifications/confirm?token=${encodeURIComponent(token)}&done=1`), 303);
 }

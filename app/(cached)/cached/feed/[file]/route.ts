@@ -2,7 +2,6 @@ import { buildRssFeed } from "@/lib/articles/feed";
 import { listPublishedArticles } from "@/lib/articles/queries";
 import { CACHE_TAGS, dependsOn } from "@/lib/cache/pages";
 import { buildCommentFeedXml, listFeedComments, siteCommentFeed } from "@/lib/comments/feed";
-import { getDb } from "@/lib/db";
 import { weakEtag } from "@/lib/http/etag";
 import { getSettings } from "@/lib/settings";
 
@@ -28,7 +27,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ fil
   } else {
     const settings = await getSettings();
     const paging = { perPage: settings.commentsPerPage, order: settings.commentOrder };
-    xml = buildCommentFeedXml(siteCommentFeed(await listFeedComments(getDb(), { paging })));
+    xml = buildCommentFeedXml(siteCommentFeed(await listFeedComments({ paging })));
   }
   // Stored with the cached answer; a reader's conditional GET gets a 304 (scripts/server.mjs).
   return new Response(xml, { headers: { "Content-Type": "application/rss+xml; charset=utf-8", ETag: weakEtag(xml) } });

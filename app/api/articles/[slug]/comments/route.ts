@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { commentsJsonForApi, isSameOrigin } from "@/lib/comments/api";
+import { commentsJsonForApi, isDatabaseUnavailable, isSameOrigin } from "@/lib/comments/api";
 import { parseCommentOrder } from "@/lib/comments/order";
 import { postCommentFromRequest } from "@/lib/comments/post";
-import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { COMMENT_BODY_LIMIT, payloadTooLargeResponse, readJsonBody } from "@/lib/http/body";
 
 export const dynamic = "force-dynamic";

@@ -8,7 +8,6 @@ import { movedArticle } from "@/lib/articles/editorial";
 import { loadArticlePage } from "@/lib/articles/page";
 import { getPublishedArticle } from "@/lib/articles/queries";
 import { threadPageCount } from "@/lib/comments/thread";
-import { getDb } from "@/lib/db";
 import { getSettings } from "@/lib/settings";
 import { CACHE_TAGS, PAGE_MAX_AGE_SECONDS, dependsOn } from "@/lib/cache/pages";
 import { issueFormToken } from "@/lib/comments/form-token";
@@ -70,7 +69,7 @@ export default async function CachedArticlePage({ params }: Props) {
     notFound();
   }
   const settings = await getSettings();
-  const pageCount = await threadPageCount(getDb(), article.id, settings.commentsPerPage);
+  const pageCount = await threadPageCount(article.id, settings.commentsPerPage);
   if (page > pageCount) {
     // Past the last page: a small cached redirect, not one more copy of the
     // last page for every number someone tries.

@@ -4,7 +4,6 @@ import { getPublishedArticle } from "@/lib/articles/queries";
 import { CACHE_TAGS, dependsOn } from "@/lib/cache/pages";
 import { articleCommentFeed, buildCommentFeedXml, listFeedComments } from "@/lib/comments/feed";
 import { commentFeedPath } from "@/lib/comments/feed-path";
-import { getDb } from "@/lib/db";
 import { weakEtag } from "@/lib/http/etag";
 import { getSettings } from "@/lib/settings";
 
@@ -36,7 +35,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ slu
   await dependsOn([CACHE_TAGS.article(article.id), CACHE_TAGS.slug(slug)]);
   const settings = await getSettings();
   const paging = { perPage: settings.commentsPerPage, order: settings.commentOrder };
-  const xml = buildCommentFeedXml(articleCommentFeed(article, await listFeedComments(getDb(), { articleId: article.id, paging })));
+  const xml = buildCommentFeedXml(articleCommentFeed(article, await listFeedComments({ articleId: article.id, paging })));
   // Stored with the cached answer; a reader's conditional GET gets a 304 (scripts/server.mjs).
   return new Response(xml, { headers: { "Content-Type": "application/rss+xml; charset=utf-8", ETag: weakEtag(xml) } });
 }

@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { isSameOrigin } from "@/lib/comments/api";
+import { isDatabaseUnavailable, isSameOrigin } from "@/lib/comments/api";
 import type { OwnRefusalCode } from "@/lib/comments/own";
 import { deleteOwnCommentFromRequest, editOwnCommentFromRequest } from "@/lib/comments/own-request";
-import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { COMMENT_BODY_LIMIT, payloadTooLargeResponse, readJsonBody } from "@/lib/http/body";
 
 export const dynamic = "force-dynamic";
