@@ -7,7 +7,6 @@ import { test as base } from "@playwright/test";
 import { currentLane } from "./lanes";
 
 export const test = base.extend({
-  // eslint-disable-next-line no-empty-pattern
   baseURL: async ({}, use) => {
     await use(currentLane().baseURL);
   },

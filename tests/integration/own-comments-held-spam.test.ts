@@ -298,7 +298,7 @@ describe("the personal-data download", () => {
     const { exportPersonalData } = await import("@/lib/privacy/export");
     for (const kind of ["account", "guest"] as const) {
       const pair = await heldAndSpam(kind);
-      const data = await exportPersonalData(pair.user ? { kind: "account", userId: pair.user.id } : { kind: "email", email: "sam.same@example.com" });
+      const data = await exportPersonalData(pair.user ? { kind: "account", userId: pair.user.id, email: pair.user.email } : { kind: "email", email: "sam.same@example.com" });
       const status = (id: number) => data.comments.find((c) => c.id === id)?.status;
       expect(status(pair.held)).toBe("pending");
       expect(status(pair.spam)).toBe(status(pair.held));
