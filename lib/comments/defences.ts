@@ -1,20 +1,13 @@
 import type { Settings } from "@/lib/settings/schema";
+import { contentHolds, formTokenHold, type HoldRule } from "@/lib/spam/verdict";
 import type { FormTokenCheck } from "./form-token";
 import { countLinks } from "./links";
 import { findListedEmail, findListedIp, findListedWord } from "./matching";
 
 /** One defence that fired, kept in the comment's history. */
 export type DefenceEvent = { rule: DefenceRule; message: string };
-export type DefenceRule =
-  | "honeypot"
-  | "too_fast"
-  | "form_token"
-  | "block_word"
-  | "block_email"
-  | "block_ip"
-  | "links"
-  | "hold_word"
-  | "first_time";
+/** The hold rules (form token, too fast, links, hold word, first time) are lib/spam/verdict.ts's. */
+export type DefenceRule = "honeypot" | "block_word" | "block_email" | "block_ip" | HoldRule;
 
 export type RefusalCode = "flood" | "duplicate" | "closed" | "expired";
 
@@ -82,7 +75,9 @@ export function commentsCloseNext(article: ClosingArticle, now: Date, autoCloseD
 /**
  * The local defences, in order: honeypot, minimum time, flood, duplicate,
  * closed article, block lists, hold rules. Refusals store nothing; every other
- * outcome is stored with the events that fired.
+ * outcome is stored with the events that fired. The hold rules themselves
+ * (form token, minimum time, links, hold words, first time) are decided in
+ * lib/spam/verdict.ts from the facts gathered here.
  */
 export async function runDefences(input: DefenceInput): Promise<DefenceResult> {
   const { settings, author, lookups } = input;
@@ -100,19 +95,10 @@ export async function runDefences(input: DefenceInput): Promise<DefenceResult> {
     if (!input.formToken.valid && input.formToken.reason === "expired") {
       return { outcome: "refused", code: "expired", message: REFUSAL_MESSAGES.expired };
     }
-    if (!input.formToken.valid) {
-      const message = `Held: form token ${input.formToken.reason}`;
-      events.push({ rule: "form_token", message });
-      holds.push(message);
-    } else if (input.formToken.ageSeconds < settings.minSubmitSeconds) {
-      // The time counts from the token, not from when the reader saw the form:
-      // a cached page's form fetches a fresh token on its first focus
-      // (app/_article/comment-form.tsx), so a reader who read for minutes and
-      // sent at once is 0.1 s from that focus. The words say what was measured.
-      const age = input.formToken.ageSeconds.toFixed(1);
-      const message = `Held: sent ${age} s after its form token was issued (minimum ${settings.minSubmitSeconds} s; issued with the page, or when a cached page's form was first focused)`;
-      events.push({ rule: "too_fast", message });
-      holds.push(message);
+    const tokenHold = formTokenHold(input.formToken, settings.minSubmitSeconds);
+    if (tokenHold) {
+      events.push(tokenHold);
+      holds.push(tokenHold.message);
     }
 
     if (settings.floodSeconds > 0) {
@@ -149,22 +135,15 @@ export async function runDefences(input: DefenceInput): Promise<DefenceResult> {
     return { outcome: "spam", reason, events: [...events, { rule: "block_ip", message: reason }] };
   }
 
-  const links = countLinks(input.content);
-  if (links > settings.linkLimit) {
-    const message = `Held: ${links} links (more than ${settings.linkLimit})`;
-    events.push({ rule: "links", message });
-    holds.push(message);
-  }
-  const holdWord = findListedWord([input.content, author.name, author.url], settings.holdWords);
-  if (holdWord) {
-    const message = `Held: hold word “${holdWord}”`;
-    events.push({ rule: "hold_word", message });
-    holds.push(message);
-  }
-  if (settings.holdFirstTime && !(await lookups.approvedBefore(author.email, author.userId))) {
-    const message = "Held: first comment from this author";
-    events.push({ rule: "first_time", message });
-    holds.push(message);
+  for (const hold of await contentHolds({
+    links: countLinks(input.content),
+    linkLimit: settings.linkLimit,
+    holdWord: findListedWord([input.content, author.name, author.url], settings.holdWords),
+    holdFirstTime: settings.holdFirstTime,
+    approvedBefore: () => lookups.approvedBefore(author.email, author.userId),
+  })) {
+    events.push(hold);
+    holds.push(hold.message);
   }
 
   return { outcome: holds.length > 0 ? "hold" : "pass", holds, events };

@@ -9,7 +9,7 @@ import { getSettings } from "@/lib/settings";
 import { SITE_LANG } from "@/lib/site";
 import { akismetConfigured, akismetIsTest, callAkismet, toCheckRecord } from "@/lib/spam/akismet";
 import { buildCheckParams } from "@/lib/spam/params";
-import { decideStatus, retryDelayMs, type StatusDecision } from "@/lib/spam/verdict";
+import { decideStatus, decideWithoutAkismet, holdsKeptByEdit, retryDelayMs, type StatusDecision } from "@/lib/spam/verdict";
 import { checkLeaseUntil } from "./check-lease";
 import { noteCheckDuration, waitAsLongAsACheck } from "./check-timing";
 import { runDefences, type DefenceInput } from "./defences";
@@ -309,23 +309,18 @@ export async function editOwnComment(db: Db, request: EditRequest): Promise<Edit
       isTest: akismetIsTest(),
       recheckReason: "edit",
     });
-    // A held comment stays held: an edit never publishes what a rule or a
-    // moderator held (a missing form token, "too fast", Unapprove); only a
-    // moderator does. It can still go to spam.
-    const keptHold = current.status === "pending" && defence.outcome !== "spam" ? ["Held before the edit: waits for a moderator"] : [];
-    const localHolds = defence.outcome === "spam" ? [] : [...defence.holds, ...keptHold];
-    const needsAkismet = defence.outcome !== "spam" && !trusted && akismetConfigured();
-    const localDecision: StatusDecision | null = needsAkismet
-      ? null
-      : decideStatus({
-          trusted,
-          local:
-            defence.outcome === "spam"
-              ? { outcome: "spam", reason: defence.reason }
-              : { outcome: localHolds.length > 0 ? "hold" : defence.outcome, holds: localHolds },
-          akismet: akismetConfigured() ? "not_needed" : "not_configured",
-          guest,
-        });
+    // A held comment stays held (lib/spam/verdict.ts); it can still go to spam.
+    const localHolds = defence.outcome === "spam" ? [] : [...defence.holds, ...holdsKeptByEdit(current.status)];
+    const localDecision: StatusDecision | null = decideWithoutAkismet({
+      trusted,
+      local:
+        defence.outcome === "spam"
+          ? { outcome: "spam", reason: defence.reason }
+          : { outcome: localHolds.length > 0 ? "hold" : defence.outcome, holds: localHolds },
+      akismetConfigured: akismetConfigured(),
+      guest,
+    });
+    const needsAkismet = localDecision === null;
     if (current.status === "spam") {
       // Spam stays spam, whatever the new text: not sent to Akismet, never
       // published (only a moderator's Not spam takes it out), its verdict and

@@ -4,25 +4,26 @@ import { afterApproval } from "./approval-mail";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { addressLimitKey } from "@/lib/http/address-key";
 import { and, eq } from "drizzle-orm";
-import { comments, type CommentStatus, type SpamCheckRecord, type UserRole } from "@/db/schema";
+import { comments, type Article, type CommentStatus, type SpamCheckRecord, type UserRole } from "@/db/schema";
 import { getPublishedArticle } from "@/lib/articles/queries";
 import { getDb, row as firstRow, sql, transaction, type Db } from "@/lib/db";
 import { forShare } from "@/lib/db/dialect";
 import { env } from "@/lib/env";
 import { getSettings } from "@/lib/settings";
+import type { Settings } from "@/lib/settings/schema";
 import { SITE_LANG } from "@/lib/site";
 import { akismetConfigured, akismetIsTest, callAkismet, toCheckRecord } from "@/lib/spam/akismet";
 import { buildCheckParams } from "@/lib/spam/params";
-import { decideStatus, retryDelayMs, type StatusDecision } from "@/lib/spam/verdict";
+import { decideStatus, decideWithoutAkismet, retryDelayMs, type StatusDecision } from "@/lib/spam/verdict";
 import { leaseOwner } from "@/lib/db/leases";
 import { checkLeaseUntil } from "./check-lease";
-import { runDefences } from "./defences";
+import { runDefences, type DefenceEvent, type RefusalCode } from "./defences";
 import { noteCheckDuration } from "./check-timing";
-import { checkFormToken, formTokenDigest, issueFormToken } from "./form-token";
+import { checkFormToken, formTokenDigest, issueFormToken, type FormTokenCheck } from "./form-token";
 import { addCommentEvent } from "./history";
 import { defenceLookups, samePostStored, takePostingTurn } from "./lookups";
 import { commentDepth } from "./thread";
-import { INVALID_COMMENT_MESSAGE, validateComment, type FieldErrors } from "./validation";
+import { INVALID_COMMENT_MESSAGE, validateComment, type CommentInput, type FieldErrors } from "./validation";
 
 /** Roles whose comments are approved without checks. */
 export const TRUSTED_ROLES: readonly UserRole[] = ["editor", "moderator", "admin"];
@@ -54,10 +55,14 @@ export type SubmitResult =
 const INVALID_MESSAGE = INVALID_COMMENT_MESSAGE;
 
 /**
- * The comment pipeline: validate, run the local defences, store, check with
- * Akismet, store the verdict. The comment is written before Akismet is asked
- * (so nothing is lost if the call hangs or the process dies) and no
- * transaction is open during the call.
+ * The comment pipeline, stage by stage as README's "What happens to a
+ * comment" tells it: validate the form, check its form token, run the local
+ * defences, reach a verdict without Akismet if they can, store the comment
+ * with its history (and the mail its approval calls for); else ask Akismet,
+ * outside any transaction, and store its verdict with its history. Every
+ * hold rule and verdict is lib/spam/verdict.ts's. The comment is written
+ * before Akismet is asked (so nothing is lost if the call hangs or the
+ * process dies).
  *
  * The checks that read other comments (the parent, flood, duplicate) and the
  * insert run in one short transaction, where posts from the same address,
@@ -79,28 +84,50 @@ export async function submitComment(
   ctx: SubmitContext,
 ): Promise<SubmitResult> {
   const now = ctx.now ?? new Date();
-  const guest = ctx.user === null;
-  const validation = validateComment(raw, { guest });
-  if (!validation.ok) {
-    return { ok: false, kind: "invalid", fieldErrors: validation.fieldErrors, message: INVALID_MESSAGE };
-  }
-  const input = validation.data;
+  const validation = validateComment(raw, { guest: ctx.user === null });
+  if (!validation.ok) return invalid(validation.fieldErrors);
 
   const article = await getPublishedArticle(articleSlug);
   if (!article) return { ok: false, kind: "not_found", message: "This article does not exist." };
 
   const db = getDb();
   const settings = await getSettings();
+  const post = describePost(validation.data, article, ctx, now);
 
+  // Everything in here reads and writes through `tx` only (a deadlock retry
+  // on PostgreSQL runs it again).
+  const stored = await transaction(db, (tx) => storeAfterLocalDefences(tx, post, settings));
+  if ("refused" in stored) return stored.refused;
+  if ("storedBefore" in stored) return accepted(post, stored.storedBefore.id, stored.storedBefore.status);
+  if (stored.localDecision) return accepted(post, stored.commentId, stored.localDecision.status);
+
+  return checkWithAkismet(db, post, stored, settings);
+}
+
+/** A valid post, with who sent it, its form token checked, and what Akismet is to be asked. */
+type Post = {
+  input: CommentInput;
+  article: Article;
+  ctx: SubmitContext;
+  now: Date;
+  guest: boolean;
+  parentId: number | null;
+  author: { name: string; email: string; url: string; userId: number | null };
+  trusted: boolean;
+  formToken: FormTokenCheck;
+  /** Only a genuine, unexpired token makes two posts the same post. */
+  tokenHash: string | null;
+  /** The Akismet parameters, stored with the comment for every later check. */
+  params: Record<string, string>;
+};
+
+/** Who is posting (the account, or the guest's fields), whether their role is trusted, the form token, the Akismet parameters. */
+function describePost(input: CommentInput, article: Article, ctx: SubmitContext, now: Date): Post {
   const parentId = input.parentId ?? null;
   const author = ctx.user
     ? { name: ctx.user.name, email: ctx.user.email.toLowerCase(), url: "", userId: ctx.user.id }
     : { name: input.name ?? "", email: (input.email ?? "").toLowerCase(), url: input.url ?? "", userId: null };
-  const trusted = ctx.user !== null && TRUSTED_ROLES.includes(ctx.user.role);
   const formToken = checkFormToken(input.formToken, article.id, now.getTime());
-  // Only a genuine, unexpired token makes two posts the same post.
-  const tokenHash = formToken.valid ? formTokenDigest(input.formToken) : null;
-
   const params = buildCheckParams({
     comment: {
       content: input.content,
@@ -117,166 +144,184 @@ export async function submitComment(
     site: { url: env().SITE_URL, lang: SITE_LANG, charset: "UTF-8" },
     isTest: akismetIsTest(),
   });
+  return {
+    input,
+    article,
+    ctx,
+    now,
+    guest: ctx.user === null,
+    parentId,
+    author,
+    trusted: ctx.user !== null && TRUSTED_ROLES.includes(ctx.user.role),
+    formToken,
+    tokenHash: formToken.valid ? formTokenDigest(input.formToken) : null,
+    params,
+  };
+}
 
-  // Everything in here reads and writes through `tx` only (a deadlock retry
-  // on PostgreSQL runs it again).
-  const stored = await transaction(
-    db,
-    async (tx): Promise<{ refused: SubmitResult } | { storedBefore: { id: number; status: CommentStatus } } | Stored> => {
-      await takePostingTurn(tx, { ip: ctx.ip, email: author.email, userId: author.userId });
-      // This very post, stored before (its answer lost on the way): answered
-      // with that comment, before the flood and duplicate rules refuse it.
-      if (tokenHash) {
-        const before = await samePostStored(tx, {
-          tokenHash,
-          articleId: article.id,
-          parentId,
-          content: input.content,
-          userId: author.userId,
-          name: author.name,
-          email: author.email,
-          url: author.url,
-          ip: ctx.ip,
-        });
-        if (before) return { storedBefore: before };
-      }
-      if (parentId !== null) {
-        // Locked until the reply is stored (PostgreSQL): a moderator moving or
-        // deleting the parent meanwhile waits, then moves the reply up with it.
-        const parent = await firstRow<{ id: number; articleId: number; status: CommentStatus }>(
-          tx,
-          sql`select id, article_id as "articleId", status from comments where id = ${parentId} ${forShare(tx)}`,
-        );
-        if (!parent || parent.articleId !== article.id || parent.status !== "approved") {
-          return {
-            refused: {
-              ok: false,
-              kind: "invalid",
-              fieldErrors: { parentId: "The comment you are replying to is no longer available." },
-              message: INVALID_MESSAGE,
-            },
-          };
-        }
-        if ((await commentDepth(tx, parentId)) + 1 > settings.threadDepth) {
-          return {
-            refused: {
-              ok: false,
-              kind: "invalid",
-              fieldErrors: { parentId: `Replies can nest at most ${settings.threadDepth} levels deep.` },
-              message: INVALID_MESSAGE,
-            },
-          };
-        }
-      }
+type StoreOutcome = { refused: SubmitResult } | { storedBefore: { id: number; status: CommentStatus } } | Stored;
 
-      const defence = await runDefences({
-        now,
-        settings,
-        article,
-        author: { ...author, trusted },
-        ip: ctx.ip,
-        content: input.content,
-        honeypot: input.honeypot,
-        formToken,
-        lookups: defenceLookups(tx),
-      });
-      if (defence.outcome === "refused") {
-        if (defence.code === "expired") {
-          return { refused: { ok: false, kind: "expired", message: defence.message, formToken: issueFormToken(article.id, now.getTime()) } };
-        }
-        return { refused: { ok: false, kind: "refused", code: defence.code, message: defence.message } };
-      }
+/**
+ * The transaction of the pipeline: take this author's turn, answer a post
+ * stored before, check the parent, run the local defences, decide without
+ * Akismet when they can, store the comment and its history.
+ */
+async function storeAfterLocalDefences(tx: Db, post: Post, settings: Settings): Promise<StoreOutcome> {
+  await takePostingTurn(tx, { ip: post.ctx.ip, email: post.author.email, userId: post.author.userId });
+  // This very post, stored before (its answer lost on the way): answered
+  // with that comment, before the flood and duplicate rules refuse it.
+  const before = await sameStoredPost(tx, post);
+  if (before) return { storedBefore: before };
 
-      const localHolds = defence.outcome === "spam" ? [] : defence.holds;
-      const needsAkismet = defence.outcome !== "spam" && !trusted && akismetConfigured();
+  const parentError = await parentProblem(tx, post, settings.threadDepth);
+  if (parentError) return { refused: invalid({ parentId: parentError }) };
 
-      // Decided without Akismet: local spam, trusted roles, or no key configured.
-      const localDecision = needsAkismet
-        ? null
-        : decideStatus({
-            trusted,
-            local: defence.outcome === "spam" ? { outcome: "spam", reason: defence.reason } : { outcome: defence.outcome, holds: defence.holds },
-            akismet: akismetConfigured() ? "not_needed" : "not_configured",
-            guest,
-          });
+  const defence = await runDefences({
+    now: post.now,
+    settings,
+    article: post.article,
+    author: { ...post.author, trusted: post.trusted },
+    ip: post.ctx.ip,
+    content: post.input.content,
+    honeypot: post.input.honeypot,
+    formToken: post.formToken,
+    lookups: defenceLookups(tx),
+  });
+  if (defence.outcome === "refused") return { refused: refusal(defence, post) };
 
-      // The pipeline holds the comment's check lease from the moment it is stored:
-      // a retry or a moderator's Check for spam leaves it alone until the lease ends.
-      const owner = needsAkismet ? leaseOwner("submit") : null;
-      const [row] = await tx
-        .insert(comments)
-        .values({
-          articleId: article.id,
-          parentId,
-          userId: author.userId,
-          authorName: author.name,
-          authorEmail: author.email,
-          authorUrl: author.url,
-          content: input.content,
-          status: localDecision?.status ?? "pending",
-          statusReason: localDecision?.reason ?? "Not checked yet: waiting for Akismet",
-          ip: ctx.ip,
-          ipKey: ctx.ip ? addressLimitKey(ctx.ip) : "",
-          userAgent: ctx.userAgent,
-          referrer: ctx.referrer,
-          spamCheckState: localDecision ? localDecision.spamCheckState : "not_checked",
-          spamCheck: localDecision ? null : pendingRecord(params, localHolds),
-          // Crash safety: if the check below never completes, the retry job picks it up.
-          nextSpamCheckAt: localDecision ? null : new Date(now.getTime() + retryDelayMs(1, settings.akismetRetryMinutes)),
-          checkLeaseOwner: owner,
-          checkLeaseUntil: owner ? new Date(checkLeaseUntil(now, settings.akismetTimeoutMs)) : null,
-          // Asked for replies by mail (only while mail is on): on at once for an address
-          // confirmed before, else after the address confirms (lib/mail/notifications.ts).
-          ...(await notifyChoice(tx, input.notify, { email: author.email, userId: author.userId }, now)),
-          formTokenHash: tokenHash,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning({ id: comments.id });
-      const commentId = row!.id;
-      await addCommentEvent(tx, {
-        commentId,
-        type: "submitted",
-        message: ctx.user
-          ? `Submitted by ${ctx.user.name} (${ctx.user.role}) from ${ctx.ip || "an unknown IP"}`
-          : `Submitted by guest ${author.name} <${author.email}> from ${ctx.ip || "an unknown IP"}`,
-        at: now,
-      });
-      for (const event of defence.events) {
-        await addCommentEvent(tx, { commentId, type: "defence", message: event.message, detail: { rule: event.rule }, at: now });
-      }
-      if (localDecision) {
-        await addCommentEvent(tx, {
-          commentId,
-          type: "status_change",
-          message: localDecision.reason,
-          toStatus: localDecision.status,
-          at: now,
-        });
-        if (localDecision.status === "approved") await afterApproval(tx, commentId, now);
-      }
-      return { commentId, localDecision, localHolds, owner };
-    },
+  // Decided without Akismet: local spam, trusted roles, or no key configured.
+  const localHolds = defence.outcome === "spam" ? [] : defence.holds;
+  const localDecision = decideWithoutAkismet({
+    trusted: post.trusted,
+    local: defence.outcome === "spam" ? { outcome: "spam", reason: defence.reason } : { outcome: defence.outcome, holds: defence.holds },
+    akismetConfigured: akismetConfigured(),
+    guest: post.guest,
+  });
+  // The pipeline holds the comment's check lease from the moment it is stored:
+  // a retry or a moderator's Check for spam leaves it alone until the lease ends.
+  const owner = localDecision ? null : leaseOwner("submit");
+
+  const commentId = await insertComment(tx, post, settings, { localDecision, localHolds, owner });
+  await recordSubmission(tx, commentId, post, defence.events, localDecision);
+  return { commentId, localDecision, localHolds, owner };
+}
+
+/** The comment this very post stored before, if any (same genuine form token, text, place and author). */
+async function sameStoredPost(tx: Db, post: Post): Promise<{ id: number; status: CommentStatus } | null> {
+  if (!post.tokenHash) return null;
+  return samePostStored(tx, {
+    tokenHash: post.tokenHash,
+    articleId: post.article.id,
+    parentId: post.parentId,
+    content: post.input.content,
+    userId: post.author.userId,
+    name: post.author.name,
+    email: post.author.email,
+    url: post.author.url,
+    ip: post.ctx.ip,
+  });
+}
+
+/** Why a reply cannot go under its parent (gone, elsewhere, not approved, too deep), or null. */
+async function parentProblem(tx: Db, post: Post, threadDepth: number): Promise<string | null> {
+  if (post.parentId === null) return null;
+  // Locked until the reply is stored (PostgreSQL): a moderator moving or
+  // deleting the parent meanwhile waits, then moves the reply up with it.
+  const parent = await firstRow<{ id: number; articleId: number; status: CommentStatus }>(
+    tx,
+    sql`select id, article_id as "articleId", status from comments where id = ${post.parentId} ${forShare(tx)}`,
   );
-  if ("refused" in stored) return stored.refused;
-  if ("storedBefore" in stored) {
-    return { ok: true, commentId: stored.storedBefore.id, status: stored.storedBefore.status, articleId: article.id, articleSlug: article.slug };
+  if (!parent || parent.articleId !== post.article.id || parent.status !== "approved") {
+    return "The comment you are replying to is no longer available.";
   }
+  if ((await commentDepth(tx, post.parentId)) + 1 > threadDepth) return `Replies can nest at most ${threadDepth} levels deep.`;
+  return null;
+}
 
-  const { commentId, localDecision, localHolds, owner } = stored;
-  if (localDecision) return { ok: true, commentId, status: localDecision.status, articleId: article.id, articleSlug: article.slug };
+/** The stored comment: the local verdict, or pending and leased for the Akismet check, its retry due in case that never ends. */
+async function insertComment(
+  tx: Db,
+  post: Post,
+  settings: Settings,
+  { localDecision, localHolds, owner }: Pick<Stored, "localDecision" | "localHolds" | "owner">,
+): Promise<number> {
+  const { ctx, author, input, now } = post;
+  const [row] = await tx
+    .insert(comments)
+    .values({
+      articleId: post.article.id,
+      parentId: post.parentId,
+      userId: author.userId,
+      authorName: author.name,
+      authorEmail: author.email,
+      authorUrl: author.url,
+      content: input.content,
+      status: localDecision?.status ?? "pending",
+      statusReason: localDecision?.reason ?? "Not checked yet: waiting for Akismet",
+      ip: ctx.ip,
+      ipKey: ctx.ip ? addressLimitKey(ctx.ip) : "",
+      userAgent: ctx.userAgent,
+      referrer: ctx.referrer,
+      spamCheckState: localDecision ? localDecision.spamCheckState : "not_checked",
+      spamCheck: localDecision ? null : pendingRecord(post.params, localHolds),
+      // Crash safety: if the check below never completes, the retry job picks it up.
+      nextSpamCheckAt: localDecision ? null : new Date(now.getTime() + retryDelayMs(1, settings.akismetRetryMinutes)),
+      checkLeaseOwner: owner,
+      checkLeaseUntil: owner ? new Date(checkLeaseUntil(now, settings.akismetTimeoutMs)) : null,
+      // Asked for replies by mail (only while mail is on): on at once for an address
+      // confirmed before, else after the address confirms (lib/mail/notifications.ts).
+      ...(await notifyChoice(tx, input.notify, { email: author.email, userId: author.userId }, now)),
+      formTokenHash: post.tokenHash,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning({ id: comments.id });
+  return row!.id;
+}
 
-  // Akismet, outside any transaction.
+/** The new comment's history: who sent it, each defence that fired, and the local verdict (with the mail an approval calls for). */
+async function recordSubmission(tx: Db, commentId: number, post: Post, events: DefenceEvent[], localDecision: StatusDecision | null): Promise<void> {
+  const { ctx, author, now } = post;
+  await addCommentEvent(tx, {
+    commentId,
+    type: "submitted",
+    message: ctx.user
+      ? `Submitted by ${ctx.user.name} (${ctx.user.role}) from ${ctx.ip || "an unknown IP"}`
+      : `Submitted by guest ${author.name} <${author.email}> from ${ctx.ip || "an unknown IP"}`,
+    at: now,
+  });
+  for (const event of events) {
+    await addCommentEvent(tx, { commentId, type: "defence", message: event.message, detail: { rule: event.rule }, at: now });
+  }
+  if (localDecision) {
+    await addCommentEvent(tx, {
+      commentId,
+      type: "status_change",
+      message: localDecision.reason,
+      toStatus: localDecision.status,
+      at: now,
+    });
+    if (localDecision.status === "approved") await afterApproval(tx, commentId, now);
+  }
+}
+
+/**
+ * Akismet, outside any transaction, then its verdict, stored by the lease's
+ * owner with its history (applyCheckResult). A database gone away after the
+ * comment was stored leaves it to the retry job.
+ */
+async function checkWithAkismet(db: Db, post: Post, stored: Stored, settings: Settings): Promise<SubmitResult> {
+  const { commentId, localHolds, owner } = stored;
   const started = performance.now();
-  const result = await callAkismet("comment-check", params, { timeoutMs: settings.akismetTimeoutMs });
+  const result = await callAkismet("comment-check", post.params, { timeoutMs: settings.akismetTimeoutMs });
   const decision = decideStatus({
-    trusted,
+    trusted: post.trusted,
     local: { outcome: "hold", holds: localHolds },
     akismet: result.outcome,
-    guest,
+    guest: post.guest,
   });
   try {
-    await applyCheckResult(db, commentId, decision, toCheckRecord(result, params, localHolds), {
+    await applyCheckResult(db, commentId, decision, toCheckRecord(result, post.params, localHolds), {
       owner: owner!,
       attempt: 1,
       retryMinutes: settings.akismetRetryMinutes,
@@ -289,10 +334,26 @@ export async function submitComment(
     // The author's post did not fail, so it is not answered as a failure.
     if (!isDatabaseUnavailable(error)) throw error;
     console.warn(`[comments] #${commentId} stored; its Akismet verdict could not be saved (the database is unavailable): the retry job will check it again`);
-    return { ok: true, commentId, status: "pending", articleId: article.id, articleSlug: article.slug };
+    return accepted(post, commentId, "pending");
   }
   noteCheckDuration(performance.now() - started);
-  return { ok: true, commentId, status: decision.status, articleId: article.id, articleSlug: article.slug };
+  return accepted(post, commentId, decision.status);
+}
+
+function invalid(fieldErrors: FieldErrors): SubmitResult {
+  return { ok: false, kind: "invalid", fieldErrors, message: INVALID_MESSAGE };
+}
+
+/** A refusal of the local defences: nothing stored; an expired form gets a fresh token. */
+function refusal(defence: { code: RefusalCode; message: string }, post: Post): SubmitResult {
+  if (defence.code === "expired") {
+    return { ok: false, kind: "expired", message: defence.message, formToken: issueFormToken(post.article.id, post.now.getTime()) };
+  }
+  return { ok: false, kind: "refused", code: defence.code, message: defence.message };
+}
+
+function accepted(post: Post, commentId: number, status: CommentStatus): SubmitResult {
+  return { ok: true, commentId, status, articleId: post.article.id, articleSlug: post.article.slug };
 }
 
 /** What the pipeline's transaction stored. */

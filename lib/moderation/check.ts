@@ -10,7 +10,7 @@ import { leaseOwner } from "@/lib/db/leases";
 import { yieldToEventLoop } from "@/lib/pacing";
 import { claimJobRun, finishJobRun, heartbeatJobRun } from "@/lib/db/job-runs";
 import { akismetConfigured, callAkismet, toCheckRecord } from "@/lib/spam/akismet";
-import { decideStatus } from "@/lib/spam/verdict";
+import { decideRecheck } from "@/lib/spam/verdict";
 import { getSettings } from "@/lib/settings";
 import type { Moderator } from "./moderate";
 
@@ -87,16 +87,10 @@ async function checkOne(db: Db, actor: Moderator, id: number, owner: string, sum
       return;
     }
     summary.checked++;
-    let status: "spam" | "approved" | "pending" = "pending";
-    let reason: string | null = null;
-    if (o.kind === "spam") {
-      status = "spam";
-      reason = o.blatant ? "Akismet: spam (blatant, re-checked)" : "Akismet: spam (re-checked)";
-    } else if (row.state === "not_checked") {
-      const decision = decideStatus({ trusted: false, local: { outcome: "hold", holds: localHolds }, akismet: o, guest: row.userId === null });
-      status = decision.status === "approved" ? "approved" : "pending";
-      reason = decision.reason;
-    }
+    // Spam goes to spam; not spam publishes only a comment never checked before (lib/spam/verdict.ts).
+    const verdict = decideRecheck({ akismet: o, checkedBefore: row.state !== "not_checked", holds: localHolds, guest: row.userId === null });
+    const status = verdict?.status ?? "pending";
+    const reason = verdict?.reason ?? null;
     await tx
       .update(comments)
       .set({

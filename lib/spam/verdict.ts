@@ -56,6 +56,73 @@ export function classifyAnswer(answer: AkismetAnswer): AkismetOutcome {
   return error(`Akismet gave an unexpected answer: ${JSON.stringify(body.slice(0, 80))}`);
 }
 
+/*
+ * Hold rules: every reason a comment waits for a moderator is decided in
+ * this file, so a new one (reports, trust, suspension, per-article
+ * pre-moderation) goes here too. The callers gather the facts (the form
+ * token, what was written, the author's history) and store what comes out.
+ */
+
+/** The hold rules, by the name a comment's history keeps for them. */
+export type HoldRule = "form_token" | "too_fast" | "links" | "hold_word" | "first_time";
+
+/** A hold rule that fired, with the reason stored on the comment. */
+export type Hold = { rule: HoldRule; message: string };
+
+/** A form token as the pipeline read it (lib/comments/form-token.ts). */
+export type FormTokenFacts = { valid: true; ageSeconds: number } | { valid: false; reason: string };
+
+/**
+ * The form token's hold rules: a token that is not genuine (missing,
+ * malformed, a bad signature, from the future), or a post sent sooner than
+ * `minSubmitSeconds` after its token was issued. (An expired token is not
+ * held but refused, by the local defences, before this is asked.)
+ */
+export function formTokenHold(token: FormTokenFacts, minSubmitSeconds: number): Hold | null {
+  if (!token.valid) return { rule: "form_token", message: `Held: form token ${token.reason}` };
+  if (token.ageSeconds < minSubmitSeconds) {
+    // The time counts from the token, not from when the reader saw the form:
+    // a cached page's form fetches a fresh token on its first focus
+    // (app/_article/comment-form.tsx), so a reader who read for minutes and
+    // sent at once is 0.1 s from that focus. The words say what was measured.
+    const age = token.ageSeconds.toFixed(1);
+    return {
+      rule: "too_fast",
+      message: `Held: sent ${age} s after its form token was issued (minimum ${minSubmitSeconds} s; issued with the page, or when a cached page's form was first focused)`,
+    };
+  }
+  return null;
+}
+
+/**
+ * The hold rules on what was written and by whom, in this order: more links
+ * than `linkLimit`, a hold word (found by the caller in the text, name and
+ * website), and, when `holdFirstTime` is on, an author with no approved
+ * comment yet (`approvedBefore` is asked only then).
+ */
+export async function contentHolds(facts: {
+  links: number;
+  linkLimit: number;
+  holdWord: string | null;
+  holdFirstTime: boolean;
+  approvedBefore: () => Promise<boolean> | boolean;
+}): Promise<Hold[]> {
+  const holds: Hold[] = [];
+  if (facts.links > facts.linkLimit) holds.push({ rule: "links", message: `Held: ${facts.links} links (more than ${facts.linkLimit})` });
+  if (facts.holdWord) holds.push({ rule: "hold_word", message: `Held: hold word “${facts.holdWord}”` });
+  if (facts.holdFirstTime && !(await facts.approvedBefore())) holds.push({ rule: "first_time", message: "Held: first comment from this author" });
+  return holds;
+}
+
+/**
+ * The hold an author's edit keeps: a held comment stays held, since an edit
+ * never publishes what a rule or a moderator held (a missing form token,
+ * "too fast", Unapprove); only a moderator does. It can still go to spam.
+ */
+export function holdsKeptByEdit(statusBefore: CommentStatus): string[] {
+  return statusBefore === "pending" ? ["Held before the edit: waits for a moderator"] : [];
+}
+
 export type StatusDecision = {
   status: CommentStatus;
   spamCheckState: SpamCheckState;
@@ -63,13 +130,16 @@ export type StatusDecision = {
   reason: string;
 };
 
+/** What the local defences came to, for the verdict. */
+export type LocalOutcome = { outcome: "spam"; reason: string } | { outcome: "hold" | "pass"; holds: string[] };
+
 /**
  * The stored status of a new comment from the local defences and Akismet.
  * Nothing unchecked is published: a failed check holds the comment.
  */
 export function decideStatus(input: {
   trusted: boolean;
-  local: { outcome: "spam"; reason: string } | { outcome: "hold" | "pass"; holds: string[] };
+  local: LocalOutcome;
   akismet: AkismetOutcome | "not_configured" | "not_needed";
   guest: boolean;
 }): StatusDecision {
@@ -116,6 +186,42 @@ export function decideStatus(input: {
         reason: `Not checked: ${a.error}`,
       };
   }
+}
+
+/**
+ * The verdict reached without Akismet, or null when Akismet must be asked:
+ * the local defences found spam, the author has a trusted role, or no
+ * Akismet key is configured.
+ */
+export function decideWithoutAkismet(input: { trusted: boolean; local: LocalOutcome; akismetConfigured: boolean; guest: boolean }): StatusDecision | null {
+  const needsAkismet = input.local.outcome !== "spam" && !input.trusted && input.akismetConfigured;
+  if (needsAkismet) return null;
+  return decideStatus({
+    trusted: input.trusted,
+    local: input.local,
+    akismet: input.akismetConfigured ? "not_needed" : "not_configured",
+    guest: input.guest,
+  });
+}
+
+/**
+ * A moderator's Check for spam on a held comment: spam goes to spam; not
+ * spam publishes only a comment that was never checked and that no hold rule
+ * holds. One held after a check stays held: a person or a rule put it there.
+ * null: the comment stays as it is.
+ */
+export function decideRecheck(input: {
+  akismet: { kind: "spam"; blatant: boolean } | { kind: "ham" };
+  checkedBefore: boolean;
+  holds: string[];
+  guest: boolean;
+}): { status: "spam" | "approved" | "pending"; reason: string } | null {
+  if (input.akismet.kind === "spam") {
+    return { status: "spam", reason: input.akismet.blatant ? "Akismet: spam (blatant, re-checked)" : "Akismet: spam (re-checked)" };
+  }
+  if (input.checkedBefore) return null;
+  const decision = decideStatus({ trusted: false, local: { outcome: "hold", holds: input.holds }, akismet: { kind: "ham", guid: null }, guest: input.guest });
+  return { status: decision.status === "approved" ? "approved" : "pending", reason: decision.reason };
 }
 
 /** Delay before retry number `attempt` (1-based): the base, doubling, at most 6 hours. */
