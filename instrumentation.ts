@@ -7,5 +7,7 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startServerOrExit } = await import("@/lib/server/start");
-  await startServerOrExit();
+  // The jobs are the floor above the domains: start-up gets them from here.
+  const { startJobs } = await import("@/lib/jobs/scheduler");
+  await startServerOrExit({ startJobs });
 }

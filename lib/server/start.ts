@@ -4,16 +4,23 @@ import { startPageCacheInvalidation } from "@/lib/cache/invalidation";
 import { loadServerSecret } from "@/lib/auth/secret";
 import { prepareDatabase } from "@/lib/db";
 import { EnvError, env } from "@/lib/env";
-import { startJobs } from "@/lib/jobs/scheduler";
 import { akismetConfigured } from "@/lib/spam/akismet";
 import { verifyAndRecordKey } from "@/lib/spam/overview";
 import { databaseLabel } from "./database-label";
 
 /**
- * Start-up work of the Node server: env check, migrations (PostgreSQL's are
- * awaited here, before anything else uses the database), first-run seed.
+ * What start-up starts from the floor above this one: the background jobs
+ * (lib/jobs/scheduler.ts `startJobs`), handed in by instrumentation.ts, since
+ * a domain module never imports lib/jobs (README, Architecture).
  */
-export async function startServer(): Promise<void> {
+export type StartHooks = { startJobs: (options: { akismet: boolean }) => void };
+
+/**
+ * Start-up work of the Node server: env check, migrations (PostgreSQL's are
+ * awaited here, before anything else uses the database), first-run seed,
+ * then the background jobs.
+ */
+export async function startServer({ startJobs }: StartHooks): Promise<void> {
   const config = env(); // throws an EnvError naming each bad variable
   const db = await prepareDatabase(); // opens and migrates
   const seeded = await seedIfEmpty(db);
@@ -52,9 +59,9 @@ function report(result: StartupReport): void {
  * that cannot be opened or migrated) prints why, naming the variable, and
  * ends the process with status 1, so a broken configuration never serves.
  */
-export async function startServerOrExit(): Promise<void> {
+export async function startServerOrExit(hooks: StartHooks): Promise<void> {
   try {
-    await startServer();
+    await startServer(hooks);
   } catch (error) {
     const message =
       error instanceof EnvError ? error.message : `Start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;

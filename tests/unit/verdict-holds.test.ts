@@ -32,7 +32,7 @@ describe("hold rules", () => {
 
 describe("verdicts", () => {
   it("decides without Akismet only for local spam, trusted roles or no key", () => {
-    const pass = { outcome: "pass", holds: [] } as const;
+    const pass = { outcome: "pass" as const, holds: [] };
     expect(decideWithoutAkismet({ trusted: false, local: pass, akismetConfigured: true, guest: true })).toBeNull();
     expect(decideWithoutAkismet({ trusted: true, local: pass, akismetConfigured: true, guest: false })).toMatchObject({ status: "approved" });
     expect(decideWithoutAkismet({ trusted: false, local: { outcome: "spam", reason: "Honeypot" }, akismetConfigured: true, guest: true })).toMatchObject({
