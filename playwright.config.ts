@@ -30,7 +30,9 @@ export default defineConfig({
   workers: laneCount(),
   forbidOnly: !!process.env.CI,
   retries: 0,
-  timeout: 30_000,
+  // Three servers and three browsers share two cores: give each step room, never a retry.
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   reporter: process.env.CI
     ? [["list"], ["json", { outputFile: ".tmp/playwright.json" }]]
     : [["list"], ["json", { outputFile: ".tmp/playwright.json" }], ["html", { open: "never" }]],

@@ -54,7 +54,8 @@ type Started = { name: string; child: ChildProcess; log: string };
 function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, log: string): Started {
   const out = fs.openSync(log, "a");
   // Its own process group: teardown stops it with everything it started (npx → tsx → node).
-  const child = spawn(command, args, { env, stdio: ["ignore", out, out], detached: true });
+  // Through a watcher that ends it if this run dies without its teardown.
+  const child = spawn(process.execPath, ["e2e/support/lane-process.mjs", String(process.pid), command, ...args], { env, stdio: ["ignore", out, out], detached: true });
   fs.closeSync(out);
   return { name, child, log };
 }
