@@ -306,3 +306,25 @@ describe("the personal-data download", () => {
     }
   });
 });
+
+describe("posting", () => {
+  it("takes as long for a comment the block list sends to spam as for a held one Akismet checks", async () => {
+    // Akismet answers in 300 ms from the start, so every check this process timed took that long.
+    akismet.setBehaviour({ delayMs: 300 });
+    await updateSettings({ blockWords: ["roulette"] });
+    const article = await createArticle();
+    const timed = async (content: string) => {
+      const started = performance.now();
+      const result = await postComment(article, { name: "Tim Timer", email: "tim@example.com", content }, { ip: "203.0.113.78" });
+      return { result, ms: performance.now() - started };
+    };
+    const held = await timed("The council should publish the budget.");
+    const blocked = await timed("Play roulette online tonight, friend.");
+    expect(held.result).toMatchObject({ ok: true, status: "pending" });
+    expect(blocked.result).toMatchObject({ ok: true, status: "spam" });
+    expect(held.ms).toBeGreaterThanOrEqual(290);
+    expect(blocked.ms).toBeGreaterThanOrEqual(290);
+    // The block list decided it: Akismet was asked about the held one only.
+    expect(akismet.requests().filter((r) => r.params.comment_content?.includes("roulette"))).toHaveLength(0);
+  });
+});
