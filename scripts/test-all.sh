@@ -72,9 +72,11 @@ lint_status=$?
 end "typecheck and lint" $((typecheck_status + lint_status))
 
 begin "Unit and integration tests (vitest) on SQLite and on PostgreSQL, side by side"
-env -u TEST_DATABASE_URL npx vitest run --outputFile.json=.tmp/vitest.json > .tmp/test-all/vitest-sqlite.log 2>&1 &
+# Two workers each: most integration tests wait on a server (the local Akismet, PostgreSQL).
+VITEST_WORKERS="${VITEST_WORKERS:-2}"
+env -u TEST_DATABASE_URL npx vitest run --maxWorkers="$VITEST_WORKERS" --outputFile.json=.tmp/vitest.json > .tmp/test-all/vitest-sqlite.log 2>&1 &
 sqlite_pid=$!
-npx vitest run tests/integration --outputFile.json=.tmp/vitest-pg.json > .tmp/test-all/vitest-pg.log 2>&1 &
+npx vitest run tests/integration --maxWorkers="$VITEST_WORKERS" --outputFile.json=.tmp/vitest-pg.json > .tmp/test-all/vitest-pg.log 2>&1 &
 pg_pid=$!
 finish $sqlite_pid .tmp/test-all/vitest-sqlite.log "vitest on SQLite (unit and integration)"
 vitest_status=$?
