@@ -333,3 +333,55 @@ test("a guest asks for a link by email, it arrives, and it opens their comments 
     await killHard(offline);
   }
 });
+
+test("/admin/privacy shows no words put in its address, only its own messages", async ({ page, baseURL }) => {
+  const admin = await createAccount("admin");
+  await signInAs(page.context(), admin, baseURL!);
+  // A link anyone could send an admin: the page must not say this.
+  await page.goto("/admin/privacy?notice=Your%20account%20is%20compromised&error=Call%20555");
+  await expect(page.getByRole("heading", { level: 1, name: "Personal data" })).toBeVisible();
+  await expect(page.locator("body")).not.toContainText("Your account is compromised");
+  await expect(page.locator("body")).not.toContainText("Call 555");
+  await expect(page.locator(".form-notice, .form-message")).toHaveCount(0);
+  // Nor a known code with a number of someone's choosing.
+  await page.goto("/admin/privacy?notice=erased&comments=Call%20555&mails=0");
+  await expect(page.locator("body")).not.toContainText("Call 555");
+  await expect(page.locator(".form-notice")).toHaveCount(0);
+
+  // A real erasure still says what it did.
+  const email = `nico-${crypto.randomBytes(4).toString("hex")}@example.com`;
+  insertComment({ name: "Nico Notice", email });
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Look up" }).click();
+  await expect(page.getByTestId("comment-count")).toHaveText("1 comment");
+  await page.getByLabel(/I am sure/).check();
+  await page.getByRole("button", { name: "Erase 1 comment" }).click();
+  await expect(page.getByRole("status")).toHaveText("Erased 1 comment and 0 messages. The audit log below has the entry.");
+  expect(new URL(page.url()).search).toBe("?notice=erased&comments=1&mails=0");
+  await shot(page, "admin-notice-codes");
+  // And a refusal's code shows its fixed words.
+  await page.goto("/admin/privacy?error=confirm");
+  await expect(page.locator(".form-message")).toHaveText("Tick “I am sure” to erase; nothing changed.");
+});
+
+test("the other admin pages print no words from their address either", async ({ page, baseURL }) => {
+  const admin = await createAccount("admin");
+  await signInAs(page.context(), admin, baseURL!);
+  const words = "Your account is compromised";
+  const q = encodeURIComponent(words);
+  for (const path of [
+    `/admin/users?notice=${q}&error=${q}`,
+    `/moderation?done=${q}&error=${q}`,
+    `/account?digest=${q}`,
+    `/editor/${articleId()}?done=${q}&error=${q}`,
+  ]) {
+    await page.goto(path);
+    await expect(page.locator("h1")).toBeVisible();
+    await expect(page.locator("body"), path).not.toContainText(words);
+  }
+  // Their codes still say their fixed words.
+  await page.goto("/admin/users?error=last_admin_demote");
+  await expect(page.locator(".form-message")).toHaveText("The last admin cannot be demoted.");
+  await page.goto("/moderation?done=approve&n=3");
+  await expect(page.locator("#moderation-status")).toContainText("3 comments approved.");
+});

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
+  ARTICLE_STATUSES,
   articleEvents,
   articleRevisions,
   articles,
@@ -13,6 +14,7 @@ import {
 } from "@/db/schema";
 import { getDb, transaction, type Db } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/dialect";
+import { textOfNotice, type Notice, type NoticeCatalog } from "@/lib/http/notices";
 import { slugBase } from "./slug";
 import { hasNul, nulMessage } from "@/lib/text/storable";
 
@@ -283,7 +285,35 @@ export function workflowActionsFor(status: ArticleStatus): WorkflowAction[] {
   return WORKFLOW_ACTIONS.filter((a) => WORKFLOW[a].from.includes(status));
 }
 
-export type TransitionResult = { ok: true; status: ArticleStatus; message: string } | { ok: false; message: string };
+/** What a step did, as a code for the editor's page (`notice`: lib/http/notices.ts) and as words. */
+export type TransitionResult = { ok: true; status: ArticleStatus; message: string; notice: Notice } | { ok: false; message: string; notice: Notice };
+
+/** `/editor/<id>?done=<step>`: the step's fixed words. */
+export const WORKFLOW_NOTICES: NoticeCatalog = Object.fromEntries(WORKFLOW_ACTIONS.map((a) => [a, () => WORKFLOW[a].done]));
+
+/** `/editor/<id>?error=<code>` (with `status`, `step` from fixed lists where the words need them). */
+export const WORKFLOW_ERRORS: NoticeCatalog = {
+  invalid: () => "That step was not understood; nothing changed.",
+  note_needed: () => "Say what needs changing: the note goes to the author.",
+  gone: () => "This article no longer exists.",
+  moved: (v) => {
+    const status = v.oneOf("status", ARTICLE_STATUSES);
+    return status ? `Someone already moved this article to ${STATUS_WORDS[status]}; nothing changed.` : null;
+  },
+  submit_first: () => "Submit it for review first.",
+  not_applicable: (v) => {
+    const step = v.oneOf("step", WORKFLOW_ACTIONS);
+    const status = v.oneOf("status", ARTICLE_STATUSES);
+    return step && status ? `“${WORKFLOW[step].label}” does not apply to an article that is ${STATUS_WORDS[status]}.` : null;
+  },
+  no_body: () => "Write the body before this step.",
+  slug_taken: () => "Its slug is taken: change it first.",
+};
+
+function stepRefused(code: string, values?: Notice["values"]): TransitionResult {
+  const notice = { code, values };
+  return { ok: false, notice, message: textOfNotice(WORKFLOW_ERRORS, notice, undefined) ?? "" };
+}
 
 /**
  * One workflow step, guarded by the status the editor saw. "Send back" needs
@@ -302,22 +332,20 @@ export async function transitionArticle(
   const now = options.now ?? new Date();
   const step = WORKFLOW[action];
   const note = input.note?.trim().slice(0, 2000) || null;
-  if (action === "send_back" && !note) return { ok: false, message: "Say what needs changing: the note goes to the author." };
-  const movedBySomeoneElse = (status: ArticleStatus) =>
-    ({ ok: false, message: `Someone already moved this article to ${STATUS_WORDS[status]}; nothing changed.` }) as const;
+  if (action === "send_back" && !note) return stepRefused("note_needed");
+  const movedBySomeoneElse = (status: ArticleStatus) => stepRefused("moved", { status });
   return transaction(db, async (tx): Promise<TransitionResult> => {
     const [article] = await tx.select().from(articles).where(eq(articles.id, id));
-    if (!article) return { ok: false, message: "This article no longer exists." };
+    if (!article) return stepRefused("gone");
     if (article.status !== input.expected) return movedBySomeoneElse(article.status);
     if (!step.from.includes(article.status)) {
-      return {
-        ok: false,
-        message: action === "publish" && article.status === "draft" ? "Submit it for review first." : `“${step.label}” does not apply to an article that is ${STATUS_WORDS[article.status]}.`,
-      };
+      return action === "publish" && article.status === "draft"
+        ? stepRefused("submit_first")
+        : stepRefused("not_applicable", { step: action, status: article.status });
     }
     if (action === "submit" || action === "publish") {
-      if (!article.body.trim()) return { ok: false, message: "Write the body before this step." };
-      if (await slugTaken(tx, article.slug, article.id)) return { ok: false, message: "Its slug is taken: change it first." };
+      if (!article.body.trim()) return stepRefused("no_body");
+      if (await slugTaken(tx, article.slug, article.id)) return stepRefused("slug_taken");
     }
     const changed = await tx
       .update(articles)
@@ -327,10 +355,10 @@ export async function transitionArticle(
     if (changed.length === 0) {
       // Another step committed since the read above (PostgreSQL): say where it went.
       const [current] = await tx.select({ status: articles.status }).from(articles).where(eq(articles.id, id));
-      return current ? movedBySomeoneElse(current.status) : { ok: false, message: "This article no longer exists." };
+      return current ? movedBySomeoneElse(current.status) : stepRefused("gone");
     }
     await addEvent(tx, { articleId: id, type: step.event, actorId: actor.id, from: article.status, to: step.to, note, at: now });
-    return { ok: true, status: step.to, message: step.done };
+    return { ok: true, status: step.to, message: step.done, notice: { code: action } };
   });
 }
 

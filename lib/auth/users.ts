@@ -4,6 +4,8 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { comments, users, type UserRole } from "@/db/schema";
 import { getDb, transaction, type Db } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/dialect";
+import { textOfNotice, type Notice } from "@/lib/http/notices";
+import { ACCOUNT_ERRORS, ACCOUNT_NOTICES } from "./account-notices";
 import { hashPassword } from "./password";
 
 export type Account = typeof users.$inferSelect;
@@ -153,7 +155,18 @@ async function countAdmins(db: Db): Promise<number> {
   return db.$count(users, and(eq(users.role, "admin"), eq(users.banned, false)));
 }
 
-export type AccountChangeResult = { ok: true; message: string } | { ok: false; message: string };
+/** What happened, as a code for the page (`notice`: lib/auth/account-notices.ts) and as words. */
+export type AccountChangeResult = { ok: true; message: string; notice: Notice } | { ok: false; message: string; notice: Notice };
+
+function done(notice: Notice, target: { id: number; name: string }): AccountChangeResult {
+  const names = { nameOf: (id: number) => (id === target.id ? target.name : undefined) };
+  return { ok: true, notice, message: textOfNotice(ACCOUNT_NOTICES, notice, names) ?? "" };
+}
+
+function refused(code: string): AccountChangeResult {
+  const notice = { code };
+  return { ok: false, notice, message: textOfNotice(ACCOUNT_ERRORS, notice, { nameOf: () => undefined }) ?? "" };
+}
 
 /**
  * Runs an admin's change to an account: its checks (the last active admin)
@@ -174,33 +187,29 @@ function accountChange(work: (tx: Db) => Promise<AccountChangeResult>): Promise<
 export async function changeRole(actorId: number, targetId: number, role: UserRole): Promise<AccountChangeResult> {
   return accountChange(async (tx) => {
     const target = await getAccountById(targetId, tx);
-    if (!target) return { ok: false, message: "That account no longer exists." };
-    if (targetId === actorId) return { ok: false, message: "You cannot change your own role." };
-    if (target.role === role) return { ok: true, message: `${target.name} is already ${role === "admin" ? "an" : "a"} ${role}.` };
-    if (target.role === "admin" && !target.banned && (await countAdmins(tx)) <= 1) {
-      return { ok: false, message: "The last admin cannot be demoted." };
-    }
+    if (!target) return refused("gone");
+    if (targetId === actorId) return refused("self_role");
+    if (target.role === role) return done({ code: "role_same", values: { user: target.id, role } }, target);
+    if (target.role === "admin" && !target.banned && (await countAdmins(tx)) <= 1) return refused("last_admin_demote");
     await tx
       .update(users)
       .set({ role, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
       .where(eq(users.id, targetId));
-    return { ok: true, message: `${target.name} is now ${role === "admin" ? "an" : "a"} ${role}.` };
+    return done({ code: "role_changed", values: { user: target.id, role } }, target);
   });
 }
 
 export async function setBanned(actorId: number, targetId: number, banned: boolean): Promise<AccountChangeResult> {
   return accountChange(async (tx) => {
     const target = await getAccountById(targetId, tx);
-    if (!target) return { ok: false, message: "That account no longer exists." };
-    if (targetId === actorId) return { ok: false, message: "You cannot ban your own account." };
-    if (banned && target.role === "admin" && !target.banned && (await countAdmins(tx)) <= 1) {
-      return { ok: false, message: "The last admin cannot be banned." };
-    }
+    if (!target) return refused("gone");
+    if (targetId === actorId) return refused("self_ban");
+    if (banned && target.role === "admin" && !target.banned && (await countAdmins(tx)) <= 1) return refused("last_admin_ban");
     await tx
       .update(users)
       .set({ banned, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
       .where(eq(users.id, targetId));
-    return { ok: true, message: banned ? `${target.name} is banned.` : `${target.name} is no longer banned.` };
+    return done({ code: banned ? "banned" : "unbanned", values: { user: target.id } }, target);
   });
 }
 
@@ -213,11 +222,9 @@ export async function setBanned(actorId: number, targetId: number, banned: boole
 export async function deleteAccount(actorId: number, targetId: number, commentsMode: "keep" | "remove"): Promise<AccountChangeResult> {
   return accountChange(async (tx) => {
     const target = await getAccountById(targetId, tx);
-    if (!target) return { ok: false, message: "That account no longer exists." };
-    if (targetId === actorId) return { ok: false, message: "You cannot delete your own account here." };
-    if (target.role === "admin" && !target.banned && (await countAdmins(tx)) <= 1) {
-      return { ok: false, message: "The last admin cannot be deleted." };
-    }
+    if (!target) return refused("gone");
+    if (targetId === actorId) return refused("self_delete");
+    if (target.role === "admin" && !target.banned && (await countAdmins(tx)) <= 1) return refused("last_admin_delete");
     // Their comments go; other readers' replies to them stay, moved up a level.
     let removed = 0;
     if (commentsMode === "remove") {
@@ -226,12 +233,10 @@ export async function deleteAccount(actorId: number, targetId: number, commentsM
       removed = (await deleteCommentsKeepingReplies(tx, ids, { actor, how: `deleted with its author's account` })).deleted;
     }
     await tx.delete(users).where(eq(users.id, targetId));
-    return {
-      ok: true,
-      message:
-        commentsMode === "remove"
-          ? `${target.name}'s account and ${removed} comment${removed === 1 ? "" : "s"} were deleted.`
-          : `${target.name}'s account was deleted; their comments remain as guest comments.`,
-    };
+    // The page cannot name an account that is gone: its notice says "The account"; the words here name it.
+    return done(
+      commentsMode === "remove" ? { code: "deleted_removed", values: { user: target.id, comments: removed } } : { code: "deleted_kept", values: { user: target.id } },
+      target,
+    );
   });
 }

@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import type { CommentStatus } from "@/db/schema";
 import { execute, row, rows, sql, transaction, type Db } from "@/lib/db";
 import { forUpdate } from "@/lib/db/dialect";
+import { sign } from "@/lib/auth/secret";
 import { addCommentEvent } from "./history";
 
 export type RemovalSummary = {
@@ -34,7 +35,18 @@ export type RemovalOptions = {
   budgetMs?: number;
 };
 
-type Target = { id: number; parentId: number | null; authorName: string; status: CommentStatus };
+type Target = { id: number; parentId: number | null; authorName: string; authorEmail: string; userId: number | null; status: CommentStatus };
+
+/**
+ * Who wrote a deleted comment, as the "moved up" note on its replies keeps
+ * it for a later erasure (decision 018): the note names the author ("#12
+ * by Ann"), and once the comment is gone nothing else ties that name to an
+ * address. A keyed digest of the address (never the address itself) lets
+ * the erasure of that address find and rewrite the note.
+ */
+export function movedUpAuthorKey(email: string): string {
+  return sign("moved-up-author", email.trim().toLowerCase()).slice(0, 32);
+}
 
 /**
  * Deletes comments permanently without taking anyone else's words with them:
@@ -58,7 +70,8 @@ export async function deleteCommentsKeepingReplies(db: Db, ids: readonly number[
       const target = await row<Target>(
         tx,
         // Locked (PostgreSQL) so the status checked is the status deleted.
-        sql`select id, parent_id as "parentId", author_name as "authorName", status from comments where id = ${id} ${forUpdate(tx)}`,
+        sql`select id, parent_id as "parentId", author_name as "authorName", author_email as "authorEmail", user_id as "userId", status
+            from comments where id = ${id} ${forUpdate(tx)}`,
       );
       if (!target || (options.onlyIfStatus && target.status !== options.onlyIfStatus)) continue;
       const replies = (await rows<{ id: number }>(tx, sql`select id from comments where parent_id = ${id}`)).map((r) => r.id);
@@ -71,7 +84,14 @@ export async function deleteCommentsKeepingReplies(db: Db, ids: readonly number[
             type: "moved_up",
             actorId: options.actor?.id ?? null,
             message: `Moved up a level: the comment it replied to (#${id} by ${target.authorName || "a guest"}) was ${options.how}`,
-            detail: { deletedParentId: id, newParentId: target.parentId },
+            // `how` rebuilds the message without the name; the author's key and account find it (lib/privacy/erase.ts).
+            detail: {
+              deletedParentId: id,
+              newParentId: target.parentId,
+              how: options.how,
+              deletedAuthorKey: target.authorEmail ? movedUpAuthorKey(target.authorEmail) : null,
+              deletedAuthorUserId: target.userId,
+            },
             at: now,
           });
         }

@@ -6,6 +6,7 @@ import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import * as schema from "@/db/pg/schema";
+import { toSafeDatabaseError } from "./errors";
 
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
@@ -69,7 +70,60 @@ export function openPostgres(url: string, options: PoolOptions = {}): PgDb {
   pool.on("error", (error) => {
     console.warn(`[db] a PostgreSQL connection was lost (${(error as Error).message}); the pool replaces it`);
   });
-  return drizzle({ client: pool, schema }) as PgDb;
+  const db = drizzle({ client: pool, schema }) as PgDb;
+  translateErrors(db);
+  return db;
+}
+
+type PreparedLike = Record<"execute" | "all", (...args: unknown[]) => Promise<unknown>>;
+type SessionLike = {
+  prepareQuery: (...args: unknown[]) => PreparedLike;
+  transaction: (work: (tx: { session: SessionLike }) => Promise<unknown>, config?: unknown) => Promise<unknown>;
+};
+
+const TRANSLATING = Symbol.for("newsroom.pg-safe-errors");
+
+/**
+ * Drizzle's error for a failed query says "Failed query: … params: …", with
+ * every parameter value (an email, an IP, a comment's text), and keeps the
+ * driver's error (whose `detail` quotes the key or the row) as its cause.
+ * Every query of this connection, and of each transaction opened on it (a
+ * transaction gets a session of its own, on its pooled client), fails
+ * instead with a `DatabaseQueryError`: the statement and the SQLSTATE,
+ * never the values (decision 018). Errors that are not a query's (the
+ * caller's own, thrown inside a transaction) go through unchanged.
+ */
+function translateErrors(db: PgDb | { session: SessionLike }): void {
+  const session = (db as unknown as { session: SessionLike & { [TRANSLATING]?: true } }).session;
+  if (session[TRANSLATING]) return;
+  session[TRANSLATING] = true;
+  const prepareQuery = session.prepareQuery.bind(session);
+  session.prepareQuery = (...args: unknown[]) => {
+    const query = prepareQuery(...args);
+    for (const method of ["execute", "all"] as const) {
+      const original = query[method].bind(query);
+      query[method] = async (...params: unknown[]) => {
+        try {
+          return await original(...params);
+        } catch (error) {
+          throw toSafeDatabaseError(error);
+        }
+      };
+    }
+    return query;
+  };
+  const transaction = session.transaction.bind(session);
+  session.transaction = async (work, config) => {
+    try {
+      return await transaction((tx) => {
+        translateErrors(tx);
+        return work(tx);
+      }, config);
+    } catch (error) {
+      // A failed BEGIN runs before `work` is given the transaction's session.
+      throw toSafeDatabaseError(error);
+    }
+  };
 }
 
 /** Arbitrary key for the advisory lock that lets one instance migrate at a time. */

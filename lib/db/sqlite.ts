@@ -8,6 +8,7 @@ import { sql } from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "@/db/sqlite/schema";
+import { toSafeDatabaseError } from "./errors";
 
 export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -79,14 +80,28 @@ function installGate(db: SqliteDb): void {
   const session = (db as unknown as { session: { prepareQuery: (...args: unknown[]) => PreparedLike } }).session;
   const prepareQuery = session.prepareQuery.bind(session);
   session.prepareQuery = (...args: unknown[]) => {
-    const query = prepareQuery(...args);
+    const source = args[0] as { sql: string; params: unknown[] };
+    let query: PreparedLike;
+    try {
+      query = prepareQuery(...args);
+    } catch (error) {
+      throw toSafeDatabaseError(error, { statement: source.sql, params: source.params });
+    }
     for (const method of QUERY_METHODS) {
       const original = Object.getPrototypeOf(query)[method] as (...a: unknown[]) => unknown;
+      // The driver's error, translated like PostgreSQL's (lib/db/postgres.ts): the statement and the code, never the values.
+      const run = (params: unknown[]) => {
+        try {
+          return original.apply(query, params);
+        } catch (error) {
+          throw toSafeDatabaseError(error, { statement: source.sql, params: source.params });
+        }
+      };
       query[method] = function gated(this: unknown, ...params: unknown[]) {
-        if (insideHolder(gate)) return original.apply(query, params);
+        if (insideHolder(gate)) return run(params);
         return (async () => {
           while (!insideHolder(gate)) await gate.released;
-          return original.apply(query, params);
+          return run(params);
         })();
       };
     }
@@ -201,9 +216,15 @@ export async function sqliteRows<T>(db: SqliteDb, query: ReturnType<typeof sql>)
 
 /** Raw SQL on SQLite: the number of rows it changed. */
 export async function sqliteExecute(db: SqliteDb, query: ReturnType<typeof sql>): Promise<number> {
-  // A plain value, or a promise while another flow's transaction holds the gate.
-  const result = await (db.run(query) as unknown as Promise<Database.RunResult>);
-  return result.changes;
+  try {
+    // A plain value, or a promise while another flow's transaction holds the gate.
+    const result = await (db.run(query) as unknown as Promise<Database.RunResult>);
+    return result.changes;
+  } catch (error) {
+    // drizzle wraps a failed `run` once more ("Failed to run the query …"): the translated error underneath is the one to pass on.
+    const cause = (error as { cause?: unknown }).cause;
+    throw cause instanceof Error && cause.name === "DatabaseQueryError" ? cause : error;
+  }
 }
 
 const OWNER_ONLY_FILE = 0o600;

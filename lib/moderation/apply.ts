@@ -4,10 +4,17 @@ import { COMMENT_STATUSES, type CommentStatus } from "@/db/schema";
 import { getDb } from "@/lib/db";
 import { checkPendingForSpam } from "./check";
 import { moderateComment, type ModerationResult, type Moderator } from "./moderate";
-import { MODERATION_ACTIONS, STATUS_LABELS, type ModerationAction } from "./transitions";
+import { textOfNotice, type Notice } from "@/lib/http/notices";
+import { MODERATION_DONE, type StaleWord } from "./notices";
+import { MODERATION_ACTIONS, type ModerationAction } from "./transitions";
 import { issueUndoToken, readUndoToken } from "./undo";
 
-export type ApplyOutcome = { message: string; undoToken: string | null; changed: number; stale: number };
+/** What happened: `notice` for the page (codes and numbers: ./notices.ts), `message` its words. */
+export type ApplyOutcome = { message: string; notice: Notice; undoToken: string | null; changed: number; stale: number };
+
+function outcome(notice: Notice, rest: Omit<ApplyOutcome, "message" | "notice">): ApplyOutcome {
+  return { message: textOfNotice(MODERATION_DONE, notice, undefined) ?? "", notice, ...rest };
+}
 
 const actionSchema = z.enum([...MODERATION_ACTIONS, "check"]);
 
@@ -41,8 +48,6 @@ export function parseModerationForm(form: FormData): { action: ModerationAction 
   return { action: parsedAction.data, items };
 }
 
-const plural = (n: number, word: string) => `${n} comment${n === 1 ? "" : "s"} ${word}`;
-
 /** Applies a parsed moderation form for a moderator; the message says what happened, including stale rows. */
 export async function applyModeration(
   actor: Moderator,
@@ -52,10 +57,8 @@ export async function applyModeration(
   const db = getDb();
   if (action === "check") {
     const s = await checkPendingForSpam(db, actor, items.filter((i) => i.expected === "pending").map((i) => i.id));
-    const parts = [`Checked ${s.checked}`, `${s.spam} spam`, `${s.approved} approved`, `${s.stillPending} still pending`];
-    if (s.failed) parts.push(`${s.failed} could not be checked (Akismet failed)`);
-    if (s.skipped) parts.push(`${s.skipped} skipped`);
-    return { message: `${parts.join(", ")}.`, undoToken: null, changed: s.spam + s.approved, stale: 0 };
+    const values = { checked: s.checked, spam: s.spam, approved: s.approved, pending: s.stillPending, failed: s.failed || undefined, skipped: s.skipped || undefined };
+    return outcome({ code: "check", values }, { undoToken: null, changed: s.spam + s.approved, stale: 0 });
   }
   // One after another, each its own transaction.
   const results: ModerationResult[] = [];
@@ -65,42 +68,37 @@ export async function applyModeration(
 
 export async function undoModeration(actor: Moderator, token: unknown): Promise<ApplyOutcome> {
   const moves = readUndoToken(token, actor.id);
-  if (!moves) return { message: "That undo has expired or is not yours; nothing changed.", undoToken: null, changed: 0, stale: 0 };
+  if (!moves) return outcome({ code: "undo_expired" }, { undoToken: null, changed: 0, stale: 0 });
   const db = getDb();
   const results: ModerationResult[] = [];
   for (const m of moves) results.push(await moderateComment(db, actor, { id: m.id, action: "undo", expected: m.to, target: m.from }));
-  const outcome = summarize(actor, results, "undo");
-  return { ...outcome, undoToken: null };
+  return { ...summarize(actor, results, "undo"), undoToken: null };
 }
 
 function summarize(actor: Moderator, results: ModerationResult[], action: ModerationAction | "undo"): ApplyOutcome {
   const done = results.filter((r) => r.ok);
   const stale = results.filter((r) => !r.ok);
-  const words: Record<ModerationAction | "undo", string> = {
-    approve: "approved",
-    unapprove: "unapproved",
-    spam: "marked as spam",
-    not_spam: "marked as not spam",
-    trash: "moved to Trash",
-    restore: "restored",
-    delete: "deleted permanently",
-    undo: "moved back",
-  };
-  const parts: string[] = [];
-  if (done.length > 0) parts.push(`${plural(done.length, words[action])}.`);
   // Replies that stayed: moved up by one deletion and not deleted by another in the same action.
   const deletedIds = new Set(done.flatMap((r) => (r.ok && r.to === null ? [r.id] : [])));
   const kept = new Set(done.flatMap((r) => (r.ok ? (r.keptReplyIds ?? []) : [])).filter((id) => !deletedIds.has(id))).size;
-  if (kept > 0) parts.push(`${kept} ${kept === 1 ? "reply" : "replies"} to ${done.length === 1 ? "it" : "them"} stay${kept === 1 ? "s" : ""}, moved up a level.`);
-  for (const s of stale.slice(0, 3)) {
-    if (!s.ok) parts.push(s.code === "stale" && s.current ? `#${s.id}: already in ${STATUS_LABELS[s.current]}; nothing changed.` : `#${s.id}: ${s.message}`);
-  }
-  if (stale.length > 3) parts.push(`${stale.length - 3} more could not be changed.`);
+  const staleWords = stale.slice(0, 3).flatMap((s): string[] => {
+    if (s.ok) return [];
+    const word: StaleWord = s.code === "stale" ? (s.current ?? "gone") : "invalid";
+    return [`${s.id}:${word}`];
+  });
+  const notice: Notice = {
+    code: action,
+    values: {
+      n: done.length,
+      kept: kept || undefined,
+      stale: staleWords.length > 0 ? staleWords.join(",") : undefined,
+      more: stale.length > 3 ? stale.length - 3 : undefined,
+    },
+  };
   const undoable = done.flatMap((r) => (r.ok && r.to !== null ? [{ id: r.id, from: r.from, to: r.to }] : []));
-  return {
-    message: parts.join(" ") || "Nothing changed.",
+  return outcome(notice, {
     undoToken: action !== "undo" && undoable.length > 0 ? issueUndoToken(actor.id, undoable) : null,
     changed: done.length,
     stale: stale.length,
-  };
+  });
 }

@@ -1,9 +1,10 @@
 import "server-only";
 import { desc, eq, sql } from "drizzle-orm";
-import { comments, users, type ErasureVia } from "@/db/schema";
-import { deleteCommentsKeepingReplies, type RemovalSummary } from "@/lib/comments/removal";
+import { commentEvents, comments, users, type ErasureVia } from "@/db/schema";
+import { deleteCommentsKeepingReplies, movedUpAuthorKey } from "@/lib/comments/removal";
 import { execute, getDb, rows, transaction, type Db } from "@/lib/db";
 import { ilike, inIds, jsonText, likeEscape } from "@/lib/db/dialect";
+import { rewriteDigestsListing } from "@/lib/mail/digest";
 import { recordErasure } from "./audit";
 import { subjectComments, type DataSubject } from "./subject";
 
@@ -31,7 +32,12 @@ export type ErasureDoor = { via: ErasureVia; actorId?: number | null };
  *   account's), in batches of short transactions, each deleted with its
  *   history; other people's replies stay, moved up a level
  *   (`deleteCommentsKeepingReplies`), and their history names neither the
- *   erased comment's author nor their address;
+ *   erased comment's author nor their address: neither the notes this
+ *   erasure writes nor those an earlier deletion of the subject's comments
+ *   wrote ("#12 by Ann" becomes "#12");
+ * - a moderator's digest in the outbox that lists the erased comments is
+ *   rendered again without them (deleted when nothing is left to list), in
+ *   the transaction that deletes them;
  * - the Akismet feedback reports about those comments, and any others whose
  *   stored parameters carry the address;
  * - mail addressed to the address, pending or sent, and reply notifications
@@ -52,9 +58,13 @@ export async function erasePersonalData(subject: DataSubject, door: ErasureDoor,
 
   for (;;) {
     const batch = await transaction(db, async (tx) => {
-      const ids = (
-        await tx.select({ id: comments.id }).from(comments).where(subjectComments(subject)).orderBy(desc(comments.id)).limit(batchSize)
-      ).map((r) => r.id);
+      const found = await tx
+        .select({ id: comments.id, authorName: comments.authorName, content: comments.content, createdAt: comments.createdAt })
+        .from(comments)
+        .where(subjectComments(subject))
+        .orderBy(desc(comments.id))
+        .limit(batchSize);
+      const ids = found.map((r) => r.id);
       if (ids.length === 0) return null;
       // Reports still to go to Akismet about these comments carry their name, email and IP.
       const feedback = await execute(tx, sql`delete from akismet_outbox where ${inIds(tx, sql`comment_id`, ids)}`);
@@ -68,8 +78,11 @@ export async function erasePersonalData(subject: DataSubject, door: ErasureDoor,
         )})`,
       );
       const removed = await deleteCommentsKeepingReplies(tx, ids, { actor: null, how: ERASED_HOW });
-      await forgetAuthorInReplies(tx, removed);
-      return { removed, feedback, quoting };
+      // Notes on replies that name the subject: these comments' (just written) and earlier deletions'.
+      await forgetAuthorInMovedUpNotes(tx, subject, [...new Set(found.map((c) => c.authorName))]);
+      // A moderator's digest that lists these comments: rendered again without them.
+      const digests = await rewriteDigestsListing(tx, found.filter((c) => removed.ids.includes(c.id)));
+      return { removed, feedback, quoting: quoting + digests.deleted };
     });
     if (!batch) break;
     summary.mailsErased += batch.quoting;
@@ -81,6 +94,11 @@ export async function erasePersonalData(subject: DataSubject, door: ErasureDoor,
   }
 
   await transaction(db, async (tx) => {
+    // Notes written by earlier deletions of the subject's comments (none of which is left to find above);
+    // an account's own name finds the notes written before they carried the account.
+    const accountName =
+      subject.kind === "account" ? (await tx.select({ name: users.name }).from(users).where(eq(users.id, subject.userId)))[0]?.name : undefined;
+    await forgetAuthorInMovedUpNotes(tx, subject, accountName ? [accountName] : []);
     // What is found by the address alone is touched only when the address is
     // proven (the mailed link, an admin): an account's address was never
     // checked, so an account erases what is tied to its own comments only.
@@ -110,20 +128,61 @@ export async function erasePersonalData(subject: DataSubject, door: ErasureDoor,
   return summary;
 }
 
+type MovedUpNote = { id: number; message: string; detail: Record<string, unknown> | null };
+
 /**
  * The history of a reply that moved up names the author of the comment it
- * answered ("#12 by Ann"): for an erased comment, it keeps the number only.
+ * answered ("Moved up a level: the comment it replied to (#12 by Ann) was
+ * deleted permanently by Mo"), written by this erasure or by any deletion
+ * before it: such a note keeps the number, not the name. Notes written since
+ * decision 018 carry who wrote the deleted comment (a keyed digest of the
+ * address, the account's id: lib/comments/removal.ts) and are found by it;
+ * older ones are found by the subject's names (`names`, those on the
+ * comments being erased), the only thing left to tie them to the person.
+ * The keys go too.
  */
-async function forgetAuthorInReplies(tx: Db, removed: RemovalSummary): Promise<void> {
-  if (removed.keptReplyIds.length === 0) return;
-  for (const id of removed.ids) {
-    await execute(
-      tx,
-      sql`update comment_events set message = ${`Moved up a level: the comment it replied to (#${id}) was ${ERASED_HOW}`}
-          where type = 'moved_up' and ${inIds(tx, sql`comment_id`, removed.keptReplyIds)}
-            and message like ${`Moved up a level: the comment it replied to (#${id} by %`}`,
-    );
+async function forgetAuthorInMovedUpNotes(tx: Db, subject: DataSubject, names: readonly string[]): Promise<void> {
+  const byAuthor =
+    subject.kind === "email"
+      ? sql`${jsonText(tx, sql`detail`, "deletedAuthorKey")} = ${movedUpAuthorKey(subject.email)}`
+      : sql`cast(${jsonText(tx, sql`detail`, "deletedAuthorUserId")} as text) = ${String(subject.userId)}`;
+  const named = names
+    .filter((n) => n !== "")
+    .map((n) => ({ name: n, pattern: `Moved up a level: the comment it replied to (#% by ${likeEscape(n)}) was %` }));
+  const byName = named.length
+    ? sql` or (${jsonText(tx, sql`detail`, "deletedAuthorKey")} is null and (${sql.join(
+        named.map((n) => sql`message like ${n.pattern} escape '\\'`),
+        sql` or `,
+      )}))`
+    : sql.empty();
+  const notes = await rows<{ id: number; message: string; detail: unknown }>(
+    tx,
+    sql`select id, message, detail from comment_events where type = 'moved_up' and (${byAuthor}${byName})`,
+  );
+  for (const note of notes) {
+    const detail = (typeof note.detail === "string" ? JSON.parse(note.detail) : note.detail) as MovedUpNote["detail"];
+    const message = withoutAuthor(note.message, detail, named.map((n) => n.name));
+    if (message === null) continue;
+    const kept = detail ? { deletedParentId: detail.deletedParentId, newParentId: detail.newParentId, how: detail.how } : null;
+    await tx
+      .update(commentEvents)
+      .set({ message, detail: kept })
+      .where(eq(commentEvents.id, note.id));
   }
+}
+
+const MOVED_UP = /^Moved up a level: the comment it replied to \(#(\d+) by /;
+
+/** The note's message with the number only; null when it names no one we can take out. */
+function withoutAuthor(message: string, detail: MovedUpNote["detail"], names: readonly string[]): string | null {
+  const id = MOVED_UP.exec(message)?.[1];
+  if (!id) return null;
+  if (detail && typeof detail.how === "string") return `Moved up a level: the comment it replied to (#${id}) was ${detail.how}`;
+  for (const name of names) {
+    const prefix = `Moved up a level: the comment it replied to (#${id} by ${name}) was `;
+    if (message.startsWith(prefix)) return `Moved up a level: the comment it replied to (#${id}) was ${message.slice(prefix.length)}`;
+  }
+  return null;
 }
 
 /** Messages to other people that quote the address (a moderator's digest): the address is replaced by "[erased]". */

@@ -198,7 +198,7 @@ describe("account changes at the same time", () => {
       .where(and(eq(users.role, "admin"), notInArray(users.id, [a.id, b.id])));
     const results = await Promise.all([changeRole(a.id, b.id, "reader"), changeRole(b.id, a.id, "reader")]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.find((r) => !r.ok)).toEqual({ ok: false, message: "The last admin cannot be demoted." });
+    expect(results.find((r) => !r.ok)).toEqual({ ok: false, message: "The last admin cannot be demoted.", notice: { code: "last_admin_demote" } });
     expect(await getDb().$count(users, and(eq(users.role, "admin"), eq(users.banned, false)))).toBe(1);
   });
 });

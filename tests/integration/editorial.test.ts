@@ -79,7 +79,7 @@ describe("the workflow", () => {
     const chief = await ed();
     const a = await created(author, { title: "Workflow piece" });
     expect(workflowActionsFor("draft")).toEqual(["submit"]);
-    expect(await transitionArticle(author, a.id, "publish", { expected: "draft" })).toEqual({ ok: false, message: "Submit it for review first." });
+    expect(await transitionArticle(author, a.id, "publish", { expected: "draft" })).toEqual({ ok: false, message: "Submit it for review first.", notice: { code: "submit_first" } });
     expect(await transitionArticle(author, a.id, "submit", { expected: "draft" })).toMatchObject({ ok: true, status: "in_review" });
     expect(workflowActionsFor("in_review")).toEqual(["publish", "send_back"]);
     expect(await getPublishedArticle(a.slug)).toBeNull();
@@ -121,9 +121,13 @@ describe("the workflow", () => {
     const actor = await ed();
     const a = await created(actor);
     await transitionArticle(actor, a.id, "submit", { expected: "draft" });
-    expect(await transitionArticle(actor, a.id, "submit", { expected: "draft" })).toEqual({ ok: false, message: "Someone already moved this article to In review; nothing changed." });
+    expect(await transitionArticle(actor, a.id, "submit", { expected: "draft" })).toEqual({
+      ok: false,
+      message: "Someone already moved this article to In review; nothing changed.",
+      notice: { code: "moved", values: { status: "in_review" } },
+    });
     const empty = await created(actor, { body: "" });
-    expect(await transitionArticle(actor, empty.id, "submit", { expected: "draft" })).toEqual({ ok: false, message: "Write the body before this step." });
+    expect(await transitionArticle(actor, empty.id, "submit", { expected: "draft" })).toEqual({ ok: false, message: "Write the body before this step.", notice: { code: "no_body" } });
   });
 });
 
@@ -133,7 +137,11 @@ describe("the workflow, at the same time", () => {
     const a = await created(actor);
     const results = await Promise.all([1, 2].map(() => transitionArticle(actor, a.id, "submit", { expected: "draft" })));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.find((r) => !r.ok)).toEqual({ ok: false, message: "Someone already moved this article to In review; nothing changed." });
+    expect(results.find((r) => !r.ok)).toEqual({
+      ok: false,
+      message: "Someone already moved this article to In review; nothing changed.",
+      notice: { code: "moved", values: { status: "in_review" } },
+    });
     expect((await articleHistory(a.id)).filter((e) => e.type === "submitted")).toHaveLength(1);
   });
 });

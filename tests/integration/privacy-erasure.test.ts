@@ -8,8 +8,10 @@
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { akismetOutbox, comments, erasures, mailOutbox } from "@/db/schema";
+import { akismetOutbox, commentEvents, comments, erasures, mailOutbox } from "@/db/schema";
+import { deleteCommentsKeepingReplies } from "@/lib/comments/removal";
 import { getDb, rows, sql, storeOf } from "@/lib/db";
+import { queueHeldDigests } from "@/lib/mail/digest";
 import { enqueueMail } from "@/lib/mail/outbox";
 import { erasePersonalData } from "@/lib/privacy/erase";
 import { countSubjectComments, exportPersonalData } from "@/lib/privacy/export";
@@ -230,6 +232,121 @@ describe("erase", () => {
     expect(adminRow).toMatchObject({ commentsErased: 1, mailsErased: 1 });
   });
 });
+
+describe("erase: what earlier deletions and the digest kept", () => {
+  it("a note an earlier deletion wrote on a reply (\"#N by <name>\") no longer names the commenter", async () => {
+    const email = "nora.noted@example.com";
+    const article = await createArticle();
+    const mod = await createUser({ role: "moderator", name: "Mo Moderator" });
+    // Nora's comment, answered by Otto; a moderator deletes hers permanently: Otto's reply moves up, and its note names her.
+    const noras = await createComment(article.id, { authorName: "Nora Noted", authorEmail: email });
+    const ottos = await createComment(article.id, { authorName: "Otto Other", authorEmail: "otto.n@example.com", parentId: noras.id });
+    await deleteCommentsKeepingReplies(getDb(), [noras.id], { actor: mod, how: "deleted permanently by Mo Moderator" });
+    // A note written before notes carried their author (no key): found by her name, on a comment of hers still there.
+    const still = await createComment(article.id, { authorName: "Nora Noted", authorEmail: email.toUpperCase() });
+    const pias = await createComment(article.id, { authorName: "Pia Other", authorEmail: "pia.n@example.com" });
+    await getDb()
+      .insert(commentEvents)
+      .values({
+        commentId: pias.id,
+        type: "moved_up",
+        message: "Moved up a level: the comment it replied to (#999 by Nora Noted) was deleted by the retention job",
+        detail: { deletedParentId: 999, newParentId: null },
+      });
+    // Someone else's note stays as it was.
+    const others = await createComment(article.id, { authorName: "Rita Root", authorEmail: "rita.n@example.com" });
+    const quinns = await createComment(article.id, { authorName: "Quinn", authorEmail: "quinn.n@example.com", parentId: others.id });
+    await deleteCommentsKeepingReplies(getDb(), [others.id], { actor: mod, how: "deleted permanently by Mo Moderator" });
+
+    const note = async (id: number) => (await historyOf(id)).find((e) => e.type === "moved_up")?.message;
+    expect(await note(ottos.id)).toBe(`Moved up a level: the comment it replied to (#${noras.id} by Nora Noted) was deleted permanently by Mo Moderator`);
+    expect(await note(pias.id)).toContain("by Nora Noted");
+
+    const summary = await erasePersonalData({ kind: "email", email }, { via: "email_link" });
+    expect(summary.commentsErased).toBe(1);
+    expect(await db$count(still.id)).toBe(0);
+    expect(await note(ottos.id)).toBe(`Moved up a level: the comment it replied to (#${noras.id}) was deleted permanently by Mo Moderator`);
+    expect(await note(pias.id)).toBe("Moved up a level: the comment it replied to (#999) was deleted by the retention job");
+    expect(await note(quinns.id)).toBe(`Moved up a level: the comment it replied to (#${others.id} by Rita Root) was deleted permanently by Mo Moderator`);
+    const everything = await databaseText();
+    expect(everything).not.toContain("nora noted");
+    expect(everything).not.toContain(email);
+  });
+
+  it("an account's erasure rewrites the notes about its comments deleted earlier, even with none left", async () => {
+    const article = await createArticle();
+    const user = await createUser({ email: "acct.noted@example.com", name: "Ansel Account" });
+    const own = await createComment(article.id, { userId: user.id, authorName: "Ansel Account", authorEmail: user.email });
+    const reply = await createComment(article.id, { authorName: "Otto Other", authorEmail: "otto.a@example.com", parentId: own.id });
+    await deleteCommentsKeepingReplies(getDb(), [own.id], { actor: null, how: "deleted by the retention job" });
+    expect((await historyOf(reply.id)).find((e) => e.type === "moved_up")?.message).toContain("by Ansel Account");
+
+    const summary = await erasePersonalData({ kind: "account", userId: user.id, email: user.email }, { via: "account" });
+    expect(summary.commentsErased).toBe(0);
+    expect((await historyOf(reply.id)).find((e) => e.type === "moved_up")?.message).toBe(
+      `Moved up a level: the comment it replied to (#${own.id}) was deleted by the retention job`,
+    );
+  });
+
+  it("a moderator's queued digest no longer holds the commenter's name nor their comment's words", async () => {
+    const email = "dora.digest@example.com";
+    const article = await createArticle({ title: "Digest harbour" });
+    const mod = await createUser({ role: "moderator", name: "Mo Digest", email: "mo.digest@example.com", heldDigest: "hourly" });
+    const hour = 3_600_000;
+    const end = Math.floor(Date.now() / hour) * hour; // the end of the last whole hour
+    // Two hours ago only Dora was held; last hour Dora and Bo.
+    await createComment(article.id, {
+      authorName: "Dora Digest", authorEmail: email, status: "pending", statusReason: "Held: first comment",
+      content: "Earlier words about the lighthouse keeper's secret", createdAt: new Date(end - hour - 20 * 60_000),
+    });
+    await createComment(article.id, {
+      authorName: "Dora Digest", authorEmail: email, status: "pending", statusReason: "Held: links",
+      content: "My private opinion of the harbour master", createdAt: new Date(end - 30 * 60_000),
+    });
+    await createComment(article.id, {
+      authorName: "Bo Bystander", authorEmail: "bo.digest@example.com", status: "pending", statusReason: "Held: links",
+      content: "Bo's own words stay listed", createdAt: new Date(end - 20 * 60_000),
+    });
+    expect(await queueHeldDigests({ now: new Date(end - hour + 60_000) })).toBe(1);
+    expect(await queueHeldDigests({ now: new Date(end + 60_000) })).toBe(1);
+    const digests = async () =>
+      (await getDb().select().from(mailOutbox).where(eq(mailOutbox.kind, "held_digest"))).filter((m) => m.toAddress === mod.email);
+    const before = await digests();
+    expect(before.map((m) => m.dedupeKey).sort()).toEqual([`digest:${mod.id}:${end - hour}`, `digest:${mod.id}:${end}`]);
+    const last = before.find((m) => m.dedupeKey === `digest:${mod.id}:${end}`)!;
+    expect(last.state).toBe("pending");
+    expect(last.subject).toBe("2 comments held for moderation on The Newsroom");
+    for (const body of [last.textBody, last.htmlBody!]) {
+      expect(body).toContain("Dora Digest");
+      expect(body).toContain("My private opinion of the harbour master");
+      expect(body).toContain("Bo Bystander");
+    }
+
+    const summary = await erasePersonalData({ kind: "email", email }, { via: "admin", actorId: null });
+    expect(summary.commentsErased).toBe(2);
+    const after = await digests();
+    // The digest that listed only Dora has nothing left to say: gone (and counted); the other is written again without her.
+    expect(after.map((m) => m.dedupeKey)).toEqual([`digest:${mod.id}:${end}`]);
+    expect(summary.mailsErased).toBe(1);
+    const rewritten = after[0]!;
+    expect(rewritten).toMatchObject({ id: last.id, state: "pending", subject: "1 comment held for moderation on The Newsroom" });
+    for (const body of [rewritten.subject, rewritten.textBody, rewritten.htmlBody!]) {
+      expect(body).not.toContain("Dora");
+      expect(body).not.toContain("harbour master");
+      expect(body).not.toContain("lighthouse");
+    }
+    expect(rewritten.textBody).toContain("- Bo Bystander on “Digest harbour” (Held: links): Bo's own words stay listed");
+    expect(rewritten.htmlBody).toContain("Bo Bystander");
+    const everything = await databaseText();
+    expect(everything).not.toContain("dora digest");
+    expect(everything).not.toContain("harbour master");
+    expect(everything).not.toContain("lighthouse keeper");
+  });
+});
+
+async function db$count(id: number): Promise<number> {
+  return getDb().$count(comments, eq(comments.id, id));
+}
 
 describe("query plans", () => {
   it("finds a commenter's comments and mail through the lower(email) indexes, not a scan", async () => {

@@ -2,7 +2,7 @@ import { HELD_DIGEST_LABELS, HELD_DIGESTS, type HeldDigest } from "@/lib/mail/pr
 import { setHeldDigestAction } from "./digest-actions";
 
 /** A moderator's "Digest of held comments" setting, with what happened to the last change. */
-export function DigestSection({ value, mailOn, notice }: { value: HeldDigest; mailOn: boolean; notice: string | null }) {
+export function DigestSection({ value, mailOn, notice }: { value: HeldDigest; mailOn: boolean; notice: { text: string; ok: boolean } | null }) {
   return (
     <section aria-labelledby="digest-heading" id="digest">
       <h2 id="digest-heading">Digest of held comments</h2>
@@ -11,8 +11,8 @@ export function DigestSection({ value, mailOn, notice }: { value: HeldDigest; ma
         {mailOn ? "" : " Mail is off on this site (no SMTP_URL), so nothing is sent until an admin sets it up."}
       </p>
       {notice ? (
-        <p role="status" className={notice === "saved" ? "form-success" : "field-error"}>
-          {notice === "saved" ? "Saved." : notice}
+        <p role="status" className={notice.ok ? "form-success" : "field-error"}>
+          {notice.text}
         </p>
       ) : null}
       <form action={setHeldDigestAction}>

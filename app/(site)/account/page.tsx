@@ -6,13 +6,18 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { signOutEverywhereAction } from "./actions";
 import { DigestSection } from "./digest-section";
 import { mailEnabled } from "@/lib/mail/outbox";
+import { DIGEST_NOTICES } from "@/lib/mail/preferences";
+import { noticeText } from "@/lib/http/notices";
 
 export const metadata: Metadata = { title: "Your account", robots: { index: false } };
 export const dynamic = "force-dynamic";
 
 /** The signed-in account: who it is, and ending its sessions on every device. */
 export default async function AccountPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const digestNotice = [(await searchParams).digest].flat()[0]?.slice(0, 200) ?? null;
+  // A code only: a known one shows its fixed text, anything else nothing.
+  const query = await searchParams;
+  const digestText = noticeText(DIGEST_NOTICES, "digest", query, undefined);
+  const digestNotice = digestText ? { text: digestText, ok: query.digest === "saved" } : null;
   const user = await getCurrentUser();
   if (!user) redirect(`/login?callbackUrl=${encodeURIComponent("/account")}`);
   return (

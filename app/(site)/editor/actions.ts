@@ -7,6 +7,7 @@ import { readArticleForm, saveArticle, transitionArticle, WORKFLOW_ACTIONS, type
 import { renderMarkdown } from "@/lib/articles/markdown";
 import { authorizeAction } from "@/lib/auth/session";
 import { expirePageChanges } from "@/lib/cache/invalidation";
+import { noticeQuery } from "@/lib/http/notices";
 import { hasNul, nulMessage } from "@/lib/text/storable";
 
 export type ArticleFormState = {
@@ -53,11 +54,12 @@ export async function workflowAction(formData: FormData): Promise<void> {
   const capability = input.success && input.data.action === "submit" ? "article:edit" : "article:publish";
   const actor = await authorizeAction(capability, { callbackUrl: `/editor/${id}` });
   if (!actor) return;
-  if (!input.success) redirect(`/editor/${id}?error=${encodeURIComponent("That step was not understood; nothing changed.")}`);
+  // Codes, not text, in the address (lib/http/notices.ts): the page has the words (WORKFLOW_NOTICES, WORKFLOW_ERRORS).
+  if (!input.success) redirect(`/editor/${id}?${noticeQuery("error", { code: "invalid" })}`);
   const result = await transitionArticle(actor, id, input.data.action, { expected: input.data.expected, note: input.data.note });
   // Published or unpublished: the article page, the front page and the feed change at once.
   await expirePageChanges();
-  redirect(`/editor/${id}?${result.ok ? "done" : "error"}=${encodeURIComponent(result.message)}`);
+  redirect(`/editor/${id}?${noticeQuery(result.ok ? "done" : "error", result.notice)}`);
 }
 
 /** The live preview: the same markdown renderer and sanitizer as the article page. */

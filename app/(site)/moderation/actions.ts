@@ -2,7 +2,9 @@
 
 import { redirect } from "next/navigation";
 import { authorizeAction, refererPath } from "@/lib/auth/session";
+import { setNotice, type Notice } from "@/lib/http/notices";
 import { applyModeration, parseModerationForm, undoModeration } from "@/lib/moderation/apply";
+import { MODERATION_NOTICE_PARAMS } from "@/lib/moderation/notices";
 import { startQueueCheck } from "@/lib/moderation/check";
 import { startEmptyQueue } from "@/lib/moderation/moderate";
 import { verifyAndRecordKey } from "@/lib/spam/overview";
@@ -11,12 +13,18 @@ import { kickOutbox } from "@/lib/jobs/scheduler";
 
 const PAGE = "/moderation";
 
-/** Back to the queue view the form came from (same-origin path only), with a message and an undo token. */
-async function back(params: Record<string, string | null>): Promise<never> {
+/**
+ * Back to the queue view the form came from (same-origin path only), with a
+ * message and an undo token. The message is a code and numbers (`done=` or
+ * `error=`, lib/moderation/notices.ts), never text: the page has the words.
+ */
+async function back(message: { done: Notice } | { error: Notice }, undo: string | null = null): Promise<never> {
   const from = new URL(await refererPath(PAGE), "http://x");
   const url = from.pathname === PAGE || from.pathname === "/admin" ? from : new URL(PAGE, "http://x");
-  for (const key of ["done", "undo", "error"]) url.searchParams.delete(key);
-  for (const [key, value] of Object.entries(params)) if (value) url.searchParams.set(key, value);
+  for (const key of [...MODERATION_NOTICE_PARAMS, "undo"]) url.searchParams.delete(key);
+  if ("done" in message) setNotice(url.searchParams, "done", message.done);
+  else setNotice(url.searchParams, "error", message.error);
+  if (undo) url.searchParams.set("undo", undo);
   redirect(url.pathname + url.search);
 }
 
@@ -25,11 +33,11 @@ export async function moderateAction(formData: FormData): Promise<void> {
   const actor = await authorizeAction("comment:moderate", { callbackUrl: PAGE });
   if (!actor) return; // the page, rendered again, answers 403
   const parsed = parseModerationForm(formData);
-  if (!parsed) await back({ error: "Choose an action and at least one comment." });
+  if (!parsed) await back({ error: { code: "choose" } });
   const outcome = await applyModeration(actor, parsed!.action, parsed!.items);
   kickOutbox(); // corrections reach Akismet soon, in the background
   await expirePageChanges();
-  await back({ done: outcome.message, undo: outcome.undoToken });
+  await back({ done: outcome.notice }, outcome.undoToken);
 }
 
 export async function undoAction(formData: FormData): Promise<void> {
@@ -38,7 +46,7 @@ export async function undoAction(formData: FormData): Promise<void> {
   const outcome = await undoModeration(actor, formData.get("token"));
   kickOutbox();
   await expirePageChanges();
-  await back({ done: outcome.message });
+  await back({ done: outcome.notice });
 }
 
 /** Empty Spam / Empty Trash: starts the background job; the page shows its progress. */
@@ -46,13 +54,13 @@ export async function emptyQueueAction(formData: FormData): Promise<void> {
   const actor = await authorizeAction("comment:moderate", { callbackUrl: PAGE });
   if (!actor) return;
   const queue = formData.get("queue");
-  if (queue !== "spam" && queue !== "trash") await back({ error: "Unknown queue." });
-  const label = queue === "spam" ? "Spam" : "Trash";
-  if (formData.get("confirm") !== "yes") await back({ error: `Tick “I am sure” to empty ${label}; nothing was deleted.` });
-  const start = await startEmptyQueue(actor, queue as "spam" | "trash");
-  if (!start.started) await back({ error: `${label} is already being emptied; its progress is shown below.` });
+  if (queue !== "spam" && queue !== "trash") await back({ error: { code: "unknown_queue" } });
+  const which = queue as "spam" | "trash";
+  if (formData.get("confirm") !== "yes") await back({ error: { code: "confirm_empty", values: { which } } });
+  const start = await startEmptyQueue(actor, which);
+  if (!start.started) await back({ error: { code: "already_emptying", values: { which } } });
   const total = start.started ? start.total : 0;
-  await back({ done: `Emptying ${label}: ${total} comment${total === 1 ? "" : "s"} to delete permanently; progress is shown below.` });
+  await back({ done: { code: "emptying", values: { which, n: total } } });
 }
 
 /** Check for spam over the whole Pending queue: starts the background job; the page shows its progress. */
@@ -61,20 +69,16 @@ export async function checkQueueAction(): Promise<void> {
   if (!actor) return;
   const start = await startQueueCheck(actor);
   if (!start.started) {
-    await back({
-      error:
-        start.reason === "running"
-          ? "A check of the Pending queue is already running; its progress is shown below."
-          : "No Akismet key is configured, so nothing can be checked.",
-    });
+    await back({ error: { code: start.reason === "running" ? "check_running" : "no_key" } });
   }
   const total = start.started ? start.total : 0;
-  await back({ done: `Checking ${total} pending comment${total === 1 ? "" : "s"} for spam; progress is shown below.` });
+  await back({ done: { code: "checking", values: { n: total } } });
 }
 
 export async function verifyKeyAction(): Promise<void> {
   const actor = await authorizeAction("comment:moderate", { callbackUrl: PAGE });
   if (!actor) return;
   const result = await verifyAndRecordKey();
-  await back({ done: result.error ? `Could not verify the key: ${result.error}` : result.valid ? "Akismet accepted the key." : "Akismet refused the key." });
+  // The error's own words go to the Akismet panel (verifyAndRecordKey records them), not into the address.
+  await back({ done: { code: result.error ? "key_error" : result.valid ? "key_accepted" : "key_refused" } });
 }

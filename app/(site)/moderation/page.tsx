@@ -3,9 +3,11 @@ import Link from "next/link";
 import { z } from "zod";
 import { requirePermission } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/dates";
+import { noticeText } from "@/lib/http/notices";
 import { COMMENT_STATUSES, type CommentStatus } from "@/lib/comments/status";
 import { listArticlesForFilter } from "@/lib/moderation/articles";
 import { queueCounts, queuePage, REASON_FILTERS, type QueueRow, type ReasonFilter } from "@/lib/moderation/queue";
+import { MODERATION_DONE, MODERATION_ERRORS } from "@/lib/moderation/notices";
 import { ACTION_LABELS, QUEUE_ACTIONS, STATUS_LABELS } from "@/lib/moderation/transitions";
 import { AkismetPanel } from "./akismet-panel";
 import { consoleJobs } from "@/lib/moderation/background";
@@ -38,8 +40,9 @@ export default async function ModerationPage({ searchParams }: Props) {
   const articleId = z.coerce.number().int().positive().optional().catch(undefined).parse(one(params.article));
   const q = (one(params.q) ?? "").slice(0, 200);
   const reason = (Object.keys(REASON_FILTERS) as ReasonFilter[]).find((r) => r === one(params.reason)) ?? null;
-  const done = one(params.done)?.slice(0, 500);
-  const error = one(params.error)?.slice(0, 500);
+  // Codes and numbers only: a known code shows its fixed text, anything else nothing.
+  const done = noticeText(MODERATION_DONE, "done", params, undefined);
+  const error = noticeText(MODERATION_ERRORS, "error", params, undefined);
   const undo = one(params.undo);
 
   const counts = await queueCounts();

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { emailField } from "@/lib/auth/rules";
 import { authorizeAction } from "@/lib/auth/session";
 import { expirePageChanges } from "@/lib/cache/invalidation";
+import { noticeQuery } from "@/lib/http/notices";
 import { erasePersonalData } from "@/lib/privacy/erase";
 import { countSubjectComments } from "@/lib/privacy/export";
 import { hasNul, nulMessage } from "@/lib/text/storable";
@@ -38,16 +39,9 @@ export async function eraseByEmailAction(formData: FormData): Promise<void> {
   if (!admin) return; // the page, rendered again, answers 403
   const input = readEmail(formData);
   const confirmed = z.literal("yes").safeParse(formData.get("confirm")).success;
-  if (!input.ok || !confirmed) {
-    redirect(`${PAGE}?error=${encodeURIComponent(input.ok ? "Tick “I am sure” to erase; nothing changed." : input.error)}`);
-  }
+  // Codes, not text, in the address (lib/http/notices.ts): the page has the words (lib/privacy/admin-notices.ts).
+  if (!input.ok || !confirmed) redirect(`${PAGE}?${noticeQuery("error", { code: input.ok ? "confirm" : "email" })}`);
   const summary = await erasePersonalData({ kind: "email", email: input.email }, { via: "admin", actorId: admin.id });
   await expirePageChanges();
-  const n = summary.commentsErased;
-  const m = summary.mailsErased;
-  redirect(
-    `${PAGE}?notice=${encodeURIComponent(
-      `Erased ${n} comment${n === 1 ? "" : "s"} and ${m} message${m === 1 ? "" : "s"}. The audit log below has the entry.`,
-    )}`,
-  );
+  redirect(`${PAGE}?${noticeQuery("notice", { code: "erased", values: { comments: summary.commentsErased, mails: summary.mailsErased } })}`);
 }

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePermission } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/dates";
+import { noticeText } from "@/lib/http/notices";
+import { PRIVACY_ERRORS, PRIVACY_NOTICES } from "@/lib/privacy/admin-notices";
 import { ERASURE_VIA_LABELS, listErasures } from "@/lib/privacy/audit";
 import { eraseByEmailAction, lookUpEmailAction } from "./actions";
 import { PrivacyLookup } from "./lookup-form";
@@ -16,8 +18,9 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function PrivacyAdminPage({ searchParams }: Props) {
   await requirePermission("user:manage", { callbackUrl: "/admin/privacy" });
   const params = await searchParams;
-  const notice = typeof params.notice === "string" ? params.notice.slice(0, 300) : null;
-  const error = typeof params.error === "string" ? params.error.slice(0, 300) : null;
+  // Codes only: a known code shows its fixed text, anything else nothing (never the address's own words).
+  const notice = noticeText(PRIVACY_NOTICES, "notice", params, undefined);
+  const error = noticeText(PRIVACY_ERRORS, "error", params, undefined);
   const log = await listErasures();
   return (
     <div className="admin-page">

@@ -6,18 +6,20 @@ import { USER_ROLES } from "@/lib/auth/permissions";
 import { authorizeAction } from "@/lib/auth/session";
 import { changeRole, deleteAccount, setBanned, type AccountChangeResult } from "@/lib/auth/users";
 import { expirePageChanges } from "@/lib/cache/invalidation";
+import { noticeQuery } from "@/lib/http/notices";
 
 const PAGE = "/admin/users";
 const userId = z.coerce.number().int().positive();
 
+// Codes, not text, in the address (lib/http/notices.ts): the page has the words (lib/auth/account-notices.ts).
 async function back(result: AccountChangeResult): Promise<never> {
   // A renamed or deleted account changes review bylines on cached pages.
   await expirePageChanges();
-  redirect(`${PAGE}?${result.ok ? "notice" : "error"}=${encodeURIComponent(result.message)}`);
+  redirect(`${PAGE}?${noticeQuery(result.ok ? "notice" : "error", result.notice)}`);
 }
 
 function invalid(): never {
-  redirect(`${PAGE}?error=${encodeURIComponent("That request was not understood; nothing changed.")}`);
+  redirect(`${PAGE}?${noticeQuery("error", { code: "invalid" })}`);
 }
 
 export async function changeRoleAction(formData: FormData): Promise<void> {
@@ -43,7 +45,7 @@ export async function deleteUserAction(formData: FormData): Promise<void> {
     .object({ userId, comments: z.enum(["keep", "remove"]), confirm: z.literal("yes", { error: "confirm" }) })
     .safeParse(Object.fromEntries(formData));
   if (!input.success) {
-    redirect(`${PAGE}?error=${encodeURIComponent("Tick “I am sure” to delete an account; nothing changed.")}`);
+    redirect(`${PAGE}?${noticeQuery("error", { code: "confirm_delete" })}`);
   }
   await back(await deleteAccount(actor.id, input.data.userId, input.data.comments));
 }

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { formatDate } from "@/lib/dates";
+import { ACCOUNT_ERRORS, ACCOUNT_NOTICES } from "@/lib/auth/account-notices";
 import { ROLE_LABELS, USER_ROLES } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { listAccounts } from "@/lib/auth/users";
+import { noticeText } from "@/lib/http/notices";
 import { changeRoleAction, deleteUserAction, setBannedAction } from "./actions";
 
 export const metadata: Metadata = { title: "Users", robots: { index: false } };
@@ -13,9 +15,11 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function UsersPage({ searchParams }: Props) {
   const me = await requirePermission("user:manage", { callbackUrl: "/admin/users" });
   const params = await searchParams;
-  const notice = typeof params.notice === "string" ? params.notice.slice(0, 300) : null;
-  const error = typeof params.error === "string" ? params.error.slice(0, 300) : null;
   const accounts = await listAccounts();
+  // Codes only: a known code shows its fixed text (names from the accounts' rows), anything else nothing.
+  const names = { nameOf: (id: number) => accounts.find((a) => a.id === id)?.name };
+  const notice = noticeText(ACCOUNT_NOTICES, "notice", params, names);
+  const error = noticeText(ACCOUNT_ERRORS, "error", params, names);
   return (
     <div className="admin-page">
       <h1 className="page-heading">Users</h1>

@@ -9,7 +9,9 @@ import {
   listRevisions,
   pendingSendBackNote,
   STATUS_WORDS,
+  WORKFLOW_ERRORS,
   WORKFLOW_LABELS,
+  WORKFLOW_NOTICES,
   workflowActionsFor,
   type ArticleHistoryItem,
 } from "@/lib/articles/editorial";
@@ -17,6 +19,7 @@ import { renderMarkdown } from "@/lib/articles/markdown";
 import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/dates";
+import { noticeText } from "@/lib/http/notices";
 import { workflowAction } from "../actions";
 import { ArticleForm } from "../article-form";
 
@@ -45,8 +48,9 @@ export default async function EditArticlePage({ params, searchParams }: Props) {
   const article = await getArticleById(id.data);
   if (!article) notFound();
   const query = await searchParams;
-  const done = typeof query.done === "string" ? query.done.slice(0, 300) : query.created ? "Draft created." : null;
-  const error = typeof query.error === "string" ? query.error.slice(0, 300) : null;
+  // Codes only: a known code shows its fixed text, anything else nothing.
+  const done = noticeText(WORKFLOW_NOTICES, "done", query, undefined) ?? (query.created ? "Draft created." : null);
+  const error = noticeText(WORKFLOW_ERRORS, "error", query, undefined);
   const history = await articleHistory(article.id);
   const revisions = await listRevisions(article.id);
   const sentBack = article.status === "draft" ? await pendingSendBackNote(article.id) : null;
