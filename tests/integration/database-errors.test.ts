@@ -142,7 +142,8 @@ describe("a failed query's error", () => {
     // As the jobs log theirs.
     console.error("[mail] job failed:", await failureOf(orphanComment));
     const output = printed.join("\n").toLowerCase();
-    expect(printed).toHaveLength(2);
+    // Both failures were logged (whatever else the process printed meanwhile, none of it may hold the values either).
+    expect(printed.filter((line) => line.toLowerCase().includes('insert into "comments"'))).toHaveLength(2);
     expectNoPersonalData(output);
     expect(output).toContain('insert into "comments"');
     expect(output).toContain(isPg() ? "[23503]" : "[sqlite_constraint_foreignkey]");
