@@ -15,6 +15,9 @@ const launchOptions = {
   ],
 };
 
+/** Specs that use (and one restarts) the machine's PostgreSQL server. */
+const POSTGRES_SPECS = /(pg-restart|scale)\.spec\.ts/;
+
 /**
  * End-to-end tests run against the production build (`npm run build` first)
  * in Debian's Chromium, in parallel workers: each worker has a lane of its
@@ -50,7 +53,16 @@ export default defineConfig({
     {
       name: "chromium",
       dependencies: ["first-run"],
-      testIgnore: /setup\.spec\.ts/,
+      testIgnore: [/setup\.spec\.ts/, POSTGRES_SPECS],
+      use: { ...devices["Desktop Chrome"], launchOptions },
+    },
+    {
+      // The specs on the machine's PostgreSQL server: one restarts it, so they never
+      // run at the same time as each other (the other specs do not use it).
+      name: "postgres",
+      dependencies: ["first-run"],
+      testMatch: POSTGRES_SPECS,
+      workers: 1,
       use: { ...devices["Desktop Chrome"], launchOptions },
     },
   ],
