@@ -28,6 +28,10 @@
  *   6  /feed.xml
  *   7  GET /api/articles/<seed>/comments, 10 a page (commentsPerPage is set
  *      to 10 for this load only, then back to 200)
+ *   7b the same API as browsers ask for it: pages 1-20 in turn, a browser's
+ *      Accept-Encoding (gzip, deflate, br, zstd), 200 connections: the
+ *      server's memory with many answers waiting (its peak RSS is the figure
+ *      to watch; docs/decisions/021)
  *   8  POST /api/articles/<second>/comments: the whole pipeline with the local
  *      Akismet server, every body distinct (a wrk Lua counter per thread);
  *      prints accepted (2xx) vs refused and checks they were stored
@@ -89,6 +93,10 @@ const COMMENTS = 200;
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = 2;
 const WRK = WRK_ARGS;
+/** Load 7b: the connections, the Accept-Encoding a browser sends, and the comment pages asked for in turn. */
+const MANY_CONNECTIONS = 200;
+const BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd";
+const API_PAGES = 20;
 /** A fixed secret for this benchmark's throwaway server only. */
 const SECRET = "bench-pages-test-secret-not-for-production-0123456789";
 const READER = { email: "reader@bench.example", name: "Rita Reader", password: "bench-pages-reader-password" };
@@ -432,6 +440,34 @@ async function main() {
         validators,
       });
       await load.after?.();
+    }
+
+    // 7b: the comment API under many connections, as browsers ask for it
+    // (Brotli accepted): every waiting answer used to hold a compressor.
+    {
+      await setSetting(env, "commentsPerPage=10");
+      const url = `${BASE}/api/articles/${SEED_SLUG}/comments`;
+      const script = path.join(DIR, "comment-pages.lua");
+      fs.writeFileSync(
+        script,
+        `-- Written by bench/pages.ts: the comment API's pages 1-${API_PAGES} in turn.\nlocal n = 0\n` +
+          `function request()\n  n = n + 1\n  return wrk.format("GET", "/api/articles/${SEED_SLUG}/comments?page=" .. (n % ${API_PAGES} + 1))\nend\n`,
+      );
+      const size = await sizes(`${url}?page=1`);
+      process.stdout.write(`load 7b: comments JSON, pages 1-${API_PAGES}, ${MANY_CONNECTIONS} connections, ${BROWSER_ACCEPT_ENCODING}...`);
+      const m = await measure(pid, url, [`-c${MANY_CONNECTIONS}`, "-H", `Accept-Encoding: ${BROWSER_ACCEPT_ENCODING}`], { file: script, warmArg: "warm", runArg: "run" });
+      process.stdout.write(` ${m.result.rps.toFixed(0)} req/s\n`);
+      rows.push({
+        id: "7b",
+        name: `comments JSON, ${MANY_CONNECTIONS} conn., br accepted`,
+        method: "GET",
+        url: `${url}?page=1..${API_PAGES}`,
+        ...figures(m),
+        kib: size.kib,
+        gzipKib: size.gzipKib,
+        non2xx: m.result.non2xx + m.result.socketErrors,
+      });
+      await setSetting(env, `commentsPerPage=${COMMENTS}`);
     }
 
     // 8: posting, every body distinct; accepted ones must be stored.

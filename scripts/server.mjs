@@ -10,9 +10,9 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import zlib from "node:zlib";
-import compression from "compression";
 import Negotiator from "negotiator";
 import next from "next";
+import { bodyHeld, boundedCompression } from "./compression.mjs";
 import { reducePageQuery } from "./page-query.mjs";
 import { recordPeerAddress } from "./peer-address.mjs";
 
@@ -92,7 +92,8 @@ function tidyResponse(req, res) {
   const end = res.end;
   res.end = function (chunk, encoding, callback) {
     const done = typeof encoding === "function" ? encoding : callback;
-    if (typeof chunk === "string" && !this.headersSent && this.statusCode === 200 && shareable(this)) {
+    // Not a last chunk after earlier writes (held by compression.mjs until the end): that is not the whole body.
+    if (typeof chunk === "string" && !this.headersSent && !bodyHeld(this) && this.statusCode === 200 && shareable(this)) {
       const gzip = new Negotiator(req).encoding(["gzip", "identity"]) === "gzip";
       const variant = representation(chunk, gzip);
       this.setHeader("ETag", variant.etag);
@@ -132,9 +133,12 @@ function representation(text, gzip) {
 }
 
 // Compression for everything else (per-visitor pages, API answers, static
-// files), as Next's own would do; Next's is off (next.config.js) so that the
-// shareable pages above are compressed once, not per request.
-const compress = compression({ filter: (req, res) => !res[ENCODED_HERE] && compression.filter(req, res) });
+// files); Next's is off (next.config.js) so that the shareable pages above
+// are compressed once, not per request. Its memory is bounded however many
+// connections wait (scripts/compression.mjs, docs/decisions/021): a body
+// complete within one turn of the event loop is compressed in one call, and
+// at most 16 responses are compressed as streams at once.
+const compressor = boundedCompression({ skip: (res) => res[ENCODED_HERE] === true });
 
 const server = http
   .createServer((req, res) => {
@@ -142,7 +146,8 @@ const server = http
     // A cached page is rendered from the address of whoever asks first:
     // parameters the page does not read (?utm_source=…) are dropped first.
     reducePageQuery(req);
-    compress(req, res, () => {
+    compressor.streaming(req, res, () => {
+      compressor.wholeBodies(req, res);
       tidyResponse(req, res);
       handle(req, res);
     });
