@@ -19,28 +19,22 @@ import { enqueueFeedback } from "@/lib/moderation/feedback";
 import { updateSettings } from "@/lib/settings";
 import { RECHECK_BATCH, recheckComments } from "@/lib/jobs/akismet-retry";
 import { startRecheckScheduler } from "@/lib/jobs/scheduler";
-import { startLocalAkismet, type LocalAkismet } from "../../scripts/akismet-local/server";
+import { useLocalAkismet } from "../support/akismet";
 import { getComment, postComment } from "../support/comments";
 import { createArticle, createUser } from "../support/factories";
 
-let akismet: LocalAkismet;
+const akismet = useLocalAkismet();
 const mo = { id: 0, name: "Mo Moderator" };
 
 beforeAll(async () => {
-  akismet = await startLocalAkismet({ keys: ["localdevkey"] });
-  process.env.AKISMET_URL = akismet.url;
-  process.env.AKISMET_KEY = "localdevkey";
   await updateSettings({ floodSeconds: 0, minSubmitSeconds: 0, akismetTimeoutMs: 2000, akismetRetryMinutes: 0 });
   mo.id = (await createUser({ role: "moderator", name: mo.name })).id;
   vi.spyOn(console, "log").mockImplementation(() => {});
 });
-afterAll(() => akismet.close());
 beforeEach(async () => {
-  akismet.setBehaviour(null);
   // Clear what earlier tests left: nothing due, nothing queued.
   await execute(getDb(), sql`update comments set status = 'trash', spam_check_state = 'checked', next_spam_check_at = null where status = 'pending'`);
   await execute(getDb(), sql`update akismet_outbox set state = 'sent' where state = 'pending'`);
-  akismet.clearRequests();
 });
 
 const checksFor = (reason?: string) =>

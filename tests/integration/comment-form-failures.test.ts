@@ -6,18 +6,12 @@ import { submitComment } from "@/lib/comments/submit";
 import { formValues } from "@/lib/comments/validation";
 import { execute, getDb, sql, storeOf } from "@/lib/db";
 import { updateSettings } from "@/lib/settings";
-import { startLocalAkismet, type LocalAkismet } from "../../scripts/akismet-local/server";
+import { useLocalAkismet } from "../support/akismet";
 import { countComments, getComment, postComment } from "../support/comments";
 import { createArticle } from "../support/factories";
 
-let akismet: LocalAkismet;
+const akismet = useLocalAkismet();
 
-beforeAll(async () => {
-  akismet = await startLocalAkismet({ keys: ["localdevkey"] });
-  process.env.AKISMET_URL = akismet.url;
-  process.env.AKISMET_KEY = "localdevkey";
-});
-afterAll(() => akismet.close());
 beforeEach(async () => {
   await updateSettings({ floodSeconds: 0, minSubmitSeconds: 3 });
 });

@@ -7,21 +7,13 @@ import type { SqliteDb } from "@/lib/db/sqlite";
 import { updateSettings } from "@/lib/settings";
 import { recheckComments } from "@/lib/jobs/akismet-retry";
 import { getAkismetStatus, updateAkismetStatus } from "@/lib/spam/status";
-import { startLocalAkismet, type LocalAkismet } from "../../scripts/akismet-local/server";
+import { useLocalAkismet } from "../support/akismet";
 import { countComments, getComment, historyOf, postComment } from "../support/comments";
 import { createArticle, createUser } from "../support/factories";
 
-let akismet: LocalAkismet;
+const akismet = useLocalAkismet();
 
-beforeAll(async () => {
-  akismet = await startLocalAkismet({ keys: ["localdevkey"] });
-  process.env.AKISMET_URL = akismet.url;
-  process.env.AKISMET_KEY = "localdevkey";
-});
-afterAll(() => akismet.close());
 beforeEach(async () => {
-  akismet.setBehaviour(null);
-  akismet.clearRequests();
   await updateSettings({ akismetTimeoutMs: 400, akismetRetryMinutes: 20, floodSeconds: 15 });
   // Each test's retry job sees only the comments that test left unchecked.
   await updateAkismetStatus({ pausedUntil: null });

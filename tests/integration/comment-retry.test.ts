@@ -12,24 +12,13 @@ import { eq } from "drizzle-orm";
 import { comments } from "@/db/schema";
 import type { Db } from "@/lib/db";
 
-const request = vi.hoisted(() => ({
-  cookies: new Map<string, string>(),
-  user: null as null | Record<string, unknown>,
-  ip: "198.51.100.7",
+const fault = vi.hoisted(() => ({
   /** The next pipeline transaction commits, then its caller gets a dropped connection. */
   loseNextCommit: false,
 }));
 
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (request.cookies.has(name) ? { name, value: request.cookies.get(name)! } : undefined),
-    has: (name: string) => request.cookies.has(name),
-    set: (name: string, value: string) => void request.cookies.set(name, value),
-    delete: (name: string) => void request.cookies.delete(name),
-  }),
-  headers: async () => new Headers({ "x-newsroom-peer-ip": request.ip, "user-agent": "Mozilla/5.0 (test)" }),
-}));
-vi.mock("@/lib/auth/session", () => ({ getCurrentUser: async () => request.user }));
+vi.mock("next/headers", () => import("../support/next-request"));
+vi.mock("@/lib/auth/session", async () => (await import("../support/next-request")).sessionModule);
 vi.mock("@/lib/cache/invalidation", () => ({ expirePageChanges: async () => undefined }));
 vi.mock("@/lib/db", async (importOriginal) => {
   const actual = await importOriginal<typeof import("@/lib/db")>();
@@ -38,8 +27,8 @@ vi.mock("@/lib/db", async (importOriginal) => {
     transaction: async <T>(db: Db, work: (tx: Db) => Promise<T>, options?: Parameters<typeof actual.transaction>[2]): Promise<T> => {
       const result = await actual.transaction(db, work, options);
       // The pipeline's insert (lib/comments/submit.ts) has committed: its answer is lost on the way back.
-      if (request.loseNextCommit && result && typeof result === "object" && "commentId" in result && "localHolds" in result) {
-        request.loseNextCommit = false;
+      if (fault.loseNextCommit && result && typeof result === "object" && "commentId" in result && "localHolds" in result) {
+        fault.loseNextCommit = false;
         throw new Error("Connection terminated unexpectedly");
       }
       return result;
@@ -57,25 +46,16 @@ const { submitComment } = await import("@/lib/comments/submit");
 const { getDb, storeOf } = await import("@/lib/db");
 const { updateSettings } = await import("@/lib/settings");
 const { updateAkismetStatus } = await import("@/lib/spam/status");
-const { startLocalAkismet } = await import("../../scripts/akismet-local/server");
+const { useLocalAkismet } = await import("../support/akismet");
+const { request, resetRequest } = await import("../support/next-request");
 const { countComments, getComment } = await import("../support/comments");
 const { createArticle, createUser } = await import("../support/factories");
 
-type LocalAkismet = Awaited<ReturnType<typeof startLocalAkismet>>;
-let akismet: LocalAkismet;
+const akismet = useLocalAkismet();
 
-beforeAll(async () => {
-  akismet = await startLocalAkismet({ keys: ["localdevkey"] });
-  process.env.AKISMET_URL = akismet.url;
-  process.env.AKISMET_KEY = "localdevkey";
-});
-afterAll(() => akismet.close());
 beforeEach(async () => {
-  akismet.setBehaviour(null);
-  request.cookies.clear();
-  request.user = null;
-  request.ip = "198.51.100.7";
-  request.loseNextCommit = false;
+  resetRequest();
+  fault.loseNextCommit = false;
   await updateSettings({ akismetTimeoutMs: 2_000, floodSeconds: 0, minSubmitSeconds: 5, holdWords: [], blockWords: [] });
   await updateAkismetStatus({ pausedUntil: null });
 });
@@ -96,7 +76,7 @@ describe(`posting again after a lost COMMIT (${process.env.DATABASE_URL ? "Postg
     const article = await createArticle();
     const post = { ...guest, content: "The bridge reopens in May, not June.", formToken: tokenFor(article.id) };
 
-    request.loseNextCommit = true;
+    fault.loseNextCommit = true;
     await expect(submitComment(article.slug, post, ctxFor())).rejects.toThrow(/Connection terminated/);
     // It was committed: held, "not checked" (the check never ran), for the retry job.
     const before = await countComments();
@@ -134,7 +114,7 @@ describe(`posting again after a lost COMMIT (${process.env.DATABASE_URL ? "Postg
     if (!parent.ok) throw new Error(parent.message);
     const reply = { content: "An answer, posted signed in.", parentId: String(parent.commentId), formToken: tokenFor(article.id) };
 
-    request.loseNextCommit = true;
+    fault.loseNextCommit = true;
     await expect(submitComment(article.slug, reply, ctxFor("198.51.100.9", account))).rejects.toThrow();
     const count = await countComments();
     // From another address (a phone changing networks): the account is who it is.
@@ -153,7 +133,7 @@ describe(`posting again after a lost COMMIT (${process.env.DATABASE_URL ? "Postg
     const article = await createArticle();
     const token = tokenFor(article.id);
     const post = { ...guest, content: "Only the author may get this one back.", formToken: token };
-    request.loseNextCommit = true;
+    fault.loseNextCommit = true;
     await expect(submitComment(article.slug, post, ctxFor())).rejects.toThrow();
     const count = await countComments();
 
@@ -200,7 +180,7 @@ describe("through the JSON API and the form", () => {
     const article = await createArticle();
     const body = { content: "Posted through the API, answer lost.", name: guest.name, email: guest.email, formToken: tokenFor(article.id) };
 
-    request.loseNextCommit = true;
+    fault.loseNextCommit = true;
     const lost = await apiPost(article.slug, body);
     expect(lost.status).toBe(503);
     expect(await lost.json()).toMatchObject({ error: expect.stringContaining("Nothing was saved") });
@@ -237,7 +217,7 @@ describe("through the JSON API and the form", () => {
     for (const [k, v] of Object.entries({ content: "Posted with the form, answer lost.", name: guest.name, email: guest.email, formToken: tokenFor(article.id), articleSlug: article.slug })) {
       form.set(k, v);
     }
-    request.loseNextCommit = true;
+    fault.loseNextCommit = true;
     expect(await postCommentAction(INITIAL_COMMENT_FORM_STATE, form)).toMatchObject({ message: UNEXPECTED_FAILURE_MESSAGE });
     const [stored] = await commentsOf(article.id);
     expect(stored).toBeDefined();

@@ -10,7 +10,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { akismetOutbox, articleSlugs, commentEvents, comments, revokedSessions, settings } from "@/db/schema";
 import { closeDatabase, execute, getDb, openDatabase, rows, sql } from "@/lib/db";
 import { CopyRefused, copyDatabase, summarize } from "@/lib/db/copy";
@@ -18,7 +18,6 @@ import { createArticle, createUser } from "../support/factories";
 import { TMP_DIR, pgDatabaseUrl, pgRunPrefix, pgServerUrl } from "../support/paths";
 
 const server = pgServerUrl()!;
-const created: string[] = [];
 
 async function newPgDatabase(): Promise<string> {
   const name = `${pgRunPrefix()}copy_${crypto.randomBytes(4).toString("hex")}`;
@@ -26,7 +25,6 @@ async function newPgDatabase(): Promise<string> {
   await admin.connect();
   await admin.query(`create database "${name}"`);
   await admin.end();
-  created.push(name);
   return pgDatabaseUrl(server, name);
 }
 
@@ -97,12 +95,9 @@ beforeAll(async () => {
   await execute(db, sql`delete from comments where id = ${ids[ids.length - 1]!}`);
 }, 60_000);
 
-afterAll(async () => {
-  const admin = new pg.Client({ connectionString: pgDatabaseUrl(server, "postgres") });
-  await admin.connect();
-  for (const name of created) await admin.query(`drop database if exists "${name}" with (force)`);
-  await admin.end();
-});
+// The databases made here are dropped with the run's others when the run ends
+// (tests/support/global-setup.ts: their names have the run's prefix), not in a
+// hook: a DROP DATABASE takes seconds on a busy machine.
 
 describe("db:copy", () => {
   it("moves a site with thousands of comments PostgreSQL → SQLite → PostgreSQL, ids and checksums intact", async () => {

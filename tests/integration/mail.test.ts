@@ -19,20 +19,17 @@ import { confirmNotifications, readNotifyConfirmToken } from "@/lib/mail/notific
 import { closeTransport } from "@/lib/mail/transport";
 import { applyUnsubscribe, readUnsubscribeToken } from "@/lib/mail/unsubscribe";
 import { updateSettings } from "@/lib/settings";
-import { startLocalAkismet, type LocalAkismet } from "../../scripts/akismet-local/server";
+import { useLocalAkismet } from "../support/akismet";
 import { startLocalSmtp, type LocalSmtp } from "../../scripts/smtp-local/server";
 import { getComment, historyOf, postComment } from "../support/comments";
 import { createArticle, createUser } from "../support/factories";
 
-let akismet: LocalAkismet;
+const akismet = useLocalAkismet();
 let smtp: LocalSmtp;
 const mo = { id: 0, name: "Mo Moderator" };
 
 beforeAll(async () => {
-  akismet = await startLocalAkismet({ keys: ["localdevkey"] });
   smtp = await startLocalSmtp();
-  process.env.AKISMET_URL = akismet.url;
-  process.env.AKISMET_KEY = "localdevkey";
   process.env.SMTP_URL = smtp.smtpUrl;
   await updateSettings({ floodSeconds: 0, minSubmitSeconds: 0, akismetTimeoutMs: 2000 });
   mo.id = (await createUser({ role: "moderator", name: mo.name })).id;
@@ -40,7 +37,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   closeTransport();
-  await Promise.all([akismet.close(), smtp.close()]);
+  await smtp.close();
 });
 beforeEach(async () => {
   process.env.SMTP_URL = smtp.smtpUrl;

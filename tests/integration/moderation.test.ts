@@ -8,26 +8,21 @@ import { moderateComment, startEmptyQueue } from "@/lib/moderation/moderate";
 import { processOutbox } from "@/lib/jobs/feedback-outbox";
 import { buildQueueQuery, queueCounts, queueCountsQuery, queuePage } from "@/lib/moderation/queue";
 import { updateSettings } from "@/lib/settings";
-import { startLocalAkismet, type LocalAkismet } from "../../scripts/akismet-local/server";
+import { useLocalAkismet } from "../support/akismet";
 import { getComment, historyOf, postComment } from "../support/comments";
 import { createArticle, createUser } from "../support/factories";
 import { pgPlan, sqlitePlan } from "../support/plans";
 
-let akismet: LocalAkismet;
+const akismet = useLocalAkismet();
 const mo = { id: 0, name: "Mo Moderator" };
 const other = { id: 0, name: "Otto Other" };
 
 beforeAll(async () => {
-  akismet = await startLocalAkismet({ keys: ["localdevkey"] });
-  process.env.AKISMET_URL = akismet.url;
-  process.env.AKISMET_KEY = "localdevkey";
   await updateSettings({ floodSeconds: 0, akismetTimeoutMs: 400 });
   mo.id = (await createUser({ role: "moderator", name: mo.name })).id;
   other.id = (await createUser({ role: "moderator", name: other.name })).id;
 });
-afterAll(() => akismet.close());
 beforeEach(async () => {
-  akismet.setBehaviour(null);
   // Reports queued by earlier tests are sent now, so each test sees only its own.
   await processOutbox({ now: new Date(Date.now() + 86_400_000) });
   akismet.clearRequests();

@@ -12,21 +12,8 @@ import { eq } from "drizzle-orm";
 import { articles } from "@/db/schema";
 import type { OwnerProof } from "@/lib/comments/own";
 
-const request = vi.hoisted(() => ({
-  cookies: new Map<string, string>(),
-  user: null as null | Record<string, unknown>,
-}));
-
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (request.cookies.has(name) ? { name, value: request.cookies.get(name)! } : undefined),
-    has: (name: string) => request.cookies.has(name),
-    set: (name: string, value: string) => void request.cookies.set(name, value),
-    delete: (name: string) => void request.cookies.delete(name),
-  }),
-  headers: async () => new Headers({ "x-newsroom-peer-ip": "203.0.113.77", "user-agent": "Mozilla/5.0 (test)" }),
-}));
-vi.mock("@/lib/auth/session", () => ({ getCurrentUser: async () => request.user }));
+vi.mock("next/headers", () => import("../support/next-request"));
+vi.mock("@/lib/auth/session", async () => (await import("../support/next-request")).sessionModule);
 // The page cache is not under test here (Next's revalidateTag works only inside a request).
 vi.mock("@/lib/cache/invalidation", () => ({ expirePageChanges: async () => undefined }));
 
@@ -44,24 +31,15 @@ const { INITIAL_OWN_COMMENT_FORM_STATE } = await import("@/lib/comments/own-form
 const { execute, getDb, sql } = await import("@/lib/db");
 const { updateSettings } = await import("@/lib/settings");
 const { updateAkismetStatus } = await import("@/lib/spam/status");
-const { startLocalAkismet } = await import("../../scripts/akismet-local/server");
+const { useLocalAkismet } = await import("../support/akismet");
+const { request, resetRequest } = await import("../support/next-request");
 const { getComment, historyOf, postComment } = await import("../support/comments");
 const { createArticle, createUser } = await import("../support/factories");
 
-type LocalAkismet = Awaited<ReturnType<typeof startLocalAkismet>>;
-let akismet: LocalAkismet;
+const akismet = useLocalAkismet();
 
-beforeAll(async () => {
-  akismet = await startLocalAkismet({ keys: ["localdevkey"] });
-  process.env.AKISMET_URL = akismet.url;
-  process.env.AKISMET_KEY = "localdevkey";
-});
-afterAll(() => akismet.close());
 beforeEach(async () => {
-  akismet.setBehaviour(null);
-  akismet.clearRequests();
-  request.cookies.clear();
-  request.user = null;
+  resetRequest("203.0.113.77");
   forgetCheckDurations();
   await updateSettings({ akismetTimeoutMs: 2_000, floodSeconds: 0, commentEditMinutes: 10, holdWords: ["council"], blockWords: [], commentsPerPage: 50 });
   await updateAkismetStatus({ pausedUntil: null });

@@ -5,21 +5,13 @@ import { execute, getDb, sql } from "@/lib/db";
 import { recheckComments } from "@/lib/jobs/akismet-retry";
 import { updateSettings } from "@/lib/settings";
 import { updateAkismetStatus } from "@/lib/spam/status";
-import { startLocalAkismet, type LocalAkismet } from "../../scripts/akismet-local/server";
+import { useLocalAkismet } from "../support/akismet";
 import { getComment, historyOf, postComment } from "../support/comments";
 import { createArticle, createComment, createUser } from "../support/factories";
 
-let akismet: LocalAkismet;
+const akismet = useLocalAkismet();
 
-beforeAll(async () => {
-  akismet = await startLocalAkismet({ keys: ["localdevkey"] });
-  process.env.AKISMET_URL = akismet.url;
-  process.env.AKISMET_KEY = "localdevkey";
-});
-afterAll(() => akismet.close());
 beforeEach(async () => {
-  akismet.setBehaviour(null);
-  akismet.clearRequests();
   await updateSettings({ akismetTimeoutMs: 400, akismetRetryMinutes: 20, floodSeconds: 0, commentEditMinutes: 10, holdWords: [], blockWords: [] });
   await updateAkismetStatus({ pausedUntil: null });
   await execute(getDb(), sql`update comments set spam_check_state = 'skipped', next_spam_check_at = null where spam_check_state = 'not_checked'`);
