@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { E2E_NEXTAUTH_SECRET } from "./lanes";
+import { TSX_NODE_ARGS } from "../../scripts/lib/tsx-node-args";
 
 export type Instance = { name: string; url: string; process: ChildProcess; output: () => string };
 export type Cluster = {
@@ -93,7 +94,7 @@ async function assertFree(port: number): Promise<void> {
 }
 
 function tsx(args: string[], env: NodeJS.ProcessEnv): void {
-  const r = spawnSync("npx", ["tsx", "--conditions=react-server", ...args], { env, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [...TSX_NODE_ARGS, ...args], { env, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}${r.stdout}`);
 }
 
@@ -143,7 +144,7 @@ export async function startCluster({
     for (let port = base; port <= base + 9; port++) await assertFree(port);
     const akismetPort = base + 9;
     const akismetUrl = `http://127.0.0.1:${akismetPort}`;
-    const akismet = start("npx", ["tsx", "scripts/akismet-local.ts"], {
+    const akismet = start(process.execPath, [...TSX_NODE_ARGS, "scripts/akismet-local.ts"], {
       ...process.env,
       AKISMET_LOCAL_PORT: String(akismetPort),
       AKISMET_LOCAL_KEYS: "e2etestkey",

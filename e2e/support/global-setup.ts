@@ -11,13 +11,14 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { E2E_NEXTAUTH_SECRET, lane, laneCount, type Lane } from "./lanes";
+import { TSX_NODE_ARGS } from "../../scripts/lib/tsx-node-args";
 
 const E2E_DIR = path.join(process.cwd(), ".tmp", "e2e");
 const PIDS_FILE = path.join(E2E_DIR, "pids.json");
 const START_TIMEOUT_MS = 90_000;
 
 function run(args: string[], env: NodeJS.ProcessEnv): void {
-  const r = spawnSync("npx", ["tsx", "--conditions=react-server", ...args], { env, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [...TSX_NODE_ARGS, ...args], { env, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -53,7 +54,7 @@ type Started = { name: string; child: ChildProcess; log: string };
 
 function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, log: string): Started {
   const out = fs.openSync(log, "a");
-  // Its own process group: teardown stops it with everything it started (npx → tsx → node).
+  // Its own process group: teardown stops it with everything it started.
   // Through a watcher that ends it if this run dies without its teardown.
   const child = spawn(process.execPath, ["e2e/support/lane-process.mjs", String(process.pid), command, ...args], { env, stdio: ["ignore", out, out], detached: true });
   fs.closeSync(out);
@@ -108,16 +109,16 @@ function laneProcesses(l: Lane): Array<{ name: string; command: string; args: st
     {
       // The local Akismet-compatible server, reached through the real client.
       name: `lane ${l.index} Akismet`,
-      command: "npx",
-      args: ["tsx", "scripts/akismet-local.ts"],
+      command: process.execPath,
+      args: [...TSX_NODE_ARGS, "scripts/akismet-local.ts"],
       env: { ...process.env, AKISMET_LOCAL_PORT: String(l.akismetPort), AKISMET_LOCAL_KEYS: "e2etestkey" },
       health: `${l.akismetURL}/health`,
     },
     {
       // The local SMTP server: the site's mail (reply notifications, digests, data links) lands here.
       name: `lane ${l.index} SMTP`,
-      command: "npx",
-      args: ["tsx", "scripts/smtp-local.ts"],
+      command: process.execPath,
+      args: [...TSX_NODE_ARGS, "scripts/smtp-local.ts"],
       env: { ...process.env, SMTP_LOCAL_PORT: String(l.smtpPort), SMTP_LOCAL_HTTP_PORT: new URL(l.smtpHttpURL).port, SMTP_LOCAL_LOG: "0" },
       health: `${l.smtpHttpURL}/health`,
     },

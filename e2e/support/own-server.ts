@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { E2E_NEXTAUTH_SECRET, currentLane } from "./lanes";
+import { TSX_NODE_ARGS } from "../../scripts/lib/tsx-node-args";
 
 export type OwnServer = { url: string; databasePath: string; process: ChildProcess; output: () => string };
 
@@ -33,7 +34,7 @@ export function prepareDatabase(name: string, settings: string[]): string {
   const databasePath = path.join(dir, "app.db");
   const env = { ...process.env, DATABASE_PATH: databasePath };
   for (const args of [["scripts/db-seed.ts"], ["scripts/settings.ts", "set", ...settings]]) {
-    const r = spawnSync("npx", ["tsx", "--conditions=react-server", ...args], { env, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [...TSX_NODE_ARGS, ...args], { env, encoding: "utf8" });
     if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
   }
   return databasePath;

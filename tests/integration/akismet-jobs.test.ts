@@ -22,6 +22,7 @@ import { startRecheckScheduler } from "@/lib/jobs/scheduler";
 import { useLocalAkismet } from "../support/akismet";
 import { getComment, postComment } from "../support/comments";
 import { createArticle, createUser } from "../support/factories";
+import { TSX_NODE_ARGS } from "../../scripts/lib/tsx-node-args";
 
 const akismet = useLocalAkismet();
 const mo = { id: 0, name: "Mo Moderator" };
@@ -79,7 +80,7 @@ describe("the retry job with two runners", () => {
     akismet.setBehaviour({ delayMs: 25 });
     const run = () =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
-        const child = spawn("npx", ["tsx", "--conditions=react-server", "scripts/akismet-recheck.ts"], {
+        const child = spawn(process.execPath, [...TSX_NODE_ARGS, "scripts/akismet-recheck.ts"], {
           env: { ...process.env, NODE_ENV: "test" },
           stdio: ["ignore", "pipe", "pipe"],
         });

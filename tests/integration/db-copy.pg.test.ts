@@ -16,6 +16,7 @@ import { closeDatabase, execute, getDb, openDatabase, rows, sql } from "@/lib/db
 import { CopyRefused, copyDatabase, summarize } from "@/lib/db/copy";
 import { createArticle, createUser } from "../support/factories";
 import { TMP_DIR, pgDatabaseUrl, pgRunPrefix, pgServerUrl } from "../support/paths";
+import { TSX_NODE_ARGS } from "../../scripts/lib/tsx-node-args";
 
 const server = pgServerUrl()!;
 
@@ -190,7 +191,7 @@ describe("db:copy", () => {
   it("works from the command line: prints the verification and exits 0, refuses a non-empty target with 2", async () => {
     const file = newSqliteFile();
     const run = (to: string) =>
-      spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/db-copy.ts", "--from", process.env.DATABASE_URL!, "--to", to], {
+      spawnSync(process.execPath, [...TSX_NODE_ARGS, "scripts/db-copy.ts", "--from", process.env.DATABASE_URL!, "--to", to], {
         encoding: "utf8",
         env: { ...process.env, DATABASE_URL: "" },
         timeout: 90_000,

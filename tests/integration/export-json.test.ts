@@ -36,9 +36,9 @@ import { getDb } from "@/lib/db";
 import { JSON_EXCLUDED, JSON_EXPORT_FORMAT, JSON_TABLES, jsonExport, type JsonExportStats } from "@/lib/porting/json-export";
 import { createArticle, createComment, createUser } from "../support/factories";
 import { TMP_DIR } from "../support/paths";
+import { TSX_NODE_ARGS } from "../../scripts/lib/tsx-node-args";
 
 const run = promisify(execFile);
-const TSX = path.join(process.cwd(), "node_modules", ".bin", "tsx");
 
 const PASSWORD_HASH = "$argon2id$v=19$m=19456,t=2,p=1$c2VjcmV0LXNhbHQ$not-a-real-hash-but-unique-7f3a";
 const SECRET = "server-secret-value-0b1c2d3e4f5a6b7c8d9e";
@@ -156,7 +156,7 @@ describe("JSON export", () => {
 describe("npm run export:json", () => {
   it("writes the file given with --out, exits 0 and prints the rows per table on standard error", async () => {
     const out = path.join(TMP_DIR, `export-${crypto.randomUUID()}.json`);
-    const { stdout, stderr } = await run(TSX, ["--conditions=react-server", "scripts/export-json.ts", "--out", out], { env: { ...process.env }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [...TSX_NODE_ARGS, "scripts/export-json.ts", "--out", out], { env: { ...process.env }, timeout: 60_000 });
     expect(stdout).toBe("");
     expect(stderr).toMatch(/^Exported users \d+, articles 1, article_slugs 1, .*comments 1101, .* to /);
     const written = JSON.parse(fs.readFileSync(out, "utf8"));

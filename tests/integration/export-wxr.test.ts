@@ -18,9 +18,9 @@ import { newWxrStats, wxrExport, type WxrStats } from "@/lib/porting/wxr-export"
 import { createArticle, createComment, createUser } from "../support/factories";
 import { TMP_DIR } from "../support/paths";
 import { all, one, parseXml, textOf, type XmlNode } from "../support/xml-tree";
+import { TSX_NODE_ARGS } from "../../scripts/lib/tsx-node-args";
 
 const run = promisify(execFile);
-const TSX = path.join(process.cwd(), "node_modules", ".bin", "tsx");
 
 const SITE = "https://news.example.org";
 const NOW = new Date(Date.UTC(2026, 5, 1, 12));
@@ -267,7 +267,7 @@ describe("WXR export of many comments", () => {
 describe("npm run export:wxr", () => {
   it("writes the file given with --out, exits 0 and prints the counts on standard error", async () => {
     const out = path.join(TMP_DIR, `export-${crypto.randomUUID()}.xml`);
-    const { stdout, stderr } = await run(TSX, ["--conditions=react-server", "scripts/export-wxr.ts", "--out", out], {
+    const { stdout, stderr } = await run(process.execPath, [...TSX_NODE_ARGS, "scripts/export-wxr.ts", "--out", out], {
       env: { ...process.env, SITE_URL: SITE },
       timeout: 60_000,
     });
@@ -280,9 +280,9 @@ describe("npm run export:wxr", () => {
   }, 60_000);
 
   it("writes to standard output without --out, and refuses an unknown option with exit code 2", async () => {
-    const { stdout } = await run(TSX, ["--conditions=react-server", "scripts/export-wxr.ts"], { env: { ...process.env, SITE_URL: SITE }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run(process.execPath, [...TSX_NODE_ARGS, "scripts/export-wxr.ts"], { env: { ...process.env, SITE_URL: SITE }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
     expect(textOf(one(one(parseXml(stdout), "rss"), "channel"), "wp:base_site_url")).toBe(SITE);
-    const bad = await run(TSX, ["--conditions=react-server", "scripts/export-wxr.ts", "--output", "x.xml"], { env: { ...process.env }, timeout: 60_000 }).catch(
+    const bad = await run(process.execPath, [...TSX_NODE_ARGS, "scripts/export-wxr.ts", "--output", "x.xml"], { env: { ...process.env }, timeout: 60_000 }).catch(
       (e: { code: number; stderr: string }) => e,
     );
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining("Usage: npm run export:wxr -- [--out <file>]") });

@@ -10,13 +10,13 @@ import { describe, expect, it } from "vitest";
 import { getDb, storeOf } from "@/lib/db";
 import { claimJobRun, finishJobRun } from "@/lib/db/job-runs";
 import { IMPORT_JOB, importStatus, startImport } from "@/lib/porting/import-job";
+import { TSX_NODE_ARGS } from "../../scripts/lib/tsx-node-args";
 
 const run = promisify(execFile);
-const TSX = path.join(process.cwd(), "node_modules", ".bin", "tsx");
 const WXR = path.join(process.cwd(), "tests/fixtures/wxr");
 
 function cli(script: string, file: string) {
-  return run(TSX, ["--conditions=react-server", script, file], { env: { ...process.env }, timeout: 60_000 });
+  return run(process.execPath, [...TSX_NODE_ARGS, script, file], { env: { ...process.env }, timeout: 60_000 });
 }
 
 describe(`imports as job runs (${storeOf(getDb())})`, () => {

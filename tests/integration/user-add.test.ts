@@ -1,16 +1,15 @@
 import { execFile } from "node:child_process";
-import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { authorizeCredentials } from "@/lib/auth/options";
 import { getAccountForSignIn } from "@/lib/auth/users";
+import { TSX_NODE_ARGS } from "../../scripts/lib/tsx-node-args";
 
 const run = promisify(execFile);
-const TSX = path.join(process.cwd(), "node_modules", ".bin", "tsx");
 
 /** `npm run user:add -- <args>` with `input` on standard input (a pipe, not a terminal), on this file's database. */
 function userAdd(args: string[], input: string) {
-  const child = run(TSX, ["--conditions=react-server", "scripts/user-add.ts", ...args], {
+  const child = run(process.execPath, [...TSX_NODE_ARGS, "scripts/user-add.ts", ...args], {
     env: { ...process.env },
     timeout: 60_000,
   });
