@@ -10,14 +10,29 @@ import { closeDatabase, migrateDatabase, openDatabase } from "@/lib/db";
 import path from "node:path";
 import { PG_TEST_PREFIX, RUNS_DIR, TEMPLATE_DB, TMP_DIR, pgDatabaseUrl, pgRunPrefix, pgServerUrl, pgTemplate } from "./paths";
 
+/** At most this many DROP DATABASE at once: about twice as fast as one at a time. */
+const DROP_CONNECTIONS = 4;
+
 /** Drops this run's databases, and those of earlier runs whose process is gone (a run killed before its teardown). */
-async function dropTestDatabases(admin: pg.Client, { leftovers }: { leftovers: boolean }): Promise<void> {
+async function dropTestDatabases(server: string, admin: pg.Client, { leftovers }: { leftovers: boolean }): Promise<void> {
   const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like $1", [`${PG_TEST_PREFIX}%`]);
-  for (const { datname } of rows) {
-    const pid = Number(/^newsroom_test_(\d+)_/.exec(datname)?.[1]);
-    const mine = datname.startsWith(pgRunPrefix());
-    if (mine || (leftovers && pid && !alive(pid))) await admin.query(`drop database if exists "${datname}" with (force)`);
-  }
+  const doomed = rows
+    .map(({ datname }) => datname)
+    .filter((datname) => {
+      const pid = Number(/^newsroom_test_(\d+)_/.exec(datname)?.[1]);
+      return datname.startsWith(pgRunPrefix()) || (leftovers && pid && !alive(pid));
+    });
+  await Promise.all(
+    Array.from({ length: Math.min(DROP_CONNECTIONS, doomed.length) }, async () => {
+      const client = new pg.Client({ connectionString: pgDatabaseUrl(server, "postgres") });
+      await client.connect();
+      try {
+        for (let name = doomed.pop(); name !== undefined; name = doomed.pop()) await client.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await client.end();
+      }
+    }),
+  );
 }
 
 function alive(pid: number): boolean {
@@ -51,13 +66,13 @@ export default async function setup() {
   if (server) {
     const admin = new pg.Client({ connectionString: pgDatabaseUrl(server, "postgres") });
     await admin.connect();
-    await dropTestDatabases(admin, { leftovers: true });
+    await dropTestDatabases(server, admin, { leftovers: true });
     await admin.query(`create database "${pgTemplate()}"`);
     const db = openDatabase(pgDatabaseUrl(server, pgTemplate()));
     await migrateDatabase(db);
     await closeDatabase(db);
     return async () => {
-      await dropTestDatabases(admin, { leftovers: false });
+      await dropTestDatabases(server, admin, { leftovers: false });
       await admin.end();
       fs.rmSync(TMP_DIR, { recursive: true, force: true });
     };
