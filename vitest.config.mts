@@ -22,7 +22,10 @@ export default defineConfig({
     globalSetup: ["tests/support/global-setup.ts"],
     setupFiles: ["tests/support/fresh-database.ts"],
     pool: "forks",
-    testTimeout: 15_000,
+    // Limits for a hung test or hook, not for a slow one: `npm run test:all` runs both
+    // passes beside the checks and the build on two cores (decision 020).
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
     reporters: ["default", "json"],
     outputFile: { json: ".tmp/vitest.json" },
   },
