@@ -64,18 +64,19 @@ export default defineConfig({
       use: { ...devices["Desktop Chrome"], launchOptions },
     },
     {
-      name: "chromium",
-      dependencies: ["first-run"],
-      testIgnore: [/setup\.spec\.ts/, POSTGRES_SPECS],
-      use: { ...devices["Desktop Chrome"], launchOptions },
-    },
-    {
       // The specs on the machine's PostgreSQL server: one restarts it, so they never
-      // run at the same time as each other (the other specs do not use it).
+      // run at the same time as each other (the other specs do not use it). Listed
+      // before the rest, so their lane starts on them and no lane ends the run on them.
       name: "postgres",
       dependencies: ["first-run"],
       testMatch: POSTGRES_SPECS,
       workers: 1,
+      use: { ...devices["Desktop Chrome"], launchOptions },
+    },
+    {
+      name: "chromium",
+      dependencies: ["first-run"],
+      testIgnore: [/setup\.spec\.ts/, POSTGRES_SPECS],
       use: { ...devices["Desktop Chrome"], launchOptions },
     },
   ],

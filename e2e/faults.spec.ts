@@ -5,9 +5,10 @@
  */
 import Database from "better-sqlite3";
 import { expect, test } from "./support/test";
-import { akismetBehaviour, killHard, prepareDatabase, startOwnServer, type OwnServer } from "./support/own-server";
+import { akismetBehaviour, akismetInFlight, killHard, prepareDatabase, startOwnServer, type OwnServer } from "./support/own-server";
 
 const PORT = 3150;
+const CLIENTS = 6;
 const SLUG = "syria-us-led-coalition-deeply-in-denial-about-civilian-casualties-in-raqqa";
 
 type Row = { id: number; status: string; spam_check_state: string; content: string };
@@ -21,6 +22,9 @@ test("kill -9 during a posting load: every acknowledged comment survives with it
     "floodSeconds=0",
     "akismetRetryMinutes=0",
     "akismetJobIntervalSeconds=1",
+    // A check Akismet never answers stays under way for 8 s: long enough for every client
+    // to wait on one before the kill (see below); the retry lease is 10 s longer.
+    "akismetTimeoutMs=8000",
   ]);
   let server: OwnServer | null = await startOwnServer(PORT, databasePath);
   // Akismet answers slowly, so at any moment several comments are stored and being checked.
@@ -53,8 +57,13 @@ test("kill -9 during a posting load: every acknowledged comment survives with it
       }
     }
   };
-  const clients = Array.from({ length: 6 }, (_, n) => client(n));
+  const clients = Array.from({ length: CLIENTS }, (_, n) => client(n));
   await expect.poll(() => acknowledged.size, { timeout: 20_000 }).toBeGreaterThan(20);
+  // From now on Akismet does not answer: each client's next comment is stored and its
+  // check stays under way (the pipeline stores a comment before it asks Akismet). The
+  // kill lands once every client waits on one, never by luck in a moment when none does.
+  await akismetBehaviour({ delayMs: 60_000 });
+  await expect.poll(akismetInFlight, { timeout: 20_000 }).toBe(CLIENTS);
   await killHard(server);
   stop = true;
   await Promise.all(clients);
@@ -73,7 +82,7 @@ test("kill -9 during a posting load: every acknowledged comment survives with it
     // verdict was stored in the instant before the answer left (then already checked).
     const unanswered = rows.filter((r) => !acknowledged.has(r.id));
     const held = unanswered.filter((r) => r.status === "pending" && r.spam_check_state === "not_checked");
-    expect(held.length, "comments written but never answered, held for the retry job").toBeGreaterThan(0);
+    expect(held.length, "comments written but never answered, held for the retry job").toBeGreaterThanOrEqual(CLIENTS);
     for (const r of unanswered.filter((u) => !held.includes(u))) expect(r).toMatchObject({ status: "approved", spam_check_state: "checked" });
     test.info().annotations.push({
       type: "load",

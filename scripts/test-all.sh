@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # `npm run test:all`: install what the tests need (npm packages, Debian's
 # Chromium, nginx and PostgreSQL when missing), then run every check and test:
-#   1. side by side: typecheck, lint, the unit and integration tests (vitest) on
-#      SQLite and on PostgreSQL (each run has its own folder and databases:
-#      tests/support/paths.ts), and the production build (once; the type check
-#      it would repeat is skipped);
-#   2. the end-to-end tests (Playwright, Chromium) in parallel workers, each
+#   1. typecheck and lint, side by side;
+#   2. the unit and integration tests (vitest) on SQLite and on PostgreSQL, side by side
+#      (each run has its own folder and databases: tests/support/paths.ts);
+#   3. the production build (once; the type check it would repeat is skipped);
+#   4. the end-to-end tests (Playwright, Chromium) in parallel workers, each
 #      with its own server and database (e2e/support/lanes.ts).
 # Ends with the time of each stage and one line of counts.
 set -uo pipefail
@@ -43,65 +43,66 @@ rm -f .tmp/vitest.json .tmp/vitest-pg.json .tmp/playwright.json .tmp/test-all/*.
 set +e
 
 timings=()
-# job NAME LOG COMMAND...: runs COMMAND in the background, its output in LOG; `collect`
-# waits for it, prints its log framed (parallel output is never interleaved) and notes
-# its time and status.
-declare -A job_pid job_log job_started
-job() {
-  local name=$1 log=$2
-  shift 2
-  job_log[$name]=$log
-  job_started[$name]=$(date +%s)
-  "$@" > "$log" 2>&1 &
-  job_pid[$name]=$!
-}
-# collect NAME TITLE: sets `status`.
-collect() {
-  local name=$1 title=$2
-  wait "${job_pid[$name]}"
-  status=$?
-  local took=$(($(date +%s) - job_started[$name]))
+stage_started=0
+begin() {
+  stage_started=$(date +%s)
   echo ""
-  echo "----- $title ($took s) -----"
-  cat "${job_log[$name]}"
-  timings+=("$(printf '%-52s %4d s  %s' "$title" "$took" "$([ "$status" -eq 0 ] && echo ok || echo "FAILED ($status)")")")
+  echo "==> $1"
+}
+# end NAME STATUS
+end() {
+  local took=$(($(date +%s) - stage_started))
+  timings+=("$(printf '%-52s %4d s  %s' "$1" "$took" "$([ "$2" -eq 0 ] && echo ok || echo "FAILED ($2)")")")
+}
+# Waits for a background job and prints its log, framed, so parallel output is not interleaved.
+finish() {
+  local pid=$1 log=$2 title=$3
+  wait "$pid"
+  local status=$?
+  echo "----- $title -----"
+  cat "$log"
+  return $status
 }
 timings+=("$(printf '%-52s %4d s' "install (npm packages, Chromium, nginx, PostgreSQL)" "$(($(date +%s) - install_started))")")
 all_started=$(date +%s)
 
-# 1. Everything that needs no server of the end-to-end tests, at once: the checks, the
-#    two vitest passes (each with its own folder and databases) and the build. All of
-#    it is CPU-bound on two cores; side by side, the gaps one leaves (waiting on
-#    PostgreSQL, on a child process) are filled by the others (decision 020).
-echo ""
-echo "==> Typecheck, lint, vitest on SQLite and on PostgreSQL, and the production build, side by side"
-VITEST_WORKERS="${VITEST_WORKERS:-2}"
-phase_started=$(date +%s)
-job typecheck .tmp/test-all/typecheck.log npx tsc --noEmit
-job lint .tmp/test-all/lint.log npm run --silent lint
-job vitest .tmp/test-all/vitest-sqlite.log env -u TEST_DATABASE_URL npx vitest run --maxWorkers="$VITEST_WORKERS" --outputFile.json=.tmp/vitest.json
-job vitest_pg .tmp/test-all/vitest-pg.log npx vitest run tests/integration --maxWorkers="$VITEST_WORKERS" --outputFile.json=.tmp/vitest-pg.json
-# tsc checks the types; the build need not check them again.
-job build .tmp/test-all/build.log env NEWSROOM_BUILD_SKIP_TYPECHECK=1 npm run build
-collect typecheck "typecheck (tsc --noEmit)"; typecheck_status=$status
-collect lint "lint (eslint)"; lint_status=$status
-collect build "production build"; build_status=$status
-collect vitest "vitest on SQLite (unit and integration)"; vitest_status=$status
-collect vitest_pg "vitest on PostgreSQL (integration, a database per file)"; vitest_pg_status=$status
-timings+=("$(printf '%-52s %4d s' "  all of the above, side by side" "$(($(date +%s) - phase_started))")")
+begin "Typecheck and lint, side by side"
+npx tsc --noEmit > .tmp/test-all/typecheck.log 2>&1 &
+tsc_pid=$!
+npm run --silent lint > .tmp/test-all/lint.log 2>&1 &
+lint_pid=$!
+finish $tsc_pid .tmp/test-all/typecheck.log "typecheck (tsc --noEmit)"
+typecheck_status=$?
+finish $lint_pid .tmp/test-all/lint.log "lint (eslint)"
+lint_status=$?
+end "typecheck and lint" $((typecheck_status + lint_status))
 
-# 2. The end-to-end tests, on the build.
+begin "Unit and integration tests (vitest) on SQLite and on PostgreSQL, side by side"
+# Two workers each: most integration tests wait on a server (the local Akismet, PostgreSQL).
+VITEST_WORKERS="${VITEST_WORKERS:-2}"
+env -u TEST_DATABASE_URL npx vitest run --maxWorkers="$VITEST_WORKERS" --outputFile.json=.tmp/vitest.json > .tmp/test-all/vitest-sqlite.log 2>&1 &
+sqlite_pid=$!
+npx vitest run tests/integration --maxWorkers="$VITEST_WORKERS" --outputFile.json=.tmp/vitest-pg.json > .tmp/test-all/vitest-pg.log 2>&1 &
+pg_pid=$!
+finish $sqlite_pid .tmp/test-all/vitest-sqlite.log "vitest on SQLite (unit and integration)"
+vitest_status=$?
+finish $pg_pid .tmp/test-all/vitest-pg.log "vitest on PostgreSQL (integration, one database per test file)"
+vitest_pg_status=$?
+end "vitest: SQLite and PostgreSQL" $((vitest_status + vitest_pg_status))
+
+begin "Production build"
+# tsc has just checked the types; the build need not check them again.
+NEWSROOM_BUILD_SKIP_TYPECHECK=1 npm run build
+build_status=$?
+end "production build" $build_status
+
 e2e_status=1
-echo ""
-echo "==> End-to-end tests (Playwright, Chromium, ${E2E_WORKERS:-3} workers)"
-e2e_started=$(date +%s)
+begin "End-to-end tests (Playwright, Chromium, ${E2E_WORKERS:-3} workers)"
 if [ "$build_status" -eq 0 ]; then
   npx playwright test
   e2e_status=$?
-else
-  echo "Skipped: the build failed."
 fi
-timings+=("$(printf '%-52s %4d s  %s' "end-to-end (Playwright)" "$(($(date +%s) - e2e_started))" "$([ "$e2e_status" -eq 0 ] && echo ok || echo "FAILED ($e2e_status)")")")
+end "end-to-end (Playwright)" $e2e_status
 
 echo ""
 echo "Time by stage:"

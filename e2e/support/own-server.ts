@@ -74,3 +74,8 @@ export function killHard(server: OwnServer): Promise<void> {
 export async function akismetBehaviour(behaviour: Record<string, unknown> | null): Promise<void> {
   await fetch(`${currentLane().akismetURL}/__behaviour`, behaviour ? { method: "POST", body: JSON.stringify(behaviour) } : { method: "DELETE" });
 }
+
+/** Comment calls the lane's Akismet server has received and not answered yet. */
+export async function akismetInFlight(): Promise<number> {
+  return ((await (await fetch(`${currentLane().akismetURL}/__in-flight`)).json()) as { inFlight: number }).inFlight;
+}

@@ -9,6 +9,7 @@
  *   DELETE /__requests          forget them
  *   POST   /__behaviour (JSON)  { delayMs?, status?, invalid?, error?, proTip?, alert?, times? }
  *                               applies to the next `times` comment calls (default: all)
+ *   GET    /__in-flight         { inFlight }: comment calls received and not answered yet
  *   DELETE /__behaviour         back to normal answers
  */
 import crypto from "node:crypto";
@@ -114,6 +115,11 @@ export async function startLocalAkismet(options: LocalAkismetOptions = {}) {
         }
         behaviour = JSON.parse((await readBody(req)) || "{}") as Behaviour;
         return send(res, 204, "");
+      }
+      if (path === "/__in-flight") {
+        // Comment calls received and not answered yet (a test waits for one before a crash).
+        res.writeHead(200, { "Content-Type": "application/json" });
+        return res.end(JSON.stringify({ inFlight }));
       }
       if (path === "/health") return send(res, 200, "ok");
 
