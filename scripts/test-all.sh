@@ -82,7 +82,9 @@ begin "Unit and integration tests (vitest) on SQLite and on PostgreSQL, side by 
 VITEST_WORKERS="${VITEST_WORKERS:-2}"
 env -u TEST_DATABASE_URL npx vitest run --maxWorkers="$VITEST_WORKERS" --outputFile.json=.tmp/vitest.json > .tmp/test-all/vitest-sqlite.log 2>&1 &
 sqlite_pid=$!
-npx vitest run tests/integration --maxWorkers="$VITEST_WORKERS" --outputFile.json=.tmp/vitest-pg.json > .tmp/test-all/vitest-pg.log 2>&1 &
+# The test databases need no durability: commits do not wait for the WAL to reach the
+# disk (visibility is the same; 98 s -> 84 s for the pass here).
+PGOPTIONS="${PGOPTIONS:-} -c synchronous_commit=off" npx vitest run tests/integration --maxWorkers="$VITEST_WORKERS" --outputFile.json=.tmp/vitest-pg.json > .tmp/test-all/vitest-pg.log 2>&1 &
 pg_pid=$!
 finish $sqlite_pid .tmp/test-all/vitest-sqlite.log "vitest on SQLite (unit and integration)"
 vitest_status=$?

@@ -46,7 +46,7 @@ const timestampMs = customType<{ data: Date; driverData: number | string }>({
 });
 
 /** The statement's clock, like SQLite's `unixepoch('subsecond')`: rows written in one transaction keep their order. */
-const now = sql`((extract(epoch from clock_timestamp()) * 1000)::bigint)`;
+const now = sql`(floor(extract(epoch from clock_timestamp()) * 1000)::bigint)`;
 
 const id = () => integer("id").primaryKey().generatedByDefaultAsIdentity();
 

@@ -1,0 +1,21 @@
+ALTER TABLE "akismet_outbox" ALTER COLUMN "next_attempt_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "akismet_outbox" ALTER COLUMN "created_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "article_events" ALTER COLUMN "created_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "article_revisions" ALTER COLUMN "created_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "article_slugs" ALTER COLUMN "created_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "articles" ALTER COLUMN "created_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "articles" ALTER COLUMN "updated_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "comment_events" ALTER COLUMN "created_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "comments" ALTER COLUMN "created_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "comments" ALTER COLUMN "updated_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "editor_reviews" ALTER COLUMN "created_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "editor_reviews" ALTER COLUMN "updated_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "erasures" ALTER COLUMN "created_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "import_ids" ALTER COLUMN "created_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "mail_outbox" ALTER COLUMN "next_attempt_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "mail_outbox" ALTER COLUMN "created_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "page_changes" ALTER COLUMN "created_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "server_secrets" ALTER COLUMN "created_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "settings" ALTER COLUMN "updated_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "users" ALTER COLUMN "created_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);--> statement-breakpoint
+ALTER TABLE "users" ALTER COLUMN "updated_at" SET DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint);
