@@ -139,6 +139,17 @@ function streamedPage(delayMs: number): Handler {
   };
 }
 
+/** `n` GETs of `<url><path>?n=<i>` at once, and the count of compressors made meanwhile. */
+async function simultaneousGets(url: string, path: string, n: number): Promise<{ answers: Answer[]; count: ReturnType<typeof countStreams>["count"] }> {
+  const streams = countStreams();
+  try {
+    const answers = await Promise.all(Array.from({ length: n }, (_, i) => get(`${url}${path}?n=${i}`)));
+    return { answers, count: streams.count };
+  } finally {
+    streams.restore();
+  }
+}
+
 describe("bounded compression", () => {
   it("without the bound: the compression middleware alone keeps one compressor per answer in flight", async () => {
     // The cause (docs/decisions/021): what scripts/server.mjs used before. A
@@ -147,28 +158,17 @@ describe("bounded compression", () => {
     // (measured: 170 to 199 alive at 200 connections, 75 MiB more RSS).
     const plain = compression();
     const url = await serve({ streaming: plain, wholeBodies: () => {}, stats: {} } as unknown as Compressor, streamedPage(200));
-    const streams = countStreams();
-    try {
-      const answers = await Promise.all(Array.from({ length: 80 }, (_, n) => get(`${url}/page?n=${n}`)));
-      expect(answers.every((a) => a.encoding === "br")).toBe(true);
-    } finally {
-      streams.restore();
-    }
-    expect(streams.count.made).toBe(80);
-    expect(streams.count.peak).toBeGreaterThan(MAX_STREAMING_COMPRESSORS);
+    const { answers, count } = await simultaneousGets(url, "/page", 80);
+    expect(answers.every((a) => a.encoding === "br")).toBe(true);
+    expect(count.made).toBe(80);
+    expect(count.peak).toBeGreaterThan(MAX_STREAMING_COMPRESSORS);
   });
 
   it("compresses 200 simultaneous route-handler answers in one call each: no compressor outlives its call", async () => {
     const compressor = boundedCompression();
     const url = await serve(compressor, routeHandler);
-    const streams = countStreams();
-    let answers: Answer[];
-    try {
-      answers = await Promise.all(Array.from({ length: 200 }, (_, n) => get(`${url}/api?n=${n}`)));
-    } finally {
-      streams.restore();
-    }
-    expect(streams.count.made).toBe(0);
+    const { answers, count } = await simultaneousGets(url, "/api", 200);
+    expect(count.made).toBe(0);
     answers.forEach((a, n) => {
       expect(a.status).toBe(200);
       expect(a.encoding).toBe("br"); // what a browser gets, as from the `compression` middleware
@@ -252,14 +252,8 @@ describe("bounded compression", () => {
   it(`streams a body still being written, with at most ${MAX_STREAMING_COMPRESSORS} compressors alive; beyond that, answers uncompressed`, async () => {
     const compressor = boundedCompression();
     const url = await serve(compressor, streamedPage(100));
-    const streams = countStreams();
-    let answers: Answer[];
-    try {
-      answers = await Promise.all(Array.from({ length: 80 }, (_, n) => get(`${url}/page?n=${n}`)));
-    } finally {
-      streams.restore();
-    }
-    expect(streams.count.peak).toBeLessThanOrEqual(MAX_STREAMING_COMPRESSORS);
+    const { answers, count } = await simultaneousGets(url, "/page", 80);
+    expect(count.peak).toBeLessThanOrEqual(MAX_STREAMING_COMPRESSORS);
     answers.forEach((a, n) => {
       expect(a.status).toBe(200);
       expect(a.body.toString()).toBe(`<!doctype html><p>page ${n} head ${"x".repeat(2000)}</p><p>page ${n} rest ${"y".repeat(4000)}</p>`);
