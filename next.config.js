@@ -48,12 +48,12 @@ const notReplying = { type: "query", key: "replytocom" };
 // back every time (ETag → 304). Per-visitor pages stay Next's `private, no-store`.
 const SHARED_CACHE_CONTROL = "public, max-age=0, s-maxage=1, stale-while-revalidate=9";
 
-// A comment page in the order the reader picked (?order=newest|oldest) is
+// A comment page in the order the reader picked (?order=newest|oldest|respected) is
 // cached apart from the site's default order (lib/comments/order.ts): the
 // order is part of the cached address. Any other ?order= value is ignored
 // by the per-visitor page, which such a request gets.
 const cpageQuery = { type: "query", key: "cpage", value: "(?<cpage>[1-9][0-9]{0,5})" };
-const orderQuery = { type: "query", key: "order", value: "(?<order>newest|oldest)" };
+const orderQuery = { type: "query", key: "order", value: "(?<order>newest|oldest|respected)" };
 const noCpage = { type: "query", key: "cpage" };
 const noOrder = { type: "query", key: "order" };
 

@@ -35,6 +35,7 @@ export const serverSecrets = active.serverSecrets;
 export const mailOutbox = active.mailOutbox;
 export const importIds = active.importIds;
 export const erasures = active.erasures;
+export const commentRespects = active.commentRespects;
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;

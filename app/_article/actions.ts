@@ -7,6 +7,8 @@ import type { CommentFormState } from "@/lib/comments/form-state";
 import { keepCommentOnFailure } from "@/lib/comments/form-recovery";
 import { postCommentFromRequest } from "@/lib/comments/post";
 import { formValues } from "@/lib/comments/validation";
+import { respectFromRequest } from "@/lib/comments/respect-request";
+import type { RespectState } from "@/lib/comments/respect-state";
 
 const FIELDS = ["content", "name", "email", "url", "parentId", "formToken", "remember", "notify"] as const;
 
@@ -79,4 +81,23 @@ export async function deleteOwnCommentAction(_prev: OwnCommentFormState, formDat
     return { message: OWN_UNEXPECTED, content: null };
   }
   redirect(location!);
+}
+
+/**
+ * Respect or withdraw it. With JavaScript (the form's `js` field) the answer
+ * is the new state, shown at once; without it, a 303 back to the comment.
+ * A guest is sent to sign in and back either way.
+ */
+export async function respectCommentAction(_prev: RespectState, formData: FormData): Promise<RespectState> {
+  const result = await respectFromRequest({
+    // The button pressed names the comment and what it does: respect=<id> or withdraw=<id>.
+    commentId: formData.get("respect") ?? formData.get("withdraw"),
+    intent: formData.has("respect") ? "respect" : "withdraw",
+    returnTo: formData.get("returnTo"),
+  });
+  if (result.kind === "sign_in") redirect(result.location);
+  const script = formData.get("js") === "1";
+  if (!script) redirect(result.location);
+  if (result.kind === "refused") return { commentId: result.commentId, message: result.message };
+  return { commentId: result.commentId, respected: result.respected, count: result.count };
 }

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import type { Article } from "@/lib/articles/article";
 import type { ArticlePageData } from "@/lib/articles/page";
 import { commentFeedPath } from "@/lib/comments/feed-path";
-import { commentPageQuery, type CommentOrder } from "@/lib/comments/order";
+import { commentPageQuery, type CommentOrder, type SiteCommentOrder } from "@/lib/comments/order";
 import { newsArticleJsonLd } from "@/lib/articles/structured-data";
 import { formatDate } from "@/lib/dates";
 import { SITE_NAME, absoluteUrl, articlePath } from "@/lib/site";
@@ -43,7 +43,7 @@ export function articleMetadata(article: Article | null): Metadata {
  * Where the thread's links go: comment pages and (without JavaScript) reply
  * forms, in the order shown (`?order=` only when it is not the site's default).
  */
-export function articleLinks(slug: string, page: number, order: CommentOrder = "oldest", siteOrder: CommentOrder = order) {
+export function articleLinks(slug: string, page: number, order: CommentOrder = "oldest", siteOrder: SiteCommentOrder = order === "newest" ? "newest" : "oldest") {
   const base = articlePath(slug);
   const pagePath = (n: number) => `${base}${commentPageQuery(n, order, siteOrder)}`;
   return {
@@ -58,10 +58,12 @@ type Props = {
   replyToId: number | null;
   /** The comment form, placed under the reply target or at the end. */
   form: ReactNode;
+  /** Comments on this page the viewer respects (the per-visitor page; the cached page learns them later). */
+  respected?: readonly number[];
 };
 
 /** An article page: the article, its editor review and its comments. The same for cached and per-visitor pages. */
-export function ArticleView({ data, replyToId, form }: Props) {
+export function ArticleView({ data, replyToId, form, respected = [] }: Props) {
   const { article, html, review, commentCount, thread, settings, commentsOpen } = data;
   const links = articleLinks(article.slug, thread.page, thread.order, settings.commentOrder);
   const jsonLd = newsArticleJsonLd(article, review);
@@ -117,6 +119,8 @@ export function ArticleView({ data, replyToId, form }: Props) {
         siteOrder={settings.commentOrder}
         feedPath={commentFeedPath(article.slug)}
         form={form}
+        pagePath={links.pagePath(thread.page)}
+        respected={respected}
       />
       <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd }} />
     </>

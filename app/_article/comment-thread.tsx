@@ -4,6 +4,7 @@ import Link from "next/link";
 import { Fragment, type ReactNode } from "react";
 import { AWAITING_MODERATION, CAN_REPLY, EDITED, commentDate, type CompactComment } from "@/lib/comments/compact";
 import { OwnCommentControls } from "./own-comment-controls";
+import { RespectButton } from "./respect";
 import { useOwnCommentControl } from "./own-comments";
 
 const UGC_REL = "nofollow ugc noopener noreferrer";
@@ -79,7 +80,7 @@ export function CommentThread({ comments, replyQuery, replyToId, form }: Props) 
   const render = (nodes: Node[], className: string) => (
     <ol className={className}>
       {nodes.map(({ comment, children }) => {
-        const [id, , name, url, avatar, iso, text, flags] = comment;
+        const [id, , name, url, avatar, iso, text, flags, respects] = comment;
         return (
           <li key={id} id={`comment-${id}`} className={flags & AWAITING_MODERATION ? "held" : undefined}>
             <article>
@@ -100,6 +101,7 @@ export function CommentThread({ comments, replyQuery, replyToId, form }: Props) 
               </a>
               {flags & AWAITING_MODERATION ? <p className="awaiting">Your comment is awaiting moderation.</p> : null}
               <CommentText text={text} />
+              {flags & AWAITING_MODERATION ? null : <RespectButton id={id} count={respects} />}
               {flags & CAN_REPLY ? (
                 <Link href={`?${replyQuery}replytocom=${id}#respond`} scroll={false} aria-label={`Reply to ${name}`}>
                   Reply

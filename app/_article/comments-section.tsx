@@ -1,10 +1,11 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { commentCountLabel } from "@/lib/comments/labels";
-import { COMMENT_ORDERS, COMMENT_ORDER_LABELS, commentPageQuery, type CommentOrder } from "@/lib/comments/order";
+import { COMMENT_ORDERS, COMMENT_ORDER_LABELS, commentPageQuery, type CommentOrder, type SiteCommentOrder } from "@/lib/comments/order";
 import type { ThreadPage } from "@/lib/comments/thread";
 import { compactThread } from "@/lib/comments/thread-view";
 import { CommentThread } from "./comment-thread";
+import { RespectForm } from "./respect";
 import styles from "./comments-section.module.css";
 
 type Props = {
@@ -19,13 +20,16 @@ type Props = {
   /** The first page of the thread in an order (a plain link: works without JavaScript). */
   orderHref: (order: CommentOrder) => string;
   /** The site's default order (the setting `commentOrder`). */
-  siteOrder: CommentOrder;
+  siteOrder: SiteCommentOrder;
   /** This article's comments feed (RSS). */
   feedPath: string;
+  /** This comment page's address (where Respect comes back to without JavaScript). */
+  pagePath: string;
+  respected: readonly number[];
 };
 
 /** The thread of an article: its heading, order switch and feed link, comments, pages and the form. */
-export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyToId, form, pageHref, orderHref, siteOrder, feedPath }: Props) {
+export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyToId, form, pageHref, orderHref, siteOrder, feedPath, pagePath, respected }: Props) {
   const hasThread = thread.roots.length > 0;
   const formInThread = replyToId !== null && commentsOpen;
   const newestFirst = thread.order === "newest";
@@ -67,12 +71,14 @@ export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyTo
         {orderable ? <p className={`muted ${styles.note}`}>Replies stay oldest first under the comment they answer.</p> : null}
       </div>
       {hasThread ? (
-        <CommentThread
-          comments={compactThread(thread.roots, commentsOpen ? maxDepth : 0)}
-          replyQuery={pageQuery ? `${pageQuery}&` : ""}
-          replyToId={formInThread ? replyToId : null}
-          form={formInThread ? form : null}
-        />
+        <RespectForm returnTo={pagePath} respected={respected}>
+          <CommentThread
+            comments={compactThread(thread.roots, commentsOpen ? maxDepth : 0)}
+            replyQuery={pageQuery ? `${pageQuery}&` : ""}
+            replyToId={formInThread ? replyToId : null}
+            form={formInThread ? form : null}
+          />
+        </RespectForm>
       ) : null}
       {thread.pageCount > 1 ? (
         <nav className="comment-pages" aria-label="Comment pages">

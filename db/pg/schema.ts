@@ -176,10 +176,23 @@ export const comments = pgTable(
      * (lib/comments/submit.ts).
      */
     formTokenHash: text("form_token_hash"),
+    /**
+     * How many signed-in readers respect it (comment_respects): kept by that
+     * table's triggers, in the same transaction, so it is exact under any
+     * number of presses at once. Changing it writes no page change of its own
+     * kind (the page cache expires counts lazily, lib/cache/invalidation.ts).
+     */
+    respectCount: integer("respect_count").notNull().default(0),
     ...timestamps,
   },
   (t) => [
     index("comments_article_status_parent_created_idx").on(t.articleId, t.status, t.parentId, t.createdAt, t.id),
+    // The thread sorted by "Most respected": an article's approved top-level comments by
+    // respect, then oldest first. Partial, so the order comes from the index on both stores
+    // (PostgreSQL takes no order from an index after a `parent_id is null` condition).
+    index("comments_article_respect_top_idx")
+      .on(t.articleId, sql`${t.respectCount} desc`, t.createdAt, t.id)
+      .where(sql`${t.status} = 'approved' and ${t.parentId} is null`),
     index("comments_status_created_idx").on(t.status, t.createdAt, t.id, t.statusReason),
     index("comments_article_status_created_idx").on(t.articleId, t.status, t.createdAt, t.id),
     index("comments_parent_idx").on(t.parentId),
@@ -433,5 +446,30 @@ export const erasures = pgTable(
   (t) => [
     index("erasures_created_idx").on(t.createdAt),
     check("erasures_via_check", sql`${t.via} in ('account','email_link','admin')`),
+  ],
+);
+
+/**
+ * One row per signed-in reader who respects a published comment (Respect,
+ * lib/comments/respect.ts). Its triggers keep comments.respect_count and log
+ * a `respects:<article>` page change (migration 0010).
+ */
+export const commentRespects = pgTable(
+  "comment_respects",
+  {
+    id: id(),
+    commentId: integer("comment_id")
+      .notNull()
+      .references(() => comments.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestampMs("created_at").notNull().default(now),
+  },
+  (t) => [
+    // Once per reader and comment, whatever arrives at once.
+    uniqueIndex("comment_respects_comment_user_idx").on(t.commentId, t.userId),
+    // Which comments of an article one reader respects (their page, the personal request).
+    index("comment_respects_user_comment_idx").on(t.userId, t.commentId),
   ],
 );

@@ -188,12 +188,25 @@ export const comments = sqliteTable(
      * (lib/comments/submit.ts).
      */
     formTokenHash: text("form_token_hash"),
+    /**
+     * How many signed-in readers respect it (comment_respects): kept by that
+     * table's triggers, in the same transaction, so it is exact under any
+     * number of presses at once. Changing it writes no page change of its own
+     * kind (the page cache expires counts lazily, lib/cache/invalidation.ts).
+     */
+    respectCount: integer("respect_count").notNull().default(0),
     ...timestamps,
   },
   (t) => [
     // An article's approved thread: top-level comments oldest first (parent_id
     // IS NULL), counts by status, and the page a comment is on.
     index("comments_article_status_parent_created_idx").on(t.articleId, t.status, t.parentId, t.createdAt, t.id),
+    // The thread sorted by "Most respected": an article's approved top-level comments by
+    // respect, then oldest first. Partial, so the order comes from the index on both stores
+    // (PostgreSQL takes no order from an index after a `parent_id is null` condition).
+    index("comments_article_respect_top_idx")
+      .on(t.articleId, sql`${t.respectCount} desc`, t.createdAt, t.id)
+      .where(sql`${t.status} = 'approved' and ${t.parentId} is null`),
     // Moderation queues by status, newest first.
     // Queues: newest first per status; the reason rides along so the "why"
     // filter and the counts never touch the table.
@@ -500,5 +513,30 @@ export const erasures = sqliteTable(
   (t) => [
     index("erasures_created_idx").on(t.createdAt),
     check("erasures_via_check", sql`${t.via} in ('account','email_link','admin')`),
+  ],
+);
+
+/**
+ * One row per signed-in reader who respects a published comment (Respect,
+ * lib/comments/respect.ts). Its triggers keep comments.respect_count and log
+ * a `respects:<article>` page change (migration 0018).
+ */
+export const commentRespects = sqliteTable(
+  "comment_respects",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    commentId: integer("comment_id")
+      .notNull()
+      .references(() => comments.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [
+    // Once per reader and comment, whatever arrives at once.
+    uniqueIndex("comment_respects_comment_user_idx").on(t.commentId, t.userId),
+    // Which comments of an article one reader respects (their page, the personal request).
+    index("comment_respects_user_comment_idx").on(t.userId, t.commentId),
   ],
 );

@@ -29,6 +29,14 @@ import { inIds } from "@/lib/db/dialect";
 export const POLL_MS = 250;
 /** The second expiry, after a render that started before the change has finished. */
 export const SECOND_EXPIRY_MS = 1_000;
+/**
+ * Respect counts (`respects:<article>` rows) expire the article's pages at most
+ * once per this long: a cached page's counts lag by at most this (plus a poll
+ * and a render), and a stream of presses renders the page at most twice a
+ * minute, never once per press.
+ */
+export const RESPECT_EXPIRY_MS = 30_000;
+const RESPECTS_PREFIX = "respects:";
 /** How long change rows are kept (every instance has read them long before). */
 export const CHANGE_LOG_RETENTION_MS = 10 * 60 * 1000;
 /**
@@ -52,6 +60,10 @@ type State = {
   gaps: Map<number, number>;
   /** Tags to expire once more, with when. */
   secondExpiries: Map<string, number>;
+  /** Article tags whose respect counts changed, with when they are due (RESPECT_EXPIRY_MS). */
+  countExpiries: Map<string, number>;
+  /** When each article tag was last expired here (for the count expiries; entries older than RESPECT_EXPIRY_MS go). */
+  lastExpired: Map<string, number>;
   poller?: NodeJS.Timeout;
   lastPruneAt: number;
   /** A tick (reading the log, poking the server) is under way. */
@@ -60,7 +72,11 @@ type State = {
 
 function state(): State {
   const holder = globalThis as Record<symbol, State | undefined>;
-  return (holder[STATE_KEY] ??= { cursor: 0, gaps: new Map(), secondExpiries: new Map(), lastPruneAt: 0, poking: false });
+  const s = (holder[STATE_KEY] ??= { cursor: 0, gaps: new Map(), secondExpiries: new Map(), countExpiries: new Map(), lastExpired: new Map(), lastPruneAt: 0, poking: false });
+  // A state made by an earlier version of this module (hot reload in development).
+  s.countExpiries ??= new Map();
+  s.lastExpired ??= new Map();
+  return s;
 }
 
 async function latestChangeId(db: Db): Promise<number> {
@@ -113,15 +129,33 @@ function expire(tags: Iterable<string>): void {
 export async function expirePageChanges(db: Db = getDb(), now = Date.now()): Promise<string[]> {
   const s = state();
   const changes = await unreadChanges(db, s.cursor, s.gaps);
-  const tags = [...new Set(changes.map((r) => r.tag))];
+  const read = [...new Set(changes.map((r) => r.tag))];
   // Two calls may overlap (a request's and the poller's): the cursor only moves forward.
   followGaps(s, changes, now);
+  const tags = read.filter((tag) => !tag.startsWith(RESPECTS_PREFIX));
+  scheduleCountExpiries(s, read, now);
   const due = [...s.secondExpiries].filter(([, at]) => at <= now).map(([tag]) => tag);
   for (const tag of due) s.secondExpiries.delete(tag);
-  for (const tag of tags) s.secondExpiries.set(tag, now + SECOND_EXPIRY_MS);
-  const all = [...new Set([...tags, ...due])];
+  const countsDue = [...s.countExpiries].filter(([, at]) => at <= now).map(([tag]) => tag);
+  for (const tag of [...tags, ...countsDue]) s.secondExpiries.set(tag, now + SECOND_EXPIRY_MS);
+  const all = [...new Set([...tags, ...due, ...countsDue])];
+  for (const tag of all) {
+    // Expired for any reason, the page is rendered again with the counts as they are now.
+    s.countExpiries.delete(tag);
+    s.lastExpired.set(tag, now);
+  }
+  for (const [tag, at] of s.lastExpired) if (at < now - RESPECT_EXPIRY_MS) s.lastExpired.delete(tag);
   expire(all);
   return all;
+}
+
+/** `respects:<id>` rows: the article's pages expire once the last expiry here is RESPECT_EXPIRY_MS old (at once if it is). */
+function scheduleCountExpiries(s: State, read: readonly string[], now: number): void {
+  for (const tag of read) {
+    if (!tag.startsWith(RESPECTS_PREFIX)) continue;
+    const page = `article:${tag.slice(RESPECTS_PREFIX.length)}`;
+    if (!s.countExpiries.has(page)) s.countExpiries.set(page, Math.max(now, (s.lastExpired.get(page) ?? -Infinity) + RESPECT_EXPIRY_MS));
+  }
 }
 
 /** Whether there is anything for `expirePageChanges` to do. */
@@ -129,6 +163,7 @@ export async function pageChangesPending(db: Db = getDb(), now = Date.now()): Pr
   const s = state();
   if ((await unreadChanges(db, s.cursor, s.gaps)).length > 0) return true;
   for (const at of s.secondExpiries.values()) if (at <= now) return true;
+  for (const at of s.countExpiries.values()) if (at <= now) return true;
   return false;
 }
 

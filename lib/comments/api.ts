@@ -19,6 +19,8 @@ export type ApiComment = {
   author: { name: string; url: string | null };
   content: string;
   createdAt: string;
+  /** How many readers respect it (may lag by up to a minute: lib/cache/invalidation.ts). */
+  respects: number;
   permalink: string;
   replies: ApiComment[];
 };
@@ -31,6 +33,7 @@ function toApi(node: ThreadNode, pageUrl: string): ApiComment {
     author: { name: node.authorName, url: node.authorUrl || null },
     content: node.content,
     createdAt: node.createdAt.toISOString(),
+    respects: node.respectCount,
     permalink: `${pageUrl}#comment-${node.id}`,
     replies: node.children.map((c) => toApi(c, pageUrl)),
   };

@@ -17,6 +17,8 @@ export type CompactComment = [
   iso: string,
   text: string | (string | [string, string])[],
   flags: number,
+  /** How many readers respect it (on a cached page, as of its rendering). */
+  respects: number,
 ];
 
 export const AWAITING_MODERATION = 1;

@@ -5,7 +5,7 @@ import { escapeXml } from "@/lib/articles/feed";
 import { getDb, type Db } from "@/lib/db";
 import { SITE_LANG, SITE_NAME, absoluteUrl, articlePath } from "@/lib/site";
 import { SITE_COMMENT_FEED_PATH, commentFeedPath } from "./feed-path";
-import { commentPageQuery, type CommentOrder } from "./order";
+import { commentPageQuery, type SiteCommentOrder } from "./order";
 import { placesOfComments } from "./thread";
 
 /**
@@ -41,7 +41,7 @@ export type CommentFeed = {
   items: CommentFeedItem[];
 };
 
-type Paging = { perPage: number; order: CommentOrder };
+type Paging = { perPage: number; order: SiteCommentOrder };
 
 /**
  * The newest comments shown on published articles (of one article when

@@ -2,17 +2,26 @@ import { z } from "zod";
 
 /**
  * The order of a thread's top-level comments: oldest first (the default
- * setting, as in WordPress) or newest first. Replies always stay oldest
+ * setting, as in WordPress), newest first, or most respected (then oldest
+ * first). Replies always stay oldest
  * first under their parent, whatever the order: a conversation reads
  * downwards. The site setting `commentOrder` decides the default; a reader
- * may pick the other with `?order=newest|oldest` on the article (and the
- * JSON API). Anything else is ignored: the site's default applies.
+ * may pick another with `?order=newest|oldest|respected` on the article (and
+ * the JSON API). Anything else is ignored: the site's default applies.
  */
-export const COMMENT_ORDERS = ["oldest", "newest"] as const;
+export const COMMENT_ORDERS = ["oldest", "newest", "respected"] as const;
 export type CommentOrder = (typeof COMMENT_ORDERS)[number];
+/**
+ * The orders a site may make its default (setting `commentOrder`): by date.
+ * "Most respected" is a reader's choice only: its pages move with every
+ * Respect, so permalinks, feeds and the page a new comment lands on never
+ * use it.
+ */
+export const SITE_COMMENT_ORDERS = ["oldest", "newest"] as const;
+export type SiteCommentOrder = (typeof SITE_COMMENT_ORDERS)[number];
 
 /** How the orders are named to readers and moderators. */
-export const COMMENT_ORDER_LABELS: Record<CommentOrder, string> = { oldest: "Oldest first", newest: "Newest first" };
+export const COMMENT_ORDER_LABELS: Record<CommentOrder, string> = { oldest: "Oldest first", newest: "Newest first", respected: "Most respected" };
 
 const orderParam = z.enum(COMMENT_ORDERS);
 
@@ -29,7 +38,7 @@ export function parseCommentOrder(value: unknown): CommentOrder | null {
 }
 
 /** The order a reader sees: theirs when they picked one, else the site's. */
-export function effectiveOrder(chosen: CommentOrder | null, siteDefault: CommentOrder): CommentOrder {
+export function effectiveOrder(chosen: CommentOrder | null, siteDefault: SiteCommentOrder): CommentOrder {
   return chosen ?? siteDefault;
 }
 
@@ -43,7 +52,7 @@ export function pageCountFor(total: number, perPage: number): number {
  * top-level comments come before it oldest first (its position counting
  * from 0), `total` how many there are (itself included).
  */
-export function pageOfPosition(before: number, total: number, perPage: number, order: CommentOrder): number {
+export function pageOfPosition(before: number, total: number, perPage: number, order: SiteCommentOrder): number {
   const index = order === "oldest" ? before : total - 1 - before;
   return Math.min(pageCountFor(total, perPage), Math.floor(Math.max(0, index) / perPage) + 1);
 }
@@ -54,16 +63,17 @@ export function pageOfPosition(before: number, total: number, perPage: number, o
  * newest first.
  */
 export function newCommentsPage(pageCount: number, order: CommentOrder): number {
-  return order === "oldest" ? Math.max(1, pageCount) : 1;
+  // Most respected: a new comment has no respect yet, and ties go oldest first.
+  return order === "newest" ? 1 : Math.max(1, pageCount);
 }
 
 /** The query that selects an order in a link: none for the site's default (one address per page). */
-export function orderQuery(order: CommentOrder, siteDefault: CommentOrder): string {
+export function orderQuery(order: CommentOrder, siteDefault: SiteCommentOrder): string {
   return order === siteDefault ? "" : `order=${order}`;
 }
 
 /** The query string of a comment page (`?cpage=2&order=newest`, or "" for page 1 in the default order). */
-export function commentPageQuery(page: number, order: CommentOrder, siteDefault: CommentOrder): string {
+export function commentPageQuery(page: number, order: CommentOrder, siteDefault: SiteCommentOrder): string {
   const parts = [page > 1 ? `cpage=${page}` : "", orderQuery(order, siteDefault)].filter(Boolean);
   return parts.length > 0 ? `?${parts.join("&")}` : "";
 }

@@ -28,6 +28,7 @@ export function compactThread(roots: ThreadNode[], maxDepth: number): CompactCom
       minuteIso(node.createdAt),
       text,
       flags,
+      node.respectCount,
     ]);
     node.children.forEach(visit);
   };

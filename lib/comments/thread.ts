@@ -4,7 +4,7 @@ import { comments, type CommentStatus } from "@/db/schema";
 import { getDb, row, rows, sql, type Db } from "@/lib/db";
 import { inIds } from "@/lib/db/dialect";
 import { getSettings } from "@/lib/settings";
-import { newCommentsPage, pageCountFor, pageOfPosition, type CommentOrder } from "./order";
+import { newCommentsPage, pageCountFor, pageOfPosition, type CommentOrder, type SiteCommentOrder } from "./order";
 
 export type ThreadComment = {
   id: number;
@@ -17,6 +17,8 @@ export type ThreadComment = {
   createdAt: Date;
   /** When its author last edited it, or null. */
   editedAt?: Date | null;
+  /** How many readers respect it. */
+  respectCount: number;
 };
 
 export type ThreadNode = ThreadComment & {
@@ -45,6 +47,7 @@ const columns = {
   status: comments.status,
   createdAt: comments.createdAt,
   editedAt: comments.editedAt,
+  respectCount: comments.respectCount,
 };
 
 /** Depth of a comment in its thread: 1 for a top-level comment. */
@@ -102,7 +105,7 @@ export async function pageOfComment(
   articleId: number,
   commentId: number,
   perPage: number,
-  order?: CommentOrder,
+  order?: SiteCommentOrder,
 ): Promise<number> {
   order ??= (await getSettings()).commentOrder;
   const root = await rootOf(db, commentId);
@@ -129,7 +132,7 @@ export async function placesOfComments(
   db: Db,
   commentIds: readonly number[],
   perPage: number,
-  order: CommentOrder,
+  order: SiteCommentOrder,
 ): Promise<Map<number, CommentPlace>> {
   const ids = commentIds.filter((id) => Number.isSafeInteger(id) && id > 0);
   const places = new Map<number, CommentPlace>();
@@ -192,12 +195,14 @@ export async function getThreadPage(
   const page = Math.min(Math.max(1, Math.floor(requested ?? 1) || 1), pageCount);
   const own = ownIds.filter((id) => Number.isSafeInteger(id) && id > 0).slice(0, 100);
   const direction = order === "newest" ? desc : asc;
+  // Most respected: by respect, ties oldest first (index comments_article_status_parent_respect_idx).
+  const ordering = order === "respected" ? [desc(comments.respectCount), asc(comments.createdAt), asc(comments.id)] : [direction(comments.createdAt), direction(comments.id)];
 
   const roots: ThreadComment[] = await db
     .select(columns)
     .from(comments)
     .where(and(eq(comments.articleId, articleId), isNull(comments.parentId), eq(comments.status, "approved")))
-    .orderBy(direction(comments.createdAt), direction(comments.id))
+    .orderBy(...ordering)
     .limit(perPage)
     .offset((page - 1) * perPage);
   if (page === newCommentsPage(pageCount, order) && own.length > 0) {
@@ -215,13 +220,17 @@ export async function getThreadPage(
         )
         .orderBy(asc(comments.createdAt), asc(comments.id))),
     );
-    const sign = order === "newest" ? -1 : 1;
-    roots.sort((a, b) => sign * (a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id));
+    // By date, the viewer's held comments take their places in time; most respected, they
+    // go last (a held comment has no respect yet), as they were appended.
+    if (order !== "respected") {
+      const sign = order === "newest" ? -1 : 1;
+      roots.sort((a, b) => sign * (a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id));
+    }
   }
 
   const replies: ThreadComment[] = [];
   if (roots.length > 0) {
-    const found = await rows<Omit<ThreadComment, "createdAt" | "editedAt"> & { createdAt: number | string; editedAt: number | string | null }>(
+    const found = await rows<Omit<ThreadComment, "createdAt" | "editedAt" | "respectCount"> & { createdAt: number | string; editedAt: number | string | null; respectCount: number | string }>(
       db,
       sql`with recursive replies(id) as (
             select c.id from comments c
@@ -231,11 +240,18 @@ export async function getThreadPage(
             where ${visibleReply(db, own)}
           )
           select c.id, c.parent_id as "parentId", c.author_name as "authorName", c.author_url as "authorUrl",
-                 c.author_email as "authorEmail", c.content, c.status, c.created_at as "createdAt", c.edited_at as "editedAt"
+                 c.author_email as "authorEmail", c.content, c.status, c.created_at as "createdAt", c.edited_at as "editedAt",
+                 c.respect_count as "respectCount"
           from comments c join replies r on r.id = c.id
           order by c.created_at, c.id`,
     );
-    for (const r of found) replies.push({ ...r, createdAt: new Date(Number(r.createdAt)), editedAt: r.editedAt === null ? null : new Date(Number(r.editedAt)) });
+    for (const r of found)
+      replies.push({
+        ...r,
+        createdAt: new Date(Number(r.createdAt)),
+        editedAt: r.editedAt === null ? null : new Date(Number(r.editedAt)),
+        respectCount: Number(r.respectCount),
+      });
   }
   return { roots: buildTree(roots, replies), page, pageCount, perPage, order };
 }

@@ -27,6 +27,7 @@ export const COPY_ORDER = [
   "editor_reviews",
   "comments",
   "comment_events",
+  "comment_respects",
   "akismet_outbox",
   "job_runs",
   "settings",
@@ -250,6 +251,9 @@ export async function copyDatabase(
         }
       }
       await setNextIds(tx, next);
+      // comment_respects' triggers counted each respect copied on top of the count copied
+      // with its comment: the count is the number of rows, as in the source.
+      await execute(tx, sql`update comments set respect_count = (select count(*) from comment_respects r where r.comment_id = comments.id) where respect_count > 0`);
       // The target's triggers logged page changes while rows went in: no cache to expire there yet.
       await execute(tx, sql`delete from page_changes`);
     });

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { isValidIpEntry } from "@/lib/comments/matching";
-import { COMMENT_ORDERS } from "@/lib/comments/order";
+import { SITE_COMMENT_ORDERS } from "@/lib/comments/order";
 import { getSettings, updateSettings, type Settings } from "@/lib/settings";
 import { settingsSchema } from "@/lib/settings/schema";
 
@@ -162,7 +162,7 @@ const formSchema = z.object({
   holdWords: listField("a word or phrase (it needs a letter or a digit)", (l) => (/[\p{L}\p{N}]/u.test(l) ? l : null)),
   linkLimit: numberField("linkLimit"),
   holdFirstTime: z.boolean(),
-  commentOrder: z.enum(COMMENT_ORDERS, { error: "Choose Oldest first or Newest first." }),
+  commentOrder: z.enum(SITE_COMMENT_ORDERS, { error: "Choose Oldest first or Newest first." }),
   commentEditMinutes: numberField("commentEditMinutes"),
   commentsAutoCloseDays: numberField("commentsAutoCloseDays"),
   spamRetentionDays: numberField("spamRetentionDays"),

@@ -38,6 +38,7 @@ export const JSON_TABLES = [
   "editor_reviews",
   "comments",
   "comment_events",
+  "comment_respects",
   "akismet_outbox",
   "job_runs",
   "settings",

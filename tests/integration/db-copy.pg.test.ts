@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { akismetOutbox, articleSlugs, commentEvents, comments, revokedSessions, settings } from "@/db/schema";
+import { akismetOutbox, articleSlugs, commentEvents, commentRespects, comments, revokedSessions, settings } from "@/db/schema";
 import { closeDatabase, execute, getDb, openDatabase, rows, sql } from "@/lib/db";
 import { CopyRefused, copyDatabase, summarize } from "@/lib/db/copy";
 import { createArticle, createUser } from "../support/factories";
@@ -89,6 +89,8 @@ beforeAll(async () => {
       detail: { reason: "looks fine", n: i, nested: { b: 1, a: [1, 2] } },
     })),
   );
+  // Respects (their triggers count them on the comments: the copy must not count them twice).
+  await db.insert(commentRespects).values(ids.slice(20, 60).map((commentId) => ({ commentId, userId: moderator.id })));
   await db.insert(akismetOutbox).values({ commentId: ids[3]!, kind: "submit-spam", params: { comment_content: "x" }, actorId: moderator.id });
   await db.insert(settings).values({ key: "holdWords", value: ["refund", "crypto"] });
   await db.insert(revokedSessions).values({ sessionId: "sid-1", userId: moderator.id, expiresAt: new Date(Date.UTC(2031, 0, 1)) });

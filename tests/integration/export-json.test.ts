@@ -118,6 +118,7 @@ describe("JSON export", () => {
       editor_reviews: 1,
       comments: 1_101,
       comment_events: await db.$count(commentEvents),
+      comment_respects: 0,
       akismet_outbox: 0,
       job_runs: 1,
       settings: 1,

@@ -50,6 +50,20 @@ describe("hot queries use indexes (PostgreSQL)", () => {
     expect(before.seqScans, before.text).toEqual([]);
   });
 
+  it("a page of an article's thread by Most respected, and which comments a reader respects", async () => {
+    // A partial index (approved, top-level): the order comes from it, no sort.
+    const page = await plan(
+      sql`select * from comments where article_id = ${1} and status = 'approved' and parent_id is null order by respect_count desc, created_at, id limit 50 offset 100`,
+    );
+    expect(page.indexes, page.text).toEqual(["comments_article_respect_top_idx"]);
+    expect(page.sorts, page.text).toBe(0);
+    const mine = await plan(
+      sql`select r.comment_id from comment_respects r join comments c on c.id = r.comment_id where r.user_id = ${1} and c.article_id = ${2}`,
+    );
+    expect(mine.seqScans, mine.text).toEqual([]);
+    expect(mine.indexes, mine.text).toContain("comment_respects_user_comment_idx");
+  });
+
   it("replies of a comment", async () => {
     const p = await plan(sql`select id from comments where parent_id = ${5}`);
     expect(p.indexes, p.text).toEqual(["comments_parent_idx"]);
@@ -183,6 +197,13 @@ async function seed() {
   );
   await execute(db, sql`update comments set parent_id = id - 4 where id % 5 in (1, 2) and id > 8`);
   await execute(db, sql`update comments set ip_key = ip`);
+  // Respects: readers' marks on a tenth of the approved comments (the triggers keep the counts).
+  await execute(
+    db,
+    sql`insert into comment_respects (comment_id, user_id)
+        select c.id, u.id from comments c join users u on u.id <= 1 + (c.id % 7)
+        where c.status = 'approved' and c.id % 10 = 0`,
+  );
   // Events of several kinds, over the 72 days of comments.
   await execute(
     db,

@@ -29,6 +29,19 @@ describe("hot queries use indexes (SQLite)", () => {
     ).toContain("USING COVERING INDEX comments_article_status_parent_created_idx");
   });
 
+  it("a page of an article's thread by Most respected, and which comments a reader respects", async () => {
+    const p = await plan(
+      sql`select * from comments where article_id = ${1} and status = 'approved' and parent_id is null order by respect_count desc, created_at, id limit 50 offset 100`,
+    );
+    expect(p).toContain("USING INDEX comments_article_respect_top_idx (article_id=?)");
+    expect(p).not.toContain("TEMP B-TREE");
+    const mine = await plan(
+      sql`select r.comment_id from comment_respects r join comments c on c.id = r.comment_id where r.user_id = ${1} and c.article_id = ${2}`,
+    );
+    expect(mine).toContain("USING COVERING INDEX comment_respects_user_comment_idx (user_id=?)");
+    expect(mine).toMatch(/SEARCH c USING INTEGER PRIMARY KEY/);
+  });
+
   it("replies of a comment", async () => {
     expect(await plan(sql`select id from comments where parent_id = ${1}`)).toContain("USING COVERING INDEX comments_parent_idx");
   });

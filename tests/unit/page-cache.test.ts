@@ -68,6 +68,7 @@ describe("the compact thread", () => {
     parentId: null,
     authorName: "Ada",
     authorUrl: "",
+    respectCount: 0,
     authorEmail: "ada@example.com",
     content: "Hello",
     status: "approved",

@@ -13,6 +13,7 @@ import { getPublishedArticle } from "@/lib/articles/queries";
 import { getCurrentUser } from "@/lib/auth/session";
 import { issueFormToken } from "@/lib/comments/form-token";
 import { parseCommentOrder } from "@/lib/comments/order";
+import { respectedInArticle } from "@/lib/comments/respect";
 import { OWN_COMMENTS_COOKIE, readOwnCommentIds } from "@/lib/comments/ownership";
 import { REMEMBER_COOKIE, decodeRemembered } from "@/lib/comments/remember";
 import { articlePath } from "@/lib/site";
@@ -75,10 +76,12 @@ export default async function ArticlePage({ params, searchParams }: Props) {
         editMinutes: data.settings.commentEditMinutes,
         now,
       });
+  const respected = user && !user.banned ? await respectedInArticle(user.id, article.id) : [];
   return (
     <OwnCommentsProvider controls={ownControls}>
       <ArticleView
         data={data}
+        respected={respected}
         replyToId={replyTarget && data.commentsOpen ? replyTarget.id : null}
         form={
           <CommentForm

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { COMMENT_ORDERS, COMMENT_ORDER_LABELS } from "@/lib/comments/order";
+import { COMMENT_ORDER_LABELS, SITE_COMMENT_ORDERS } from "@/lib/comments/order";
 import type {
   ListField,
   ModerationSettingsField,
@@ -201,7 +201,7 @@ export function ModerationSettingsForm({ action, initial, ranges }: Props) {
             aria-invalid={errors.commentOrder ? true : undefined}
             aria-describedby={describedBy("commentOrder", errors.commentOrder)}
           >
-            {COMMENT_ORDERS.map((order) => (
+            {SITE_COMMENT_ORDERS.map((order) => (
               <option key={order} value={order}>
                 {COMMENT_ORDER_LABELS[order]}
               </option>
