@@ -40,6 +40,12 @@ const PERSONAL_COOKIES = [
   "nr_comment_author", // lib/comments/remember.ts: remembered name, email, website
 ];
 const anonymous = PERSONAL_COOKIES.map((key) => ({ type: "cookie", key }));
+// A browser that runs the site's scripts says so with this cookie (app/script-cookie.tsx
+// sets it on any page): it gets the cached article page whatever else it carries, and
+// its own parts come from the personal request (docs/decisions/022). A browser without
+// JavaScript never has it, and keeps the page rendered for it alone.
+const SCRIPT_COOKIE = "nr_js";
+const withScript = { type: "cookie", key: SCRIPT_COOKIE, value: "1" };
 // Without JavaScript, ?replytocom=ID puts the reply form under that comment: rendered per request.
 const notReplying = { type: "query", key: "replytocom" };
 
@@ -57,31 +63,39 @@ const orderQuery = { type: "query", key: "order", value: "(?<order>newest|oldest
 const noCpage = { type: "query", key: "cpage" };
 const noOrder = { type: "query", key: "order" };
 
+/** An article page rule for an anonymous reader, and its twin for a reader with JavaScript. */
+const articleRules = (rule) => [
+  rule,
+  { ...rule, has: [...(rule.has ?? []), withScript], missing: rule.missing.filter((m) => m.type !== "cookie") },
+];
+
 const cachedRoutes = [
   { source: "/", missing: [...anonymous], destination: "/cached/front/1" },
-  {
-    source: "/articles/:slug",
-    has: [cpageQuery, orderQuery],
-    missing: [...anonymous, notReplying],
-    destination: "/cached/articles/:slug/:cpage-:order",
-  },
-  {
-    source: "/articles/:slug",
-    has: [orderQuery],
-    missing: [...anonymous, notReplying, noCpage],
-    destination: "/cached/articles/:slug/1-:order",
-  },
-  {
-    source: "/articles/:slug",
-    has: [cpageQuery],
-    missing: [...anonymous, notReplying, noOrder],
-    destination: "/cached/articles/:slug/:cpage",
-  },
-  {
-    source: "/articles/:slug",
-    missing: [...anonymous, notReplying, noCpage, noOrder],
-    destination: "/cached/articles/:slug/1",
-  },
+  ...[
+    {
+      source: "/articles/:slug",
+      has: [cpageQuery, orderQuery],
+      missing: [...anonymous, notReplying],
+      destination: "/cached/articles/:slug/:cpage-:order",
+    },
+    {
+      source: "/articles/:slug",
+      has: [orderQuery],
+      missing: [...anonymous, notReplying, noCpage],
+      destination: "/cached/articles/:slug/1-:order",
+    },
+    {
+      source: "/articles/:slug",
+      has: [cpageQuery],
+      missing: [...anonymous, notReplying, noOrder],
+      destination: "/cached/articles/:slug/:cpage",
+    },
+    {
+      source: "/articles/:slug",
+      missing: [...anonymous, notReplying, noCpage, noOrder],
+      destination: "/cached/articles/:slug/1",
+    },
+  ].flatMap(articleRules),
   { source: "/feed.xml", destination: "/cached/feed/rss.xml" },
   // Comment feeds (lib/comments/feed.ts): the whole site's, and one per article.
   { source: "/feed/comments.xml", destination: "/cached/feed/comments.xml" },

@@ -1,4 +1,4 @@
-import type { NextRequest } from "next/server";
+import { NextResponse, type NextRequest } from "next/server";
 import { COMMENT_FORM_BODY_LIMIT_BYTES } from "@/lib/comments/form-limits";
 import { COMMENT_LIMITS } from "@/lib/comments/validation";
 
@@ -12,7 +12,7 @@ import { COMMENT_LIMITS } from "@/lib/comments/validation";
  * JavaScript the form refuses such a post before sending (comment-form.tsx).
  */
 export function proxy(request: NextRequest): Response | undefined {
-  if (request.method !== "POST") return undefined;
+  if (request.method !== "POST") return personalHint(request);
   const length = Number(request.headers.get("content-length") ?? "");
   if (!Number.isFinite(length) || length <= COMMENT_FORM_BODY_LIMIT_BYTES) return undefined;
   return new Response(tooLargePage(request.nextUrl.pathname), {
@@ -28,9 +28,65 @@ export function proxy(request: NextRequest): Response | undefined {
   });
 }
 
-// Only requests that declare a body length: the function above acts on
-// nothing else, and reading pages (cached or not) then skips the proxy.
-export const config = { matcher: [{ source: "/articles/:slug", has: [{ type: "header", key: "content-length" }] }] };
+/**
+ * The cookies that make a reader's pages their own (next.config.js's
+ * PERSONAL_COOKIES; tests/unit/page-cache.test.ts checks the two lists and the
+ * matcher below agree). All are httpOnly: a page's script cannot see them.
+ */
+export const PERSONAL_COOKIES = [
+  "next-auth.session-token",
+  "__Secure-next-auth.session-token",
+  "next-auth.session-token.0",
+  "__Secure-next-auth.session-token.0",
+  "nr_own_comments",
+  "nr_comment_author",
+];
+/**
+ * Readable by the page's script, and only saying that the reader has some of
+ * the cookies above: a cached article page then asks for the reader's own
+ * parts (app/_article/personal.tsx), and an anonymous reader's page asks
+ * nothing (docs/decisions/022). Set and removed here, on the first request
+ * whose cookies disagree with it, whatever set or ended the others (signing
+ * in or out, posting, a cookie expiring).
+ */
+export const PERSONAL_HINT_COOKIE = "nr_personal";
+
+function personalHint(request: NextRequest): Response | undefined {
+  const personal = PERSONAL_COOKIES.some((name) => request.cookies.has(name));
+  if (personal === request.cookies.has(PERSONAL_HINT_COOKIE)) return undefined;
+  const response = NextResponse.next();
+  if (personal) response.cookies.set(PERSONAL_HINT_COOKIE, "1", { path: "/", sameSite: "lax", secure: request.nextUrl.protocol === "https:" });
+  else response.cookies.delete(PERSONAL_HINT_COOKIE);
+  return response;
+}
+
+// Runs only where there is something to do, so most requests skip the proxy:
+// - a request that declares a body length (the 413 page above);
+// - a page request whose personal cookies and hint disagree (one per change).
+// (Literals throughout: Next reads this object without running the module.)
+export const config = {
+  matcher: [
+    { source: "/articles/:slug", has: [{ type: "header", key: "content-length" }] },
+    { source: "/((?!_next/|api/|avatars/|healthz).*)", has: [{ type: "cookie", key: "next-auth.session-token" }], missing: [{ type: "cookie", key: "nr_personal" }] },
+    { source: "/((?!_next/|api/|avatars/|healthz).*)", has: [{ type: "cookie", key: "__Secure-next-auth.session-token" }], missing: [{ type: "cookie", key: "nr_personal" }] },
+    { source: "/((?!_next/|api/|avatars/|healthz).*)", has: [{ type: "cookie", key: "next-auth.session-token.0" }], missing: [{ type: "cookie", key: "nr_personal" }] },
+    { source: "/((?!_next/|api/|avatars/|healthz).*)", has: [{ type: "cookie", key: "__Secure-next-auth.session-token.0" }], missing: [{ type: "cookie", key: "nr_personal" }] },
+    { source: "/((?!_next/|api/|avatars/|healthz).*)", has: [{ type: "cookie", key: "nr_own_comments" }], missing: [{ type: "cookie", key: "nr_personal" }] },
+    { source: "/((?!_next/|api/|avatars/|healthz).*)", has: [{ type: "cookie", key: "nr_comment_author" }], missing: [{ type: "cookie", key: "nr_personal" }] },
+    {
+      source: "/((?!_next/|api/|avatars/|healthz).*)",
+      has: [{ type: "cookie", key: "nr_personal" }],
+      missing: [
+        { type: "cookie", key: "next-auth.session-token" },
+        { type: "cookie", key: "__Secure-next-auth.session-token" },
+        { type: "cookie", key: "next-auth.session-token.0" },
+        { type: "cookie", key: "__Secure-next-auth.session-token.0" },
+        { type: "cookie", key: "nr_own_comments" },
+        { type: "cookie", key: "nr_comment_author" },
+      ],
+    },
+  ],
+};
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);

@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import { env } from "@/lib/env";
 import { SITE_DESCRIPTION, SITE_LANG, SITE_NAME } from "@/lib/site";
+import { ScriptCookie } from "./script-cookie";
 import "./globals.css";
 
 export function generateMetadata(): Metadata {
@@ -34,6 +35,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           Skip to content
         </a>
         {children}
+        <ScriptCookie />
         <footer className="site-footer">
           <div className="container">
             <p>

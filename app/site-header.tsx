@@ -5,7 +5,8 @@ import { SITE_NAME } from "@/lib/site";
 /**
  * The site's header. Its account links come from the route group's layout:
  * `(site)` reads the session (AccountNav); `(cached)`, whose pages are the
- * same for every anonymous reader and cached, shows the guest links.
+ * same for every reader and cached, shows the guest links until the reader's
+ * personal view says otherwise (PersonalNav).
  */
 export function SiteHeader({ accountNav }: { accountNav: ReactNode }) {
   return (
@@ -27,19 +28,5 @@ export function SiteHeader({ accountNav }: { accountNav: ReactNode }) {
         </nav>
       </div>
     </header>
-  );
-}
-
-/** What a reader who is not signed in sees: sign in or register. */
-export function GuestNav() {
-  return (
-    <>
-      <li>
-        <Link href="/login">Sign in</Link>
-      </li>
-      <li>
-        <Link href="/register">Register</Link>
-      </li>
-    </>
   );
 }

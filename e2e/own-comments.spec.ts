@@ -189,6 +189,7 @@ async function authorView(page: Page, id: string, word: string): Promise<string>
     .replace(/<time[^>]*>[^<]*<\/time>/g, "<time></time>")
     .replace(/for (\d+ minutes|less than a minute) more/g, "for N more")
     .replace(/name="version" value="\d+"/g, 'name="version" value="V"')
+    .replace(/value="\d+" name="version"/g, 'value="V" name="version"')
     // React's fields for a form posted before hydration: numbered by their place on the page.
     .replace(/\$ACTION_(REF_)?\d+/g, "$ACTION_N")
     .replace(/name="\$ACTION_KEY" value="\w+"/g, 'name="$ACTION_KEY" value="K"');

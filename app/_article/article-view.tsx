@@ -3,6 +3,8 @@ import type { ReactNode } from "react";
 import type { Article } from "@/lib/articles/article";
 import type { ArticlePageData } from "@/lib/articles/page";
 import { commentFeedPath } from "@/lib/comments/feed-path";
+import type { PersonalView } from "@/lib/comments/personal-view";
+import { PersonalProvider } from "./personal";
 import { commentPageQuery, type CommentOrder, type SiteCommentOrder } from "@/lib/comments/order";
 import { newsArticleJsonLd } from "@/lib/articles/structured-data";
 import { formatDate } from "@/lib/dates";
@@ -58,12 +60,15 @@ type Props = {
   replyToId: number | null;
   /** The comment form, placed under the reply target or at the end. */
   form: ReactNode;
-  /** Comments on this page the viewer respects (the per-visitor page; the cached page learns them later). */
-  respected?: readonly number[];
+  /**
+   * The viewer's own parts (docs/decisions/022): given by the page rendered for
+   * them; null on the cached page, which asks for them after load.
+   */
+  personal: PersonalView | null;
 };
 
 /** An article page: the article, its editor review and its comments. The same for cached and per-visitor pages. */
-export function ArticleView({ data, replyToId, form, respected = [] }: Props) {
+export function ArticleView({ data, replyToId, form, personal }: Props) {
   const { article, html, review, commentCount, thread, settings, commentsOpen } = data;
   const links = articleLinks(article.slug, thread.page, thread.order, settings.commentOrder);
   const jsonLd = newsArticleJsonLd(article, review);
@@ -108,6 +113,7 @@ export function ArticleView({ data, replyToId, form, respected = [] }: Props) {
         <div className="prose" dangerouslySetInnerHTML={{ __html: html }} />
       </article>
       <EditorReviewSection review={review} />
+      <PersonalProvider slug={article.slug} initial={personal}>
       <CommentsSection
         count={commentCount}
         thread={thread}
@@ -120,8 +126,8 @@ export function ArticleView({ data, replyToId, form, respected = [] }: Props) {
         feedPath={commentFeedPath(article.slug)}
         form={form}
         pagePath={links.pagePath(thread.page)}
-        respected={respected}
       />
+      </PersonalProvider>
       <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd }} />
     </>
   );

@@ -1,12 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useEffect, useState, type FormEvent } from "react";
+import { useActionState, useEffect, useRef, useState, type FormEvent } from "react";
 import { COMMENT_TOO_LARGE_MESSAGE, exceedsFormBodyLimit } from "@/lib/comments/form-limits";
 import { INITIAL_COMMENT_FORM_STATE, type CommentFormState } from "@/lib/comments/form-state";
 import { COMMENT_LIMITS, INVALID_COMMENT_MESSAGE, formValues, validateComment, type CommentFormValues } from "@/lib/comments/validation";
 import { signOutAction } from "@/app/auth-actions";
 import { postComment } from "./actions";
+import { usePersonal, useRefreshAfter } from "./personal";
 
 type Props = {
   articleSlug: string;
@@ -38,6 +39,8 @@ function FieldError({ id, message }: { id: string; message?: string }) {
 
 export function CommentForm({ articleSlug, formToken, guest, account, replyTo, cancelReplyHref, defaults, refreshToken, notifyOffered }: Props) {
   const [serverState, formAction, pending] = useActionState(postComment, INITIAL_COMMENT_FORM_STATE);
+  // Posted (held, or refused): the reader's own parts of the page are asked for again.
+  useRefreshAfter(pending);
   // A post refused in the browser before sending (too large for the server to take).
   const [refusedHere, setRefusedHere] = useState<CommentFormState | null>(null);
   // Without JavaScript the textarea's maxlength keeps a post under the body
@@ -60,6 +63,23 @@ export function CommentForm({ articleSlug, formToken, guest, account, replyTo, c
   }
   const state = refusedHere ?? serverState;
   const values = state.values ?? { content: "", parentId: "", notify: false, ...defaults };
+  // Remembered fields that arrive after the form showed (the personal request on a cached
+  // page) fill the fields still empty: never what the reader typed meanwhile.
+  const formRef = useRef<HTMLFormElement>(null);
+  const { name: rememberedName, email: rememberedEmail, url: rememberedUrl, remember: remembered } = defaults;
+  useEffect(() => {
+    const form = formRef.current;
+    if (!form || state.values) return;
+    const fill = (field: string, value: string) => {
+      const input = form.elements.namedItem(field);
+      if (input instanceof HTMLInputElement && input.value === "" && value) input.value = value;
+    };
+    fill("name", rememberedName);
+    fill("email", rememberedEmail);
+    fill("url", rememberedUrl);
+    const box = form.elements.namedItem("remember");
+    if (remembered && box instanceof HTMLInputElement && (rememberedName || rememberedEmail)) box.checked = true;
+  }, [rememberedName, rememberedEmail, rememberedUrl, remembered, state.values]);
   const errors = state.fieldErrors;
 
   function refuseOversized(event: FormEvent<HTMLFormElement>) {
@@ -104,6 +124,7 @@ export function CommentForm({ articleSlug, formToken, guest, account, replyTo, c
       {/* Sign-out is its own form (forms cannot nest); the button below submits it. */}
       {account ? <form id="logout-form" action={signOutAction} hidden /> : null}
       <form
+        ref={formRef}
         action={formAction}
         onSubmit={refuseOversized}
         onFocus={fetchFreshToken}
@@ -236,5 +257,25 @@ export function CommentForm({ articleSlug, formToken, guest, account, replyTo, c
         .
       </p>
     </div>
+  );
+}
+
+/**
+ * The comment form as the reader's personal view makes it (docs/decisions/022):
+ * "Logged in as …" for a signed-in reader, the remembered name, email and
+ * website for a guest who asked for them; the shared page's form until the
+ * view arrives, the same form (and what was typed in it) after.
+ */
+export function PersonalCommentForm(props: Props) {
+  const { view } = usePersonal();
+  if (!view) return <CommentForm {...props} />;
+  const remembered = view.remembered;
+  return (
+    <CommentForm
+      {...props}
+      guest={view.account === null}
+      account={view.account}
+      defaults={remembered ? { name: remembered.name, email: remembered.email, url: remembered.url, remember: true } : props.defaults}
+    />
   );
 }

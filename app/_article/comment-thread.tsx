@@ -1,11 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import { Fragment, type ReactNode } from "react";
+import { Fragment, useEffect, useMemo, type ReactNode } from "react";
 import { AWAITING_MODERATION, CAN_REPLY, EDITED, commentDate, type CompactComment } from "@/lib/comments/compact";
+import { withHeldComments } from "@/lib/comments/personal-view";
 import { OwnCommentControls } from "./own-comment-controls";
+import { usePersonal } from "./personal";
 import { RespectButton } from "./respect";
-import { useOwnCommentControl } from "./own-comments";
 
 const UGC_REL = "nofollow ugc noopener noreferrer";
 
@@ -69,6 +70,9 @@ function tree(comments: CompactComment[]): Node[] {
 type Props = {
   /** The page's comments, each followed by its replies (depth 1 = top level). */
   comments: CompactComment[];
+  /** This is the page new comments land on (where the reader's held top-level comments show). */
+  newCommentsHere: boolean;
+  newestFirst: boolean;
   /** Query kept in reply links (the comment page), e.g. "cpage=2&". */
   replyQuery: string;
   /** Where the reply form goes: under this comment. */
@@ -76,7 +80,17 @@ type Props = {
   form: ReactNode;
 };
 
-export function CommentThread({ comments, replyQuery, replyToId, form }: Props) {
+export function CommentThread({ comments: shared, newCommentsHere, newestFirst, replyQuery, replyToId, form }: Props) {
+  // The reader's own held comments, in their places (from the personal view).
+  const { view } = usePersonal();
+  const held = view?.held;
+  const comments = useMemo(() => withHeldComments(shared, held ?? [], { newCommentsHere, newestFirst }), [shared, held, newCommentsHere, newestFirst]);
+  // Arrived at a comment that came with the personal view (just posted, awaiting moderation): show it.
+  useEffect(() => {
+    if (!held?.length || !location.hash.startsWith("#comment-")) return;
+    document.getElementById(location.hash.slice(1))?.scrollIntoView({ block: "center" });
+  }, [held]);
+  if (comments.length === 0) return null;
   const render = (nodes: Node[], className: string) => (
     <ol className={className}>
       {nodes.map(({ comment, children }) => {
@@ -119,9 +133,9 @@ export function CommentThread({ comments, replyQuery, replyToId, form }: Props) 
   return render(tree(comments), "comment-list");
 }
 
-/** Edit and Delete, for the viewer's own comment on their own (per-visitor) page only. */
+/** Edit and Delete, for the viewer's own comment: from their personal view only, never from the shared page. */
 function OwnControls({ id }: { id: number }) {
-  const control = useOwnCommentControl(id);
+  const control = usePersonal().view?.own[id] ?? null;
   // Keyed by version: after an edit the forms start afresh from the new text.
   return control ? <OwnCommentControls key={control.version} commentId={id} control={control} returnTo="article" /> : null;
 }

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { commentCountLabel } from "@/lib/comments/labels";
-import { COMMENT_ORDERS, COMMENT_ORDER_LABELS, commentPageQuery, type CommentOrder, type SiteCommentOrder } from "@/lib/comments/order";
+import { COMMENT_ORDERS, COMMENT_ORDER_LABELS, commentPageQuery, newCommentsPage, type CommentOrder, type SiteCommentOrder } from "@/lib/comments/order";
 import type { ThreadPage } from "@/lib/comments/thread";
 import { compactThread } from "@/lib/comments/thread-view";
 import { CommentThread } from "./comment-thread";
@@ -25,12 +25,10 @@ type Props = {
   feedPath: string;
   /** This comment page's address (where Respect comes back to without JavaScript). */
   pagePath: string;
-  respected: readonly number[];
 };
 
 /** The thread of an article: its heading, order switch and feed link, comments, pages and the form. */
-export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyToId, form, pageHref, orderHref, siteOrder, feedPath, pagePath, respected }: Props) {
-  const hasThread = thread.roots.length > 0;
+export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyToId, form, pageHref, orderHref, siteOrder, feedPath, pagePath }: Props) {
   const formInThread = replyToId !== null && commentsOpen;
   const newestFirst = thread.order === "newest";
   // Reply links keep the page and the order: "cpage=2&order=newest&".
@@ -70,16 +68,17 @@ export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyTo
         </a>
         {orderable ? <p className={`muted ${styles.note}`}>Replies stay oldest first under the comment they answer.</p> : null}
       </div>
-      {hasThread ? (
-        <RespectForm returnTo={pagePath} respected={respected}>
-          <CommentThread
-            comments={compactThread(thread.roots, commentsOpen ? maxDepth : 0)}
-            replyQuery={pageQuery ? `${pageQuery}&` : ""}
-            replyToId={formInThread ? replyToId : null}
-            form={formInThread ? form : null}
-          />
-        </RespectForm>
-      ) : null}
+      {/* Rendered without shared comments too: the reader's own held one may show. */}
+      <RespectForm returnTo={pagePath}>
+        <CommentThread
+          comments={compactThread(thread.roots, commentsOpen ? maxDepth : 0)}
+          newCommentsHere={thread.page === newCommentsPage(thread.pageCount, thread.order)}
+          newestFirst={newestFirst}
+          replyQuery={pageQuery ? `${pageQuery}&` : ""}
+          replyToId={formInThread ? replyToId : null}
+          form={formInThread ? form : null}
+        />
+      </RespectForm>
       {thread.pageCount > 1 ? (
         <nav className="comment-pages" aria-label="Comment pages">
           {thread.page > 1 ? (

@@ -6,6 +6,7 @@ import { INITIAL_OWN_COMMENT_FORM_STATE } from "@/lib/comments/own-form-state";
 import type { OwnCommentControl } from "@/lib/comments/own-controls";
 import { COMMENT_LIMITS } from "@/lib/comments/validation";
 import { deleteOwnCommentAction, editOwnCommentAction } from "./actions";
+import { useRefreshAfter } from "./personal";
 import styles from "./own-comment-controls.module.css";
 
 type Props = {
@@ -23,6 +24,9 @@ type Props = {
 export function OwnCommentControls({ commentId, control, returnTo }: Props) {
   const [editState, editAction, editing] = useActionState(editOwnCommentAction, INITIAL_OWN_COMMENT_FORM_STATE);
   const [deleteState, deleteAction, deleting] = useActionState(deleteOwnCommentAction, INITIAL_OWN_COMMENT_FORM_STATE);
+  // Edited or deleted: the reader's own parts of the page (held comments, controls) are asked for again.
+  useRefreshAfter(editing);
+  useRefreshAfter(deleting);
   // The edit window closes while the page is open: with JavaScript the
   // control goes away then (without it, the server says so on posting).
   const [timeLeft, setTimeLeft] = useState<string | null>(null);

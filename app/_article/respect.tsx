@@ -3,6 +3,7 @@
 import { createContext, useActionState, useContext, useEffect, useState, type ReactNode } from "react";
 import type { RespectState } from "@/lib/comments/respect-state";
 import { respectCommentAction } from "./actions";
+import { usePersonal } from "./personal";
 
 /**
  * Respect on an article page: one form for the whole thread (`#respect`),
@@ -15,7 +16,7 @@ import { respectCommentAction } from "./actions";
 
 type Known = { respected: boolean; count: number };
 type RespectContextValue = {
-  /** Comments the viewer respects, as the page (or the personal request) said. */
+  /** Comments the viewer respects, as their personal view said. */
   respected: ReadonlySet<number>;
   /** What this page's presses answered since it loaded. */
   known: ReadonlyMap<number, Known>;
@@ -27,7 +28,8 @@ const RespectContext = createContext<RespectContextValue>({ respected: new Set()
 
 export const RESPECT_FORM_ID = "respect";
 
-export function RespectForm({ returnTo, respected, children }: { returnTo: string; respected: readonly number[]; children: ReactNode }) {
+export function RespectForm({ returnTo, children }: { returnTo: string; children: ReactNode }) {
+  const respected = usePersonal().view?.respected;
   const [state, action, pending] = useActionState<RespectState, FormData>(respectCommentAction, null);
   const [known, setKnown] = useState<ReadonlyMap<number, Known>>(new Map());
   const [messages, setMessages] = useState<ReadonlyMap<number, string>>(new Map());
@@ -46,7 +48,7 @@ export function RespectForm({ returnTo, respected, children }: { returnTo: strin
     } else setMessages((m) => new Map(m).set(id, state.message));
   }, [state]);
   return (
-    <RespectContext.Provider value={{ respected: new Set(respected), known, messages, pending }}>
+    <RespectContext.Provider value={{ respected: new Set(respected ?? []), known, messages, pending }}>
       <form id={RESPECT_FORM_ID} action={action} hidden>
         <input type="hidden" name="returnTo" value={returnTo} />
         <input type="hidden" name="js" value={script ? "1" : ""} />

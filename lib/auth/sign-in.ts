@@ -1,4 +1,5 @@
 import "server-only";
+import { markPersonal } from "@/lib/http/personal-hint";
 import { encode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { z } from "zod";
@@ -110,4 +111,5 @@ export async function setSessionCookie(cookie: SessionCookie): Promise<void> {
     }
   }
   jar.set(cookie.name, cookie.value, cookie.options);
+  markPersonal(jar);
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { markPersonal } from "@/lib/http/personal-hint";
 import { cookies } from "next/headers";
 import { getCurrentUser, type CurrentUser } from "@/lib/auth/session";
 import { expirePageChanges } from "@/lib/cache/invalidation";
@@ -71,6 +72,7 @@ export async function editOwnCommentFromRequest(
       path: "/",
       maxAge: OWN_COMMENTS_MAX_AGE,
     });
+    markPersonal(jar);
   }
   const location =
     returnTo.kind === "account" ? `${accountPath(returnTo.page)}#comment-${result.commentId}` : await commentLocation(result.articleId, result.articleSlug, result.commentId);

@@ -1,4 +1,5 @@
 import "server-only";
+import { markPersonal } from "@/lib/http/personal-hint";
 import { cookies } from "next/headers";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
@@ -47,6 +48,7 @@ export async function postCommentFromRequest(
     path: "/",
     maxAge: OWN_COMMENTS_MAX_AGE,
   });
+  markPersonal(jar);
   if (raw.remember === true || raw.remember === "on") {
     jar.set(
       REMEMBER_COOKIE,

@@ -17,7 +17,8 @@ vi.mock("@/lib/auth/session", async () => (await import("../support/next-request
 // The page cache is not under test here (Next's revalidateTag works only inside a request).
 vi.mock("@/lib/cache/invalidation", () => ({ expirePageChanges: async () => undefined }));
 
-const { OwnCommentsProvider } = await import("@/app/_article/own-comments");
+const { PersonalProvider } = await import("@/app/_article/personal");
+const { personalView } = await import("@/lib/comments/personal");
 const { CommentThread } = await import("@/app/_article/comment-thread");
 const { deleteOwnCommentAction, editOwnCommentAction } = await import("@/app/_article/actions");
 const { default: AccountCommentsPage } = await import("@/app/(site)/account/comments/page");
@@ -90,11 +91,20 @@ function itemOf(html: string, id: number): string {
   throw new Error("unclosed <li>");
 }
 
+/** The thread as the author's page renders it: the shared thread, with their personal view on top (docs/decisions/022). */
 async function renderThread(pair: Pair): Promise<string> {
-  const thread = await getThreadPage(getDb(), pair.article.id, { perPage: 50, ownIds: [...pair.proof.ownIds] });
-  const controls = await ownCommentControls(getDb(), { articleId: pair.article.id, proof: pair.proof, editMinutes: 10 });
-  const children = createElement(CommentThread, { comments: compactThread(thread.roots, 5), replyQuery: "", replyToId: null, form: null });
-  return renderToStaticMarkup(createElement(OwnCommentsProvider, { controls, children }));
+  const thread = await getThreadPage(getDb(), pair.article.id, { perPage: 50 });
+  const user = pair.proof.userId === null ? null : ({ id: pair.proof.userId, name: "Author", banned: false } as Parameters<typeof personalView>[1]["user"]);
+  const initial = await personalView(pair.article, { user, ownIds: pair.proof.ownIds, remembered: null });
+  const children = createElement(CommentThread, {
+    comments: compactThread(thread.roots, 5),
+    newCommentsHere: true,
+    newestFirst: false,
+    replyQuery: "",
+    replyToId: null,
+    form: null,
+  });
+  return renderToStaticMarkup(createElement(PersonalProvider, { slug: pair.article.slug, initial, children }));
 }
 
 const jsonRequest = (method: string, body?: unknown) =>

@@ -16,10 +16,13 @@ const nextConfig = createRequire(import.meta.url)("../../next.config.js") as {
   headers: () => Promise<(Rule & { headers: { key: string; value: string }[] })[]>;
 };
 
+const SCRIPT = { type: "cookie", key: "nr_js", value: "1" };
+const withScript = (rule: Rule) => (rule.has ?? []).some((h) => h.type === "cookie" && h.key === "nr_js");
+
 describe("page cache routing (next.config.js)", () => {
-  it("sends a reader with any per-visitor cookie past the cache, on every cached page", async () => {
+  it("sends a reader without JavaScript who has any per-visitor cookie past the cache, on every cached page", async () => {
     const { beforeFiles } = await nextConfig.rewrites();
-    const pages = beforeFiles.filter((r) => !r.source.endsWith(".xml"));
+    const pages = beforeFiles.filter((r) => !r.source.endsWith(".xml") && !withScript(r));
     // Article pages: with or without ?cpage=, each with or without ?order= (lib/comments/order.ts).
     expect(pages.map((r) => r.source).sort()).toEqual(["/", "/articles/:slug", "/articles/:slug", "/articles/:slug", "/articles/:slug"]);
     for (const rule of pages) {
@@ -35,6 +38,41 @@ describe("page cache routing (next.config.js)", () => {
     for (const rule of pages.filter((r) => r.source.startsWith("/articles"))) {
       expect(rule.missing).toContainEqual({ type: "query", key: "replytocom" });
     }
+  });
+
+  it("gives a reader with JavaScript the cached article page whatever cookies they carry, except for a reply form without it", async () => {
+    const { beforeFiles } = await nextConfig.rewrites();
+    const anonymous = beforeFiles.filter((r) => r.source.startsWith("/articles/") && !r.source.endsWith(".xml") && !withScript(r));
+    const scripted = beforeFiles.filter(withScript);
+    // One twin per article rule, right after it, to the same cached page, with no cookie condition but the script's.
+    expect(scripted).toHaveLength(anonymous.length);
+    for (const rule of anonymous) {
+      const twin = beforeFiles[beforeFiles.indexOf(rule) + 1]!;
+      expect(twin).toEqual({
+        source: rule.source,
+        destination: rule.destination,
+        has: [...(rule.has ?? []), SCRIPT],
+        missing: rule.missing!.filter((m) => m.type !== "cookie"),
+      });
+      expect(twin.missing).toContainEqual({ type: "query", key: "replytocom" });
+    }
+    // The front page stays rendered per reader for anyone with per-visitor cookies.
+    expect(beforeFiles.filter((r) => r.source === "/")).toHaveLength(1);
+  });
+
+  it("the proxy's personal cookies and its matcher name the cookies the rewrites do", async () => {
+    const { PERSONAL_COOKIES, PERSONAL_HINT_COOKIE, config } = await import("@/proxy");
+    const { beforeFiles } = await nextConfig.rewrites();
+    const front = beforeFiles.find((r) => r.source === "/")!;
+    const fromRewrites = front.missing!.filter((m) => m.type === "cookie").map((m) => m.key);
+    expect([...PERSONAL_COOKIES].sort()).toEqual([...fromRewrites].sort());
+    const matchers = config.matcher.filter((m) => m.source !== "/articles/:slug");
+    const setters = matchers.filter((m) => m.missing?.length === 1);
+    expect(setters.map((m) => m.has[0]!.key).sort()).toEqual([...PERSONAL_COOKIES].sort());
+    for (const m of setters) expect(m.missing).toEqual([{ type: "cookie", key: PERSONAL_HINT_COOKIE }]);
+    const remover = matchers.find((m) => (m.missing?.length ?? 0) > 1)!;
+    expect(remover.has).toEqual([{ type: "cookie", key: PERSONAL_HINT_COOKIE }]);
+    expect(remover.missing!.map((m) => m.key).sort()).toEqual([...PERSONAL_COOKIES].sort());
   });
 
   it("marks exactly the cached answers as shareable", async () => {

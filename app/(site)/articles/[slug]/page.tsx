@@ -1,28 +1,23 @@
 import type { Metadata } from "next";
 import { mailEnabled } from "@/lib/mail/outbox";
-import { cookies } from "next/headers";
 import { notFound, permanentRedirect } from "next/navigation";
 import { cache } from "react";
 import { ArticleView, articleLinks, articleMetadata } from "@/app/_article/article-view";
-import { CommentForm } from "@/app/_article/comment-form";
-import { OwnCommentsProvider } from "@/app/_article/own-comments";
-import { ownCommentControls } from "@/lib/comments/own";
+import { PersonalCommentForm } from "@/app/_article/comment-form";
+import { personalView, requestReader } from "@/lib/comments/personal";
 import { movedArticle } from "@/lib/articles/editorial";
 import { findThreadNode, loadArticlePage } from "@/lib/articles/page";
 import { getPublishedArticle } from "@/lib/articles/queries";
-import { getCurrentUser } from "@/lib/auth/session";
 import { issueFormToken } from "@/lib/comments/form-token";
 import { parseCommentOrder } from "@/lib/comments/order";
-import { respectedInArticle } from "@/lib/comments/respect";
-import { OWN_COMMENTS_COOKIE, readOwnCommentIds } from "@/lib/comments/ownership";
-import { REMEMBER_COOKIE, decodeRemembered } from "@/lib/comments/remember";
 import { articlePath } from "@/lib/site";
 
 /**
- * The article page for a reader with per-visitor state: signed in, with held
- * comments of their own or remembered name and email, or replying without
- * JavaScript (?replytocom=). Everyone else gets the cached page
- * (app/(cached)/cached/articles; next.config.js routes them there).
+ * The article page rendered for one reader: a reader without JavaScript who
+ * is signed in, has held comments of their own or remembered name and email,
+ * or replies without JavaScript (?replytocom=). Everyone else gets the cached
+ * page (app/(cached)/cached/articles; next.config.js routes them there), with
+ * their own parts from the personal request (docs/decisions/022).
  */
 export const dynamic = "force-dynamic";
 
@@ -52,56 +47,38 @@ export default async function ArticlePage({ params, searchParams }: Props) {
     notFound();
   }
   const query = await searchParams;
-  const jar = await cookies();
   const now = new Date();
-  const data = await loadArticlePage(article, {
-    page: positiveInt(query.cpage) ?? 1,
-    ownIds: readOwnCommentIds(jar.get(OWN_COMMENTS_COOKIE)?.value),
-    now,
-    order: parseCommentOrder(query.order),
-  });
+  // The thread every reader sees; the reader's own parts (held comments, controls,
+  // respects, fields) go on top, as on the cached page (docs/decisions/022), but
+  // rendered here, so they work without JavaScript.
+  const [data, reader] = await Promise.all([
+    loadArticlePage(article, { page: positiveInt(query.cpage) ?? 1, now, order: parseCommentOrder(query.order) }),
+    requestReader(),
+  ]);
+  const personal = await personalView(article, reader, { now });
   const replyTarget = (() => {
     const id = positiveInt(query.replytocom);
     const node = id ? findThreadNode(data.thread.roots, id) : null;
     return node && !node.awaitingModeration && node.depth < data.settings.threadDepth ? node : null;
   })();
-  const remembered = decodeRemembered(jar.get(REMEMBER_COOKIE)?.value);
-  const user = await getCurrentUser();
-  // Edit/Delete for the viewer's own comments: on this per-visitor page only, never the cached one.
-  const ownControls = user?.banned
-    ? {}
-    : await ownCommentControls({
-        articleId: article.id,
-        proof: { ownIds: readOwnCommentIds(jar.get(OWN_COMMENTS_COOKIE)?.value), userId: user?.id ?? null },
-        editMinutes: data.settings.commentEditMinutes,
-        now,
-      });
-  const respected = user && !user.banned ? await respectedInArticle(user.id, article.id) : [];
   return (
-    <OwnCommentsProvider controls={ownControls}>
-      <ArticleView
-        data={data}
-        respected={respected}
-        replyToId={replyTarget && data.commentsOpen ? replyTarget.id : null}
-        form={
-          <CommentForm
-            key={replyTarget?.id ?? "new"}
-            articleSlug={article.slug}
-            formToken={issueFormToken(article.id, now.getTime())}
-            guest={!user}
-            notifyOffered={mailEnabled()}
-            account={user ? { name: user.name, banned: user.banned } : null}
-            replyTo={replyTarget ? { id: replyTarget.id, name: replyTarget.authorName } : null}
-            cancelReplyHref={articleLinks(article.slug, data.thread.page, data.thread.order, data.settings.commentOrder).cancelReplyHref}
-            defaults={{
-              name: remembered?.name ?? "",
-              email: remembered?.email ?? "",
-              url: remembered?.url ?? "",
-              remember: remembered !== null,
-            }}
-          />
-        }
-      />
-    </OwnCommentsProvider>
+    <ArticleView
+      data={data}
+      personal={personal}
+      replyToId={replyTarget && data.commentsOpen ? replyTarget.id : null}
+      form={
+        <PersonalCommentForm
+          key={replyTarget?.id ?? "new"}
+          articleSlug={article.slug}
+          formToken={issueFormToken(article.id, now.getTime())}
+          guest
+          notifyOffered={mailEnabled()}
+          account={null}
+          replyTo={replyTarget ? { id: replyTarget.id, name: replyTarget.authorName } : null}
+          cancelReplyHref={articleLinks(article.slug, data.thread.page, data.thread.order, data.settings.commentOrder).cancelReplyHref}
+          defaults={{ name: "", email: "", url: "", remember: false }}
+        />
+      }
+    />
   );
 }

@@ -3,7 +3,7 @@ import { mailEnabled } from "@/lib/mail/outbox";
 import { notFound, permanentRedirect, redirect } from "next/navigation";
 import { cache } from "react";
 import { ArticleView, articleLinks, articleMetadata } from "@/app/_article/article-view";
-import { CommentForm } from "@/app/_article/comment-form";
+import { PersonalCommentForm } from "@/app/_article/comment-form";
 import { movedArticle } from "@/lib/articles/editorial";
 import { loadArticlePage } from "@/lib/articles/page";
 import { getPublishedArticle } from "@/lib/articles/queries";
@@ -21,8 +21,10 @@ import { articlePath } from "@/lib/site";
  * at /articles/<slug>[?cpage=N][&order=newest|oldest] through next.config.js's
  * rewrites (the order is part of the address, `N` or `N-newest`, so each
  * order's page is cached apart; all of them carry the same tags), which send
- * anyone with per-visitor cookies to app/(site)/articles instead. Nothing
- * here may read cookies, headers or the session: the page would turn dynamic.
+ * a reader without JavaScript who has per-visitor cookies to app/(site)/articles
+ * instead. A reader with JavaScript gets this page whatever cookies they carry:
+ * their own parts come from the personal request after load (docs/decisions/022).
+ * Nothing here may read cookies, headers or the session: the page would turn dynamic.
  */
 export const revalidate = 300; // PAGE_MAX_AGE_SECONDS (a literal: Next reads it at build time)
 
@@ -85,8 +87,9 @@ export default async function CachedArticlePage({ params }: Props) {
     <ArticleView
       data={data}
       replyToId={null}
+      personal={null}
       form={
-        <CommentForm
+        <PersonalCommentForm
           articleSlug={article.slug}
           formToken={issueFormToken(article.id, now.getTime())}
           refreshToken
