@@ -21,8 +21,13 @@
  *   1a a static asset (the home page's first /_next/static CSS file)   } Next's floor
  *   1b GET /healthz/live (a route handler answering "ok")                }
  *   2  the seed article with its 200 comments on one page, anonymous
- *   3  the same page signed in as a reader (session cookie from next-auth's
- *      credentials flow: GET /api/auth/csrf, POST /api/auth/callback/credentials)
+ *   3  views by a signed-in reader with JavaScript (session cookie from next-auth's
+ *      credentials flow: GET /api/auth/csrf, POST /api/auth/callback/credentials;
+ *      and the nr_js and nr_personal cookies the page's script and the app set):
+ *      the shared cached page and its personal request in turn, two requests a view
+ *   3b the same for a guest whose name is remembered (nr_comment_author)
+ *   3c the page signed in without JavaScript (rendered for the reader alone)
+ *   3d the personal request alone, signed in (against 1b: goal ≥ 0.8)
  *   4  the article without comments, anonymous
  *   5  the home page, anonymous
  *   6  /feed.xml
@@ -400,11 +405,17 @@ async function main() {
 
     const rows: Row[] = [];
     const cookie = ["-H", `Cookie: ${sessionCookie}`];
+    // A browser that runs the page's script (nr_js) and has cookies of its own (nr_personal):
+    // the shared cached page, and its own parts by the personal request (docs/decisions/022).
+    const withScript = ["-H", `Cookie: ${sessionCookie}; nr_js=1; nr_personal=1`];
+    const remembered = `nr_comment_author=${Buffer.from(JSON.stringify({ name: "Remembered Reader", email: "remembered@bench.example", url: "" })).toString("base64url")}`;
+    const rememberedWithScript = ["-H", `Cookie: ${remembered}; nr_js=1; nr_personal=1`];
     const loads: { id: string; name: string; url: string; extra?: string[]; validators?: boolean; before?: () => Promise<void>; after?: () => Promise<void> }[] = [
       { id: "1a", name: `static asset ${path.basename(asset)}`, url: `${BASE}${asset}` },
       { id: "1b", name: "GET /healthz/live", url: `${BASE}/healthz/live` },
       { id: "2", name: "article, 200 comments, anonymous", url: `${BASE}/articles/${SEED_SLUG}`, validators: true },
-      { id: "3", name: "article, 200 comments, signed in", url: `${BASE}/articles/${SEED_SLUG}`, extra: cookie },
+      { id: "3c", name: "article, 200 comments, signed in, no JS", url: `${BASE}/articles/${SEED_SLUG}`, extra: cookie },
+      { id: "3d", name: "personal request alone, signed in", url: `${BASE}/api/articles/${SEED_SLUG}/personal`, extra: withScript },
       { id: "4", name: "article, no comments, anonymous", url: `${BASE}/articles/${EMPTY_SLUG}` },
       { id: "5", name: "home page", url: `${BASE}/`, validators: true },
       { id: "6", name: "/feed.xml", url: `${BASE}/feed.xml`, validators: true },
@@ -416,9 +427,35 @@ async function main() {
         after: () => setSetting(env, `commentsPerPage=${COMMENTS}`),
       },
     ];
+    // 3 and 3b: a view by a reader with JavaScript is two requests, the cached page and
+    // the personal request; wrk asks for them in turn, and a view is counted per pair.
+    {
+      const script = path.join(DIR, "page-and-personal.lua");
+      fs.writeFileSync(
+        script,
+        `-- Written by bench/pages.ts: the article page, then its personal request, in turn.\nlocal n = 0\n` +
+          `function request()\n  n = n + 1\n  if n % 2 == 1 then return wrk.format("GET", "/articles/${SEED_SLUG}") end\n` +
+          `  return wrk.format("GET", "/api/articles/${SEED_SLUG}/personal")\nend\n`,
+      );
+      for (const view of [
+        { id: "3", name: "views, signed in, JS (page + personal)", extra: withScript, cookies: `${sessionCookie}; nr_js=1; nr_personal=1`, expect: READER.name },
+        { id: "3b", name: "views, remembered, JS (page + personal)", extra: rememberedWithScript, cookies: `${remembered}; nr_js=1; nr_personal=1`, expect: "Remembered Reader" },
+      ]) {
+        const page = await request(`${BASE}/articles/${SEED_SLUG}`, { headers: { Cookie: view.cookies } });
+        const own = await request(`${BASE}/api/articles/${SEED_SLUG}/personal`, { headers: { Cookie: view.cookies } });
+        if (!/^public/.test(String(page.headers["cache-control"])) || !own.body.toString().includes(view.expect)) {
+          throw new Error(`load ${view.id}: expected the shared cached page and a personal answer naming ${view.expect}; got ${page.headers["cache-control"]} and ${own.body.toString().slice(0, 200)}`);
+        }
+        process.stdout.write(`load ${view.id}: ${view.name}...`);
+        const m = await measure(pid, `${BASE}/articles/${SEED_SLUG}`, view.extra, { file: script, warmArg: "warm", runArg: "run" });
+        const views = { ...figures(m), rps: m.result.rps / 2, requests: m.result.requests / 2, cpuMsPerRequest: m.cpuMsPerRequest * 2 };
+        process.stdout.write(` ${views.rps.toFixed(0)} views/s\n`);
+        rows.push({ id: view.id, name: view.name, method: "GET", url: `${BASE}/articles/${SEED_SLUG} + /personal`, ...views, kib: (page.bytes + own.bytes) / 1024, gzipKib: null, non2xx: m.result.non2xx + m.result.socketErrors });
+      }
+    }
     for (const load of loads) {
       await load.before?.();
-      const headers: Record<string, string> = load.extra ? { Cookie: sessionCookie } : {};
+      const headers: Record<string, string> = load.extra === withScript ? { Cookie: `${sessionCookie}; nr_js=1; nr_personal=1` } : load.extra ? { Cookie: sessionCookie } : {};
       const size = await sizes(load.url, headers);
       if (load.id === "7") {
         const body = JSON.parse(size.plain.body.toString()) as { perPage: number; comments: unknown[]; pageCount: number };
@@ -562,6 +599,7 @@ function report(
   rows: Row[],
   meta: { asset: string; sessionCookieName: string; data: ReturnType<typeof fillDatabase>; nginx: string | null; nginxSkipped: string; seconds: number },
 ) {
+  rows.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
   const staticRps = rows.find((r) => r.id === "1a")!.rps;
   const handlerRps = rows.find((r) => r.id === "1b")!.rps;
   for (const r of rows) {
@@ -611,6 +649,16 @@ function report(
     "CPU: the server's process tree (utime+stime from /proc) over the measured load ÷ requests completed; KiB: body of one GET without Accept-Encoding " +
       "(gzip in brackets when the server compresses); non-2xx: wrk's count of answers ≥ 400 plus socket errors (load 8: every answer not 2xx).",
   );
+  const anonymous = rows.find((r) => r.id === "2");
+  if (anonymous) {
+    console.log("\nIssue 20's goals, from the rows above (a view by a reader with JavaScript = the page + its personal request):");
+    for (const id of ["3", "3b", "3c"]) {
+      const r = rows.find((row) => row.id === id);
+      if (r) console.log(`  ${id.padEnd(3)}${r.name.padEnd(40)} ${f(r.rps)} views/s = ${f(r.rps / anonymous.rps, 3)} × the anonymous cached page (load 2; goal ≥ 0.5 for 3 and 3b)`);
+    }
+    const personal = rows.find((r) => r.id === "3d");
+    if (personal) console.log(`  3d personal request alone: ${f(personal.vsHandler!, 3)} × /healthz/live (goal ≥ 0.8); ${f(personal.kib * 1024)} bytes for a reader with no held comment (goal ≤ 2048)`);
+  }
   const post = rows.find((r) => r.id === "8")?.post;
   if (post) {
     console.log(

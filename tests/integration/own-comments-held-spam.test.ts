@@ -94,7 +94,7 @@ function itemOf(html: string, id: number): string {
 /** The thread as the author's page renders it: the shared thread, with their personal view on top (docs/decisions/022). */
 async function renderThread(pair: Pair): Promise<string> {
   const thread = await getThreadPage(getDb(), pair.article.id, { perPage: 50 });
-  const user = pair.proof.userId === null ? null : ({ id: pair.proof.userId, name: "Author", banned: false } as Parameters<typeof personalView>[1]["user"]);
+  const user = pair.user as Parameters<typeof personalView>[1]["user"];
   const initial = await personalView(pair.article, { user, ownIds: pair.proof.ownIds, remembered: null });
   const children = createElement(CommentThread, {
     comments: compactThread(thread.roots, 5),
