@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { articles, comments, type Article } from "@/db/schema";
-import { getDb } from "@/lib/db";
+import { getDb, row } from "@/lib/db";
 import { getReviewForEditor, type ReviewForEditor } from "./reviews";
 
 export type ArticleListItem = Pick<
@@ -41,6 +41,12 @@ export async function getPublishedArticle(slug: string): Promise<Article | null>
     .from(articles)
     .where(and(eq(articles.slug, slug), eq(articles.status, "published")));
   return article ?? null;
+}
+
+/** A published article's id by its slug, and nothing else (the personal request reads no body). */
+export async function publishedArticleId(slug: string): Promise<number | null> {
+  const found = await row<{ id: number }>(getDb(), sql`select id from articles where slug = ${slug} and status = 'published'`);
+  return found ? Number(found.id) : null;
 }
 
 export type PublishedReview = ReviewForEditor;

@@ -1,7 +1,7 @@
 import "server-only";
 import { cookies } from "next/headers";
 import type { Article } from "@/db/schema";
-import { getPublishedArticle } from "@/lib/articles/queries";
+import { publishedArticleId } from "@/lib/articles/queries";
 import { accountAreas } from "@/lib/auth/areas";
 import { getCurrentUser, type CurrentUser } from "@/lib/auth/session";
 import { getDb, rows, sql, type Db } from "@/lib/db";
@@ -10,7 +10,7 @@ import { getSettings } from "@/lib/settings";
 import { avatarId } from "./avatar";
 import { AWAITING_MODERATION, EDITED, minuteIso, type CompactComment } from "./compact";
 import { splitLinks } from "./links";
-import { ownCommentControls } from "./own";
+import { ownControlFor } from "./own";
 import { OWN_COMMENTS_COOKIE, readOwnCommentIds } from "./ownership";
 import type { HeldComment, PersonalView } from "./personal-view";
 import { REMEMBER_COOKIE, decodeRemembered, type RememberedAuthor } from "./remember";
@@ -27,6 +27,8 @@ import { respectedInArticle } from "./respect";
 
 /** At most this many held comments of one reader on one article are shown to them. */
 const MAX_HELD = 50;
+/** At most this many of one reader's comments on one article are read (their controls and held ones). */
+const MAX_OWN = 200;
 
 type Reader = { user: CurrentUser | null; ownIds: readonly number[]; remembered: RememberedAuthor | null };
 
@@ -45,14 +47,23 @@ export async function requestReader(): Promise<Reader> {
 export async function personalView(article: Pick<Article, "id">, reader: Reader, { now = new Date(), db = getDb() }: { now?: Date; db?: Db } = {}): Promise<PersonalView> {
   const { user, ownIds, remembered } = reader;
   const ids = ownIds.filter((n) => Number.isSafeInteger(n) && n > 0).slice(0, 100);
-  const userId = user && !user.banned ? user.id : null;
-  const anything = ids.length > 0 || user !== null;
-  const settings = anything ? await getSettings() : null;
-  const [respected, own, held] = await Promise.all([
-    userId === null ? [] : respectedInArticle(userId, article.id, db),
-    !anything || user?.banned ? {} : ownCommentControls(db, { articleId: article.id, proof: { ownIds: ids, userId: user?.id ?? null }, editMinutes: settings!.commentEditMinutes, now }),
-    ids.length === 0 && user === null ? [] : heldComments(db, article.id, ids, user?.id ?? null),
+  // A suspended account sees its held comments, but gets no controls and gives no respect.
+  const active = user && !user.banned ? user : null;
+  const [respected, mine] = await Promise.all([
+    active ? respectedInArticle(active.id, article.id, db) : [],
+    ids.length > 0 || user ? ownComments(db, article.id, ids, user?.id ?? null) : [],
   ]);
+  const editMinutes = mine.length > 0 && !user?.banned ? (await getSettings()).commentEditMinutes : 0;
+  const own: PersonalView["own"] = {};
+  const held: HeldComment[] = [];
+  for (const c of mine) {
+    if (!user?.banned) {
+      const control = ownControlFor({ status: c.status, content: c.content, createdAt: c.createdAt, editedAt: c.editedAt }, editMinutes, now);
+      if (control) own[c.id] = control;
+    }
+    // Held and spam alike: a spammer cannot tell them apart.
+    if (c.status !== "approved" && held.length < MAX_HELD) held.push({ parentId: c.parentId, comment: compactHeld(c) });
+  }
   return {
     account: user ? { name: user.name, banned: user.banned, areas: accountAreas(user) } : null,
     remembered: remembered ? { name: remembered.name, email: remembered.email, url: remembered.url } : null,
@@ -62,46 +73,50 @@ export async function personalView(article: Pick<Article, "id">, reader: Reader,
   };
 }
 
-/** The reader's comments on the article that await moderation (held and spam alike: a spammer cannot tell them apart). */
-async function heldComments(db: Db, articleId: number, ids: readonly number[], userId: number | null): Promise<HeldComment[]> {
+type OwnComment = {
+  id: number;
+  parentId: number | null;
+  status: "approved" | "pending" | "spam";
+  authorName: string;
+  authorUrl: string;
+  authorEmail: string;
+  content: string;
+  createdAt: Date;
+  editedAt: Date | null;
+};
+
+/**
+ * The reader's comments on the article that they may still see and change (published,
+ * held or spam), by the signed own-comments cookie or their account, oldest first: one
+ * statement for both the controls and the held comments.
+ */
+async function ownComments(db: Db, articleId: number, ids: readonly number[], userId: number | null): Promise<OwnComment[]> {
   const mine = userId === null ? inIds(db, sql`id`, ids) : ids.length > 0 ? sql`(${inIds(db, sql`id`, ids)} or user_id = ${userId})` : sql`user_id = ${userId}`;
-  const found = await rows<{
-    id: number;
-    parentId: number | null;
-    authorName: string;
-    authorUrl: string;
-    authorEmail: string;
-    content: string;
-    createdAt: number | string;
-    editedAt: number | string | null;
-  }>(
+  const found = await rows<Omit<OwnComment, "createdAt" | "editedAt"> & { createdAt: number | string; editedAt: number | string | null }>(
     db,
-    sql`select id, parent_id as "parentId", author_name as "authorName", author_url as "authorUrl", author_email as "authorEmail",
+    sql`select id, parent_id as "parentId", status, author_name as "authorName", author_url as "authorUrl", author_email as "authorEmail",
           content, created_at as "createdAt", edited_at as "editedAt"
-        from comments where article_id = ${articleId} and status in ('pending', 'spam') and ${mine}
-        order by created_at, id limit ${MAX_HELD}`,
+        from comments where article_id = ${articleId} and status in ('approved', 'pending', 'spam') and ${mine}
+        order by created_at, id limit ${MAX_OWN}`,
   );
-  return found.map((c) => {
-    const segments = splitLinks(c.content);
-    const text = segments.some((s) => s.kind === "link") ? segments.map((s) => (s.kind === "link" ? ([s.text, s.href] as [string, string]) : s.text)) : c.content;
-    const comment: CompactComment = [
-      Number(c.id),
-      1,
-      c.authorName,
-      c.authorUrl,
-      avatarId(c.authorEmail, c.authorName),
-      minuteIso(new Date(Number(c.createdAt))),
-      text,
-      AWAITING_MODERATION | (c.editedAt === null ? 0 : EDITED),
-      0,
-    ];
-    return { parentId: c.parentId === null ? null : Number(c.parentId), comment };
-  });
+  return found.map((c) => ({
+    ...c,
+    id: Number(c.id),
+    parentId: c.parentId === null ? null : Number(c.parentId),
+    createdAt: new Date(Number(c.createdAt)),
+    editedAt: c.editedAt === null ? null : new Date(Number(c.editedAt)),
+  }));
+}
+
+function compactHeld(c: OwnComment): CompactComment {
+  const segments = splitLinks(c.content);
+  const text = segments.some((s) => s.kind === "link") ? segments.map((s) => (s.kind === "link" ? ([s.text, s.href] as [string, string]) : s.text)) : c.content;
+  return [c.id, 1, c.authorName, c.authorUrl, avatarId(c.authorEmail, c.authorName), minuteIso(c.createdAt), text, AWAITING_MODERATION | (c.editedAt ? EDITED : 0), 0];
 }
 
 /** The personal view of this request's reader on an article, or null when the article is not published. */
 export async function personalViewFromRequest(slug: string): Promise<PersonalView | null> {
-  const article = await getPublishedArticle(slug);
-  if (!article) return null;
-  return personalView(article, await requestReader());
+  const [id, reader] = await Promise.all([publishedArticleId(slug), requestReader()]);
+  if (id === null) return null;
+  return personalView({ id }, reader);
 }
