@@ -18,7 +18,7 @@ const { createArticle, createComment, createUser } = await import("../support/fa
 
 async function personal(slug: string) {
   const response = await route.GET(new Request(`http://localhost:3000/api/articles/${slug}/personal`), { params: Promise.resolve({ slug }) });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> & { held: { parentId: number | null; comment: unknown[] }[] } };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> & { held: { parentId: number | null; comment: unknown[] }[]; own: Record<string, unknown> } };
 }
 
 beforeEach(async () => {
