@@ -37,6 +37,18 @@ function respectRows(commentId: number): number {
   }
 }
 
+/**
+ * Opens the article once it shows the comment: a comment written straight into the
+ * database reaches the cached page when the server's change-log poller next looks
+ * (within a quarter of a second, later on a busy machine).
+ */
+async function openShowing(page: Page, id: number): Promise<void> {
+  await expect(async () => {
+    await page.goto(ARTICLE);
+    await expect(page.locator(`#comment-${id}`)).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+}
+
 async function readerPage(browser: Browser, baseURL: string, account: TestAccount, javaScriptEnabled: boolean): Promise<Page> {
   const context = await browser.newContext({ baseURL, javaScriptEnabled });
   await signInAs(context, account, baseURL);
@@ -53,7 +65,7 @@ for (const javaScriptEnabled of [true, false]) {
     const id = insertComment(`Worth respecting, ${how} JavaScript.`);
     const reader = await createAccount("reader");
     const page = await readerPage(browser, baseURL!, reader, javaScriptEnabled);
-    await page.goto(ARTICLE);
+    await openShowing(page, id);
     const comment = page.locator(`#comment-${id}`);
     await expect(comment).toContainText(`Worth respecting, ${how} JavaScript.`);
     await expect(respectButton(comment)).toHaveAttribute("aria-pressed", "false");
@@ -73,7 +85,7 @@ for (const javaScriptEnabled of [true, false]) {
 
     // A second reader sees the count (it may lag on a cached page, by at most a minute), never a pressed button.
     const other = await readerPage(browser, baseURL!, await createAccount("reader"), javaScriptEnabled);
-    await other.goto(ARTICLE);
+    await openShowing(other, id);
     await expect(respectButton(other.locator(`#comment-${id}`))).toHaveAttribute("aria-pressed", "false");
     await other.context().close();
 
@@ -90,7 +102,7 @@ for (const javaScriptEnabled of [true, false]) {
     const reader = await createAccount("reader");
     const context = await browser.newContext({ baseURL, javaScriptEnabled });
     const page = await context.newPage();
-    await page.goto(ARTICLE);
+    await openShowing(page, id);
     await respectButton(page.locator(`#comment-${id}`)).click();
     await expect(page).toHaveURL(/\/login\?callbackUrl=/);
     expect(decodeURIComponent(new URL(page.url()).searchParams.get("callbackUrl")!)).toBe(`${ARTICLE}#comment-${id}`);
@@ -112,7 +124,7 @@ test("a reader cannot respect their own comment, and a banned account cannot res
   const author = await createAccount("reader");
   const own = insertComment("My own comment, which I cannot respect.", { userId: author.id });
   const page = await readerPage(browser, baseURL!, author, true);
-  await page.goto(ARTICLE);
+  await openShowing(page, own);
   const comment = page.locator(`#comment-${own}`);
   await respectButton(comment).click();
   await expect(comment.getByRole("alert")).toHaveText("You cannot respect your own comment.");
@@ -122,7 +134,7 @@ test("a reader cannot respect their own comment, and a banned account cannot res
 
   const banned = await createAccount("reader", { banned: true });
   const bannedPage = await readerPage(browser, baseURL!, banned, true);
-  await bannedPage.goto(ARTICLE);
+  await openShowing(bannedPage, own);
   const target = bannedPage.locator(`#comment-${own}`);
   await respectButton(target).click();
   await expect(target.getByRole("alert")).toContainText("suspended");
@@ -139,7 +151,7 @@ test("Most respected puts the most respected first, ties oldest first, replies o
   const readers = await Promise.all([1, 2].map(() => createAccount("reader")));
   for (const [i, reader] of readers.entries()) {
     const page = await readerPage(browser, baseURL!, reader, true);
-    await page.goto(ARTICLE);
+    await openShowing(page, late);
     const targets = i === 0 ? [loved, liked, late] : [loved, late];
     for (const target of targets) {
       const button = respectButton(page.locator(`#comment-${target}`));

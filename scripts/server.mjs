@@ -160,7 +160,10 @@ const server = http
 // checked is stored before its answer goes out), then exit.
 function shutdown() {
   server.close(() => process.exit(0));
+  // Open pages' live streams (lib/comments/live.ts) end, so their connections go idle too.
+  globalThis[Symbol.for("newsroom.live-close-all")]?.();
   server.closeIdleConnections();
+  setTimeout(() => server.closeIdleConnections(), 100).unref();
   setTimeout(() => process.exit(0), 10_000).unref();
 }
 process.on("SIGTERM", shutdown);

@@ -126,6 +126,7 @@ export function ArticleView({ data, replyToId, form, personal }: Props) {
         feedPath={commentFeedPath(article.slug)}
         form={form}
         pagePath={links.pagePath(thread.page)}
+        slug={article.slug}
       />
       </PersonalProvider>
       <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd }} />

@@ -3,8 +3,9 @@
 import Link from "next/link";
 import { Fragment, useEffect, useMemo, type ReactNode } from "react";
 import { AWAITING_MODERATION, CAN_REPLY, EDITED, commentDate, type CompactComment } from "@/lib/comments/compact";
-import { withHeldComments } from "@/lib/comments/personal-view";
+import { withHeldComments, withoutComments } from "@/lib/comments/personal-view";
 import { OwnCommentControls } from "./own-comment-controls";
+import { useLive } from "./live";
 import { usePersonal } from "./personal";
 import { RespectButton } from "./respect";
 
@@ -84,7 +85,12 @@ export function CommentThread({ comments: shared, newCommentsHere, newestFirst, 
   // The reader's own held comments, in their places (from the personal view).
   const { view } = usePersonal();
   const held = view?.held;
-  const comments = useMemo(() => withHeldComments(shared, held ?? [], { newCommentsHere, newestFirst }), [shared, held, newCommentsHere, newestFirst]);
+  // What changed since the page was rendered: taken down, and arrived (once the reader asked to see them).
+  const { shown, removed } = useLive();
+  const comments = useMemo(() => {
+    const place = { newCommentsHere, newestFirst };
+    return withHeldComments(withHeldComments(withoutComments(shared, removed), shown, place), held ?? [], place);
+  }, [shared, removed, shown, held, newCommentsHere, newestFirst]);
   // Arrived at a comment that came with the personal view (just posted, awaiting moderation): show it.
   useEffect(() => {
     if (!held?.length || !location.hash.startsWith("#comment-")) return;

@@ -1,10 +1,10 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { commentCountLabel } from "@/lib/comments/labels";
 import { COMMENT_ORDERS, COMMENT_ORDER_LABELS, commentPageQuery, newCommentsPage, type CommentOrder, type SiteCommentOrder } from "@/lib/comments/order";
 import type { ThreadPage } from "@/lib/comments/thread";
 import { compactThread } from "@/lib/comments/thread-view";
 import { CommentThread } from "./comment-thread";
+import { CommentCountHeading, LiveThread, ShowNewComments } from "./live";
 import { RespectForm } from "./respect";
 import styles from "./comments-section.module.css";
 
@@ -25,26 +25,24 @@ type Props = {
   feedPath: string;
   /** This comment page's address (where Respect comes back to without JavaScript). */
   pagePath: string;
+  /** The article's slug (its live thread). */
+  slug: string;
 };
 
 /** The thread of an article: its heading, order switch and feed link, comments, pages and the form. */
-export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyToId, form, pageHref, orderHref, siteOrder, feedPath, pagePath }: Props) {
+export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyToId, form, pageHref, orderHref, siteOrder, feedPath, pagePath, slug }: Props) {
   const formInThread = replyToId !== null && commentsOpen;
   const newestFirst = thread.order === "newest";
   // Reply links keep the page and the order: "cpage=2&order=newest&".
   const pageQuery = commentPageQuery(thread.page, thread.order, siteOrder).slice(1);
   // The order switch, once there are top-level comments to order.
   const orderable = thread.pageCount > 1 || thread.roots.length > 1;
+  const comments = compactThread(thread.roots, commentsOpen ? maxDepth : 0);
+  const newCommentsHere = thread.page === newCommentsPage(thread.pageCount, thread.order);
   return (
+    <LiveThread slug={slug} pageIds={comments.map((c) => c[0])} newCommentsHere={newCommentsHere}>
     <section className="panel comments" id="comments" aria-labelledby="comments-title">
-      {count === 0 ? (
-        <div className="comments-empty">
-          <h2 id="comments-title">No Comments Yet!</h2>
-          <p className="muted">You can be first to comment this post!</p>
-        </div>
-      ) : (
-        <h2 id="comments-title">{commentCountLabel(count)}</h2>
-      )}
+      <CommentCountHeading initial={count} />
       <div className={styles.tools}>
         {orderable ? (
           <nav className={styles.order} aria-label="Comment order">
@@ -68,11 +66,12 @@ export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyTo
         </a>
         {orderable ? <p className={`muted ${styles.note}`}>Replies stay oldest first under the comment they answer.</p> : null}
       </div>
+      <ShowNewComments />
       {/* Rendered without shared comments too: the reader's own held one may show. */}
       <RespectForm returnTo={pagePath}>
         <CommentThread
-          comments={compactThread(thread.roots, commentsOpen ? maxDepth : 0)}
-          newCommentsHere={thread.page === newCommentsPage(thread.pageCount, thread.order)}
+          comments={comments}
+          newCommentsHere={newCommentsHere}
           newestFirst={newestFirst}
           replyQuery={pageQuery ? `${pageQuery}&` : ""}
           replyToId={formInThread ? replyToId : null}
@@ -108,5 +107,6 @@ export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyTo
         </p>
       )}
     </section>
+    </LiveThread>
   );
 }

@@ -116,9 +116,33 @@ export async function changesSince(db: Db, afterId: number): Promise<{ tags: str
   return { tags: [...new Set(changes.map((r) => r.tag))], lastId: changes.at(-1)?.id ?? afterId };
 }
 
-function expire(tags: Iterable<string>): void {
+function expire(tags: readonly string[]): void {
   // `expire: 0`: the next request renders the page afresh, not a stale copy.
   for (const tag of tags) revalidateTag(tag, { expire: 0 });
+  if (tags.length > 0) for (const listener of expiryListeners()) notify(listener, tags);
+}
+
+/** Told the tags of every expiry, in this process (lib/comments/live.ts: open pages follow the changes). */
+export type ExpiryListener = (tags: readonly string[]) => void;
+
+const LISTENERS_KEY = Symbol.for("newsroom.page-expiry-listeners");
+function expiryListeners(): Set<ExpiryListener> {
+  const holder = globalThis as Record<symbol, Set<ExpiryListener> | undefined>;
+  return (holder[LISTENERS_KEY] ??= new Set());
+}
+
+/** Calls `listener` with the tags each expiry here expires (after they are expired); returns how to stop. */
+export function onPagesExpired(listener: ExpiryListener): () => void {
+  expiryListeners().add(listener);
+  return () => expiryListeners().delete(listener);
+}
+
+function notify(listener: ExpiryListener, tags: readonly string[]): void {
+  try {
+    listener(tags);
+  } catch (error) {
+    console.error("[page-cache] a listener of expired pages failed:", error);
+  }
 }
 
 /**

@@ -63,3 +63,24 @@ function withDepth(comment: CompactComment, depth: number): CompactComment {
   copy[1] = depth;
   return copy;
 }
+
+/**
+ * The page's comments without those taken down since it was rendered (live
+ * threads, docs/decisions/023), each with its replies: a reader never sees a
+ * reply under a comment that is no longer there.
+ */
+export function withoutComments(comments: readonly CompactComment[], removed: ReadonlySet<number>): CompactComment[] {
+  if (removed.size === 0) return [...comments];
+  const out: CompactComment[] = [];
+  let skipBelow: number | null = null;
+  for (const c of comments) {
+    if (skipBelow !== null && c[1] > skipBelow) continue;
+    skipBelow = null;
+    if (removed.has(c[0])) {
+      skipBelow = c[1];
+      continue;
+    }
+    out.push(c);
+  }
+  return out;
+}

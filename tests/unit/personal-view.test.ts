@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AWAITING_MODERATION, type CompactComment } from "@/lib/comments/compact";
-import { withHeldComments, type HeldComment } from "@/lib/comments/personal-view";
+import { withHeldComments, withoutComments, type HeldComment } from "@/lib/comments/personal-view";
 
 const row = (id: number, depth: number, flags = 0): CompactComment => [id, depth, `n${id}`, "", "a", "2026-01-01T00:00Z", `t${id}`, flags, 0];
 const held = (id: number, parentId: number | null): HeldComment => ({ parentId, comment: row(id, 1, AWAITING_MODERATION) });
@@ -44,5 +44,15 @@ describe("the reader's held comments on the shared page", () => {
     const shown = withHeldComments(page, [held(4, null), held(2, 1)], { newCommentsHere: true, newestFirst: false });
     expect(shown).toEqual(page);
     expect(withHeldComments(page, [], { newCommentsHere: true, newestFirst: false })).toEqual(page);
+  });
+});
+
+describe("comments taken down while the page is open", () => {
+  it("go with their replies, and leave their siblings", () => {
+    // 1 (2 (3)), 4
+    expect(shape(withoutComments(page, new Set([2])))).toEqual(["1@1", "4@1"]);
+    expect(shape(withoutComments(page, new Set([1])))).toEqual(["4@1"]);
+    expect(shape(withoutComments(page, new Set([3, 4])))).toEqual(["1@1", "2@2"]);
+    expect(withoutComments(page, new Set())).toEqual(page);
   });
 });

@@ -1,0 +1,253 @@
+import "server-only";
+import { onPagesExpired } from "@/lib/cache/invalidation";
+import { getPublishedArticle } from "@/lib/articles/queries";
+import { getDb, row, rows, sql, type Db } from "@/lib/db";
+import { inIds } from "@/lib/db/dialect";
+import { getSettings } from "@/lib/settings";
+import { avatarId } from "./avatar";
+import { CAN_REPLY, EDITED, minuteIso, type CompactComment } from "./compact";
+import { commentsAreOpen } from "./defences";
+import { splitLinks } from "./links";
+
+/**
+ * Live threads (issue 20, docs/decisions/023): open article pages follow
+ * their thread over Server-Sent Events. Each instance keeps, for every
+ * article someone has open on it, the set of comments a reader sees (approved,
+ * under approved parents) and the count, and is told of changes by the page
+ * cache's expiries (lib/cache/invalidation.ts), which every instance reads
+ * from the shared change log: a comment approved on one instance reaches
+ * readers connected to another within the poller's quarter second. On a
+ * change it reads the article's visible comments again (one indexed
+ * statement), and sends what was added (as the page's compact rows, built
+ * once for every reader) and what was taken down.
+ */
+
+export type LiveRow = { parentId: number | null; comment: CompactComment };
+export type LiveSnapshot = { ids: number[]; count: number };
+export type LiveChange = { added: LiveRow[]; removed: number[]; count: number };
+
+/** Refused beyond this many open streams on one instance (each holds a socket and a little memory). */
+export const MAX_STREAMS = 20_000;
+/** A comment line every so often keeps proxies and browsers from closing an idle stream. */
+export const HEARTBEAT_MS = 25_000;
+
+type Subscriber = (chunk: string) => void;
+type Feed = {
+  articleId: number;
+  slug: string;
+  subscribers: Set<Subscriber>;
+  /** Visible comment id → depth (1: top level). */
+  visible: Map<number, number>;
+  count: number;
+  /** A refresh under way, and whether another was asked for meanwhile. */
+  refreshing: Promise<void> | null;
+  again: boolean;
+  /** The first read of the thread: readers who arrive meanwhile wait for it. */
+  ready: Promise<void>;
+};
+type State = { feeds: Map<number, Feed>; streams: number; stopListening: (() => void) | null; heartbeat: NodeJS.Timeout | null; closers: Set<() => void> };
+
+const STATE_KEY = Symbol.for("newsroom.live-threads");
+function state(): State {
+  const holder = globalThis as Record<symbol, State | undefined>;
+  return (holder[STATE_KEY] ??= { feeds: new Map(), streams: 0, stopListening: null, heartbeat: null, closers: new Set() });
+}
+
+/** One server-sent event. */
+export function sseEvent(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** The comments a reader of the article sees, with their depths: approved, under approved parents. */
+async function visibleComments(db: Db, articleId: number): Promise<Map<number, number>> {
+  const found = await rows<{ id: number; depth: number }>(
+    db,
+    sql`with recursive v(id, depth) as (
+          select id, 1 from comments where article_id = ${articleId} and status = 'approved' and parent_id is null
+          union all
+          select c.id, v.depth + 1 from comments c join v on c.parent_id = v.id where c.status = 'approved' and v.depth < 100
+        )
+        select id, depth from v`,
+  );
+  return new Map(found.map((r) => [Number(r.id), Number(r.depth)]));
+}
+
+async function approvedCount(db: Db, articleId: number): Promise<number> {
+  const found = await row<{ n: number }>(db, sql`select count(*) as n from comments where article_id = ${articleId} and status = 'approved'`);
+  return Number(found?.n ?? 0);
+}
+
+/** The rows of these comments as the page shows them (reply links where the thread allows one). */
+async function liveRows(db: Db, ids: readonly number[], depths: ReadonlyMap<number, number>, { maxDepth }: { maxDepth: number }): Promise<LiveRow[]> {
+  if (ids.length === 0) return [];
+  const found = await rows<{
+    id: number;
+    parentId: number | null;
+    authorName: string;
+    authorUrl: string;
+    authorEmail: string;
+    content: string;
+    createdAt: number | string;
+    editedAt: number | string | null;
+    respectCount: number;
+  }>(
+    db,
+    sql`select id, parent_id as "parentId", author_name as "authorName", author_url as "authorUrl", author_email as "authorEmail",
+          content, created_at as "createdAt", edited_at as "editedAt", respect_count as "respectCount"
+        from comments where ${inIds(db, sql`id`, ids)} and status = 'approved'
+        order by created_at, id`,
+  );
+  return found.map((c) => {
+    const depth = depths.get(Number(c.id)) ?? 1;
+    const segments = splitLinks(c.content);
+    const text = segments.some((s) => s.kind === "link") ? segments.map((s) => (s.kind === "link" ? ([s.text, s.href] as [string, string]) : s.text)) : c.content;
+    const comment: CompactComment = [
+      Number(c.id),
+      depth,
+      c.authorName,
+      c.authorUrl,
+      avatarId(c.authorEmail, c.authorName),
+      minuteIso(new Date(Number(c.createdAt))),
+      text,
+      (depth < maxDepth ? CAN_REPLY : 0) | (c.editedAt === null ? 0 : EDITED),
+      Number(c.respectCount),
+    ];
+    return { parentId: c.parentId === null ? null : Number(c.parentId), comment };
+  });
+}
+
+/** How deep replies may go on the article now (0: comments closed, no reply links). */
+async function replyDepth(slug: string): Promise<number> {
+  const [article, settings] = await Promise.all([getPublishedArticle(slug), getSettings()]);
+  if (!article) return 0;
+  return commentsAreOpen(article, new Date(), settings.commentsAutoCloseDays) ? settings.threadDepth : 0;
+}
+
+function listen(s: State): void {
+  if (s.stopListening) return;
+  s.stopListening = onPagesExpired((tags) => {
+    const everything = tags.includes("site");
+    for (const feed of s.feeds.values()) {
+      if (everything || tags.includes(`article:${feed.articleId}`) || tags.includes(`slug:${feed.slug}`)) refresh(feed);
+    }
+  });
+  s.heartbeat = setInterval(() => {
+    for (const feed of s.feeds.values()) for (const send of feed.subscribers) send(": keep-alive\n\n");
+  }, HEARTBEAT_MS);
+  s.heartbeat.unref();
+}
+
+/** Reads the article's thread again and tells its readers what changed; one refresh at a time per article. */
+function refresh(feed: Feed): void {
+  if (feed.refreshing) {
+    feed.again = true;
+    return;
+  }
+  feed.refreshing = (async () => {
+    do {
+      feed.again = false;
+      try {
+        await refreshOnce(feed);
+      } catch (error) {
+        console.error(`[live] reading article ${feed.articleId}'s thread failed:`, error instanceof Error ? error.message : error);
+      }
+    } while (feed.again);
+  })().finally(() => {
+    feed.refreshing = null;
+  });
+}
+
+async function refreshOnce(feed: Feed, db: Db = getDb()): Promise<void> {
+  await feed.ready;
+  const published = (await row<{ id: number }>(db, sql`select id from articles where id = ${feed.articleId} and status = 'published'`)) !== undefined;
+  const visible = published ? await visibleComments(db, feed.articleId) : new Map<number, number>();
+  const count = published ? await approvedCount(db, feed.articleId) : 0;
+  const added = [...visible.keys()].filter((id) => !feed.visible.has(id));
+  const removed = [...feed.visible.keys()].filter((id) => !visible.has(id));
+  if (added.length === 0 && removed.length === 0 && count === feed.count) return;
+  const rowsAdded = added.length > 0 ? await liveRows(db, added, visible, { maxDepth: await replyDepth(feed.slug) }) : [];
+  feed.visible = visible;
+  feed.count = count;
+  const chunk = sseEvent("change", { added: rowsAdded, removed, count } satisfies LiveChange);
+  for (const send of feed.subscribers) send(chunk);
+}
+
+export type LiveSubscription = { snapshot: LiveSnapshot; unsubscribe: () => void };
+
+/**
+ * Follows an article's thread for one open page: `send` gets each change as a
+ * server-sent event. Null when the instance already has MAX_STREAMS open.
+ */
+export async function subscribeToArticle(article: { id: number; slug: string }, send: Subscriber, close: () => void = () => {}): Promise<LiveSubscription | null> {
+  const s = state();
+  if (s.streams >= MAX_STREAMS) return null;
+  listen(s);
+  let feed = s.feeds.get(article.id);
+  if (!feed) {
+    const created: Feed = { articleId: article.id, slug: article.slug, subscribers: new Set(), visible: new Map(), count: 0, refreshing: null, again: false, ready: Promise.resolve() };
+    created.ready = (async () => {
+      created.visible = await visibleComments(getDb(), article.id);
+      created.count = await approvedCount(getDb(), article.id);
+    })();
+    s.feeds.set(article.id, created);
+    feed = created;
+  }
+  const current = feed;
+  try {
+    await current.ready;
+  } catch (error) {
+    if (s.feeds.get(current.articleId) === current && current.subscribers.size === 0) s.feeds.delete(current.articleId);
+    throw error;
+  }
+  current.subscribers.add(send);
+  s.closers.add(close);
+  s.streams += 1;
+  let subscribed = true;
+  return {
+    snapshot: { ids: [...current.visible.keys()], count: current.count },
+    unsubscribe: () => {
+      if (!subscribed) return;
+      subscribed = false;
+      s.streams -= 1;
+      s.closers.delete(close);
+      current.subscribers.delete(send);
+      if (current.subscribers.size === 0 && s.feeds.get(current.articleId) === current) s.feeds.delete(current.articleId);
+    },
+  };
+}
+
+/** The published article a live stream follows, by its slug (id and slug only). */
+export async function liveArticle(slug: string): Promise<{ id: number; slug: string } | null> {
+  const found = await row<{ id: number }>(getDb(), sql`select id from articles where slug = ${slug} and status = 'published'`);
+  return found ? { id: Number(found.id), slug } : null;
+}
+
+/** Rows of visible comments by id (a page that reconnects asks for those it lacks). */
+export async function liveRowsFor(article: { id: number; slug: string }, ids: readonly number[]): Promise<LiveRow[]> {
+  const wanted = ids.filter((id) => Number.isSafeInteger(id) && id > 0).slice(0, 200);
+  if (wanted.length === 0) return [];
+  const db = getDb();
+  const visible = await visibleComments(db, article.id);
+  return liveRows(
+    db,
+    wanted.filter((id) => visible.has(id)),
+    visible,
+    { maxDepth: await replyDepth(article.slug) },
+  );
+}
+
+/**
+ * Ends every open stream (the server is shutting down: scripts/server.mjs calls
+ * it through the global below, so the connections go idle and close; the
+ * browsers reconnect to another instance).
+ */
+export function closeAllStreams(): void {
+  for (const close of [...state().closers]) close();
+}
+(globalThis as Record<symbol, unknown>)[Symbol.for("newsroom.live-close-all")] = closeAllStreams;
+
+/** How many streams are open on this instance, over how many articles (health, the benchmark). */
+export function liveStats(): { streams: number; articles: number } {
+  const s = state();
+  return { streams: s.streams, articles: s.feeds.size };
+}
