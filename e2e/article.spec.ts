@@ -59,8 +59,10 @@ test("pages load nothing from other hosts", async ({ page, baseURL }) => {
     if (url.origin !== new URL(baseURL!).origin && url.protocol !== "data:") foreign.push(req.url());
   });
   await page.goto("/");
+  // The page's last request: its live thread's stream, opened once it has run its script.
+  const stream = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/articles/${SLUG}/live`);
   await page.goto(`/articles/${SLUG}`);
-  await page.waitForLoadState("networkidle");
+  await stream;
   expect(foreign).toEqual([]);
 });
 

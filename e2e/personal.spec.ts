@@ -6,7 +6,7 @@
  * cache may keep. Without JavaScript the same readers get the page rendered for them,
  * with the same parts. Nobody else ever sees them.
  */
-import { expect, test, type Browser, type Page, type Response } from "./support/test";
+import { expect, test, type Browser, type Page, type Request, type Response } from "./support/test";
 import { createAccount, signInAs } from "./support/accounts";
 
 const SLUG = "e2e-personal";
@@ -62,21 +62,22 @@ async function readerPage(browser: Browser, baseURL: string, kind: Reader, javaS
 }
 
 /**
- * The article, loaded as a reader would, with the personal requests it made by the
- * time the network is quiet. The router's prefetches are refused here: one of them
- * (the front page's, for a reader with cookies of their own) can stall in Chromium
- * without reaching the server, and the network would not go quiet for 30 s.
+ * The article, loaded as a reader would, with the personal requests it made once its
+ * script has run. With JavaScript the live thread's stream is opened by the same
+ * render that asks for the personal view, so the page has asked by the time the
+ * stream answers; without it, the page is done when it has loaded.
  */
-async function open(page: Page): Promise<{ document: Response; personal: Response[] }> {
-  const personal: Response[] = [];
-  const listener = (response: Response) => {
-    if (new URL(response.url()).pathname === `/api/articles/${SLUG}/personal`) personal.push(response);
+async function open(page: Page, javaScriptEnabled: boolean): Promise<{ document: Response; personal: Response[] }> {
+  const asked: Request[] = [];
+  const listener = (request: Request) => {
+    if (new URL(request.url()).pathname === `/api/articles/${SLUG}/personal`) asked.push(request);
   };
-  await page.route(/[?&]_rsc=/, (route) => (route.request().headers()["next-router-prefetch"] ? route.abort() : route.fallback()));
-  page.on("response", listener);
+  page.on("request", listener);
+  const stream = javaScriptEnabled ? page.waitForResponse((r) => new URL(r.url()).pathname === `/api/articles/${SLUG}/live`) : null;
   const document = (await page.goto(ARTICLE))!;
-  await page.waitForLoadState("networkidle");
-  page.off("response", listener);
+  await stream;
+  page.off("request", listener);
+  const personal = await Promise.all(asked.map(async (request) => (await request.response())!));
   return { document, personal };
 }
 
@@ -84,7 +85,7 @@ for (const kind of ["signed-in", "remembered", "held"] as const) {
   test(`with JavaScript, a ${kind} reader gets the shared cached page and their own parts on top; nobody else sees them`, async ({ browser, baseURL }) => {
     const { page, expectOwn } = await readerPage(browser, baseURL!, kind, true);
     await page.goto("/"); // any page: the script says the browser runs it
-    const { document, personal } = await open(page);
+    const { document, personal } = await open(page, true);
     // The page every reader shares: shareable, and no different from an anonymous reader's.
     expect(document.headers()["cache-control"]).toMatch(/^public, /);
     await expectOwn(page);
@@ -100,7 +101,7 @@ for (const kind of ["signed-in", "remembered", "held"] as const) {
     const stranger = await browser.newContext({ baseURL, javaScriptEnabled: true });
     const other = await stranger.newPage();
     await other.goto("/");
-    const seen = await open(other);
+    const seen = await open(other, true);
     expect(seen.document.headers()["cache-control"]).toMatch(/^public, /);
     expect(seen.personal).toHaveLength(0);
     await expect(other.getByText(/^Logged in as/)).toHaveCount(0);
@@ -113,7 +114,7 @@ for (const kind of ["signed-in", "remembered", "held"] as const) {
 
   test(`without JavaScript, a ${kind} reader gets the page rendered for them, with their own parts`, async ({ browser, baseURL }) => {
     const { page, expectOwn } = await readerPage(browser, baseURL!, kind, false);
-    const { document, personal } = await open(page);
+    const { document, personal } = await open(page, false);
     expect(document.headers()["cache-control"]).toMatch(/private/);
     expect(personal).toHaveLength(0);
     await expectOwn(page);
