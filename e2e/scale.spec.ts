@@ -118,6 +118,37 @@ test("a moderator's action on one instance changes the page the other serves", a
   await reader.close();
 });
 
+test("live threads: a comment approved through one instance is announced on a page open on the other, and through nginx", async ({ browser }) => {
+  const [one, two] = cluster.instances as [Cluster["instances"][0], Cluster["instances"][0]];
+  const pages = [];
+  for (const base of [two.url, cluster.url]) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const stream = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/articles/e2e-moderation/live");
+    await page.goto(`${base}${ARTICLE}`);
+    expect((await stream).headers()["content-type"]).toMatch(/^text\/event-stream/);
+    pages.push(page);
+  }
+  // Posted through the first instance; Akismet (the cluster's own) approves it.
+  const { formToken } = (await (await fetch(`${one.url}/api/articles/e2e-moderation/comments`)).json()) as { formToken: string };
+  const res = await fetch(`${one.url}/api/articles/e2e-moderation/comments`, {
+    method: "POST",
+    headers: { origin: cluster.url, "content-type": "application/json" },
+    body: JSON.stringify({ content: "Approved on one instance, announced on the other.", name: "Lea Live", email: "lea.live@example.com", formToken }),
+  });
+  expect(res.status).toBe(201);
+  const { id } = (await res.json()) as { id: number };
+  for (const page of pages) {
+    await expect(page.getByRole("button", { name: "Show 1 new comment" })).toBeVisible({ timeout: 5_000 });
+    await page.getByRole("button", { name: "Show 1 new comment" }).click();
+    await expect(page.locator(`#comment-${id}`)).toContainText("Approved on one instance, announced on the other.");
+  }
+  // Taken down on the first instance: gone from both pages.
+  await cluster.query("update comments set status = 'trash' where id = $1", [id]);
+  for (const page of pages) await expect(page.locator(`#comment-${id}`)).toHaveCount(0, { timeout: 5_000 });
+  for (const page of pages) await page.context().close();
+});
+
 test("with both instances' retry jobs running, Akismet sees exactly one check per held comment", async () => {
   // Akismet fails: comments posted through nginx (both instances) are kept, not checked.
   await fetch(`${cluster.akismetUrl}/__behaviour`, { method: "POST", body: JSON.stringify({ status: 500 }) });
