@@ -1,5 +1,5 @@
 import "server-only";
-import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
 import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
@@ -14,7 +14,7 @@ export type CurrentUser = AccountSummary;
 /** next-auth's session cookie, plain or `__Secure-` prefixed, possibly split into chunks. */
 export const SESSION_COOKIE = /^(__Secure-)?next-auth\.session-token(\.\d+)?$/;
 
-type SessionShape = { user?: { id?: string }; sv?: number; sid?: string } | null;
+type TokenShape = { sub?: string; sv?: unknown; sid?: unknown } | null;
 
 /**
  * The signed-in account for this request, read from the database (a role or
@@ -25,15 +25,24 @@ type SessionShape = { user?: { id?: string }; sv?: number; sid?: string } | null
  * do nothing.
  */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
-  // No session cookie, no session: skip next-auth's handler (most requests are readers').
+  // No session cookie, no session: skip next-auth (most requests are readers').
   const jar = await cookies();
   if (!jar.getAll().some((c) => SESSION_COOKIE.test(c.name))) return null;
-  const session = (await getServerSession(getAuthOptions())) as SessionShape;
-  const id = Number(session?.user?.id);
+  // next-auth's own reader of its session cookie (chunks, prefix, decryption, expiry),
+  // not its whole session handler: that also ran the token callback, which asks the
+  // database about revocation once more, and it cannot renew the cookie from here anyway.
+  const options = getAuthOptions();
+  const token = (await getToken({
+    req: { cookies: jar, headers: {} } as unknown as Parameters<typeof getToken>[0]["req"],
+    secret: options.secret,
+    secureCookie: options.useSecureCookies,
+  })) as TokenShape;
+  const id = Number(token?.sub);
   if (!Number.isSafeInteger(id) || id <= 0) return null;
-  if (!session?.sid || (await isSessionRevoked(session.sid))) return null;
+  const sid = typeof token?.sid === "string" ? token.sid : "";
+  if (!sid || (await isSessionRevoked(sid))) return null;
   const account = await getAccountById(id);
-  if (!account || account.sessionVersion !== (session?.sv ?? 0)) return null;
+  if (!account || account.sessionVersion !== (typeof token?.sv === "number" ? token.sv : 0)) return null;
   return account;
 });
 
