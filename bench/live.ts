@@ -93,6 +93,8 @@ async function main() {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", PORT: String(PORT), HOSTNAME: HOST, DATABASE_PATH: DB, SITE_URL: BASE, NEXTAUTH_SECRET: SECRET };
   delete env.DATABASE_URL;
   await run(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/db-seed.ts"], env);
+  // Every simulated page comes from this one address.
+  await run(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/settings.ts", "set", `liveStreamsPerAddress=${CLIENTS + 10}`], env);
 
   let server: ChildProcess | null = null;
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS + 10 });

@@ -3,6 +3,7 @@ import { onPagesExpired } from "@/lib/cache/invalidation";
 import { getPublishedArticle } from "@/lib/articles/queries";
 import { getDb, row, rows, sql, type Db } from "@/lib/db";
 import { inIds } from "@/lib/db/dialect";
+import { addressLimitKey } from "@/lib/http/address-key";
 import { getSettings } from "@/lib/settings";
 import { avatarId } from "./avatar";
 import { CAN_REPLY, EDITED, minuteIso, type CompactComment } from "./compact";
@@ -26,12 +27,20 @@ export type LiveRow = { parentId: number | null; comment: CompactComment };
 export type LiveSnapshot = { ids: number[]; count: number };
 export type LiveChange = { added: LiveRow[]; removed: number[]; count: number };
 
-/** Refused beyond this many open streams on one instance (each holds a socket and a little memory). */
-export const MAX_STREAMS = 20_000;
+/**
+ * Refused beyond this many open streams on one instance: each holds a socket and
+ * about 80 KiB (bench:live), and the server runs with a 256 MB heap.
+ */
+export const MAX_STREAMS = 2_500;
+/** A stream is ended after this long; the browser opens a new one at once and catches up from its snapshot. */
+export const MAX_STREAM_MS = 30 * 60 * 1000;
+/** At most this many comments' rows in one event (a re-published article's thread); the rest come by `?rows=`. */
+export const MAX_ROWS_PER_EVENT = 200;
 /** A comment line every so often keeps proxies and browsers from closing an idle stream. */
 export const HEARTBEAT_MS = 25_000;
 
-type Subscriber = (chunk: string) => void;
+/** Given each event's bytes, encoded once for every reader. */
+type Subscriber = (chunk: Uint8Array) => void;
 type Feed = {
   articleId: number;
   slug: string;
@@ -45,18 +54,29 @@ type Feed = {
   /** The first read of the thread: readers who arrive meanwhile wait for it. */
   ready: Promise<void>;
 };
-type State = { feeds: Map<number, Feed>; streams: number; stopListening: (() => void) | null; heartbeat: NodeJS.Timeout | null; closers: Set<() => void> };
+type State = {
+  feeds: Map<number, Feed>;
+  streams: number;
+  byAddress: Map<string, number>;
+  stopListening: (() => void) | null;
+  heartbeat: NodeJS.Timeout | null;
+  closers: Set<() => void>;
+};
 
 const STATE_KEY = Symbol.for("newsroom.live-threads");
 function state(): State {
   const holder = globalThis as Record<symbol, State | undefined>;
-  return (holder[STATE_KEY] ??= { feeds: new Map(), streams: 0, stopListening: null, heartbeat: null, closers: new Set() });
+  return (holder[STATE_KEY] ??= { feeds: new Map(), streams: 0, byAddress: new Map(), stopListening: null, heartbeat: null, closers: new Set() });
 }
 
-/** One server-sent event. */
+const encoder = new TextEncoder();
+
+/** One server-sent event (JSON data: no raw line breaks can end it early). */
 export function sseEvent(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
+
+const KEEP_ALIVE = encoder.encode(": keep-alive\n\n");
 
 /** The comments a reader of the article sees, with their depths: approved, under approved parents. */
 async function visibleComments(db: Db, articleId: number): Promise<Map<number, number>> {
@@ -132,7 +152,7 @@ function listen(s: State): void {
     }
   });
   s.heartbeat = setInterval(() => {
-    for (const feed of s.feeds.values()) for (const send of feed.subscribers) send(": keep-alive\n\n");
+    for (const feed of s.feeds.values()) for (const send of feed.subscribers) send(KEEP_ALIVE);
   }, HEARTBEAT_MS);
   s.heartbeat.unref();
 }
@@ -165,10 +185,12 @@ async function refreshOnce(feed: Feed, db: Db = getDb()): Promise<void> {
   const added = [...visible.keys()].filter((id) => !feed.visible.has(id));
   const removed = [...feed.visible.keys()].filter((id) => !visible.has(id));
   if (added.length === 0 && removed.length === 0 && count === feed.count) return;
-  const rowsAdded = added.length > 0 ? await liveRows(db, added, visible, { maxDepth: await replyDepth(feed.slug) }) : [];
+  // The newest first when there are too many (a re-published thread): pages lacking the rest fetch them by `?rows=`.
+  const sent = added.sort((a, b) => b - a).slice(0, MAX_ROWS_PER_EVENT);
+  const rowsAdded = sent.length > 0 ? await liveRows(db, sent, visible, { maxDepth: await replyDepth(feed.slug) }) : [];
   feed.visible = visible;
   feed.count = count;
-  const chunk = sseEvent("change", { added: rowsAdded, removed, count } satisfies LiveChange);
+  const chunk = encoder.encode(sseEvent("change", { added: rowsAdded, removed, count } satisfies LiveChange));
   for (const send of feed.subscribers) send(chunk);
 }
 
@@ -178,9 +200,24 @@ export type LiveSubscription = { snapshot: LiveSnapshot; unsubscribe: () => void
  * Follows an article's thread for one open page: `send` gets each change as a
  * server-sent event. Null when the instance already has MAX_STREAMS open.
  */
-export async function subscribeToArticle(article: { id: number; slug: string }, send: Subscriber, close: () => void = () => {}): Promise<LiveSubscription | null> {
+export async function subscribeToArticle(
+  article: { id: number; slug: string },
+  send: Subscriber,
+  { close = () => {}, address = "" }: { close?: () => void; address?: string } = {},
+): Promise<LiveSubscription | null> {
   const s = state();
-  if (s.streams >= MAX_STREAMS) return null;
+  const perAddress = (await getSettings()).liveStreamsPerAddress;
+  const key = address ? addressLimitKey(address) : "";
+  if (s.streams >= MAX_STREAMS || (perAddress > 0 && (s.byAddress.get(key) ?? 0) >= perAddress)) return null;
+  // Counted before the first read, so streams opened at once cannot all pass the limits.
+  s.streams += 1;
+  s.byAddress.set(key, (s.byAddress.get(key) ?? 0) + 1);
+  const release = () => {
+    s.streams -= 1;
+    const left = (s.byAddress.get(key) ?? 1) - 1;
+    if (left > 0) s.byAddress.set(key, left);
+    else s.byAddress.delete(key);
+  };
   listen(s);
   let feed = s.feeds.get(article.id);
   if (!feed) {
@@ -196,19 +233,19 @@ export async function subscribeToArticle(article: { id: number; slug: string }, 
   try {
     await current.ready;
   } catch (error) {
+    release();
     if (s.feeds.get(current.articleId) === current && current.subscribers.size === 0) s.feeds.delete(current.articleId);
     throw error;
   }
   current.subscribers.add(send);
   s.closers.add(close);
-  s.streams += 1;
   let subscribed = true;
   return {
     snapshot: { ids: [...current.visible.keys()], count: current.count },
     unsubscribe: () => {
       if (!subscribed) return;
       subscribed = false;
-      s.streams -= 1;
+      release();
       s.closers.delete(close);
       current.subscribers.delete(send);
       if (current.subscribers.size === 0 && s.feeds.get(current.articleId) === current) s.feeds.delete(current.articleId);
@@ -227,7 +264,9 @@ export async function liveRowsFor(article: { id: number; slug: string }, ids: re
   const wanted = ids.filter((id) => Number.isSafeInteger(id) && id > 0).slice(0, 200);
   if (wanted.length === 0) return [];
   const db = getDb();
-  const visible = await visibleComments(db, article.id);
+  // An article open on this instance: the visible set is known, no need to read the thread again.
+  const feed = state().feeds.get(article.id);
+  const visible = feed && feed.subscribers.size > 0 ? feed.visible : await visibleComments(db, article.id);
   return liveRows(
     db,
     wanted.filter((id) => visible.has(id)),
@@ -247,7 +286,7 @@ export function closeAllStreams(): void {
 (globalThis as Record<symbol, unknown>)[Symbol.for("newsroom.live-close-all")] = closeAllStreams;
 
 /** How many streams are open on this instance, over how many articles (health, the benchmark). */
-export function liveStats(): { streams: number; articles: number } {
+export function liveStats(): { streams: number; articles: number; addresses: number } {
   const s = state();
-  return { streams: s.streams, articles: s.feeds.size };
+  return { streams: s.streams, articles: s.feeds.size, addresses: s.byAddress.size };
 }

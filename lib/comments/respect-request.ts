@@ -1,10 +1,12 @@
 import "server-only";
+import { cookies } from "next/headers";
 import { z } from "zod";
 import { consumeAttempt, databaseLimiter, type Limiter } from "@/lib/auth/rate-limit";
 import { siteRedirectPath } from "@/lib/auth/redirect-target";
 import { getCurrentUser } from "@/lib/auth/session";
 import { expirePageChanges } from "@/lib/cache/invalidation";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { OWN_COMMENTS_COOKIE, readOwnCommentIds } from "./ownership";
 import { setRespect } from "./respect";
 
 /**
@@ -50,7 +52,8 @@ export async function respectFromRequest(raw: { commentId: unknown; intent: unkn
   if (user.banned) return { kind: "refused", commentId, message: "Your account has been suspended, so you cannot respect comments.", location };
   const attempt = await consumeAttempt([{ limiter: limiter(), key: `user:${user.id}`, reason: "respect" }]);
   if (!attempt.ok) return { kind: "refused", commentId, message: "You are pressing Respect too often; please wait a minute.", location };
-  const result = await setRespect({ commentId, userId: user.id, intent });
+  const ownIds = readOwnCommentIds((await cookies()).get(OWN_COMMENTS_COOKIE)?.value);
+  const result = await setRespect({ commentId, userId: user.id, intent, ownIds });
   if (!result.ok) return { kind: "refused", commentId, message: result.message, location };
   // Respect counts expire the cached pages lazily; this reads the log like every change does.
   await expirePageChanges().catch((error: unknown) => {

@@ -30,7 +30,7 @@ const OWN = "You cannot respect your own comment.";
  * comment that is no longer published (the row is the reader's own).
  */
 export async function setRespect(
-  { commentId, userId, intent }: { commentId: number; userId: number; intent: RespectIntent },
+  { commentId, userId, intent, ownIds = [] }: { commentId: number; userId: number; intent: RespectIntent; ownIds?: readonly number[] },
   db: Db = getDb(),
 ): Promise<RespectResult> {
   const target = await row<{ articleId: number; userId: number | null; published: number }>(
@@ -41,7 +41,8 @@ export async function setRespect(
         where c.id = ${commentId}`,
   );
   if (!target || (intent === "respect" && Number(target.published) !== 1)) return { ok: false, code: "not_found", message: NOT_FOUND };
-  if (target.userId !== null && Number(target.userId) === userId) return { ok: false, code: "own", message: OWN };
+  // Their own: posted from this account, or from this browser before signing in (the signed own-comments cookie).
+  if ((target.userId !== null && Number(target.userId) === userId) || ownIds.includes(commentId)) return { ok: false, code: "own", message: OWN };
   if (intent === "respect") {
     await db.insert(commentRespects).values({ commentId, userId }).onConflictDoNothing();
   } else {

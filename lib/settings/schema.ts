@@ -55,6 +55,12 @@ export const settingsSchema = z.object({
   signInMaxPerAccountAllIps: z.number().int().min(1).max(100_000).default(100),
   signInMaxPerIp: z.number().int().min(1).max(10_000).default(20),
   signInWindowMinutes: z.number().min(1).max(1440).default(15),
+  /**
+   * Live threads: open pages one client address (an IPv6 /64 counts as one) may
+   * follow at once on an instance (0: no limit). A browser opens one per tab;
+   * many readers may share an address behind a carrier's NAT.
+   */
+  liveStreamsPerAddress: z.number().int().min(0).max(100_000).default(100),
   /** Accounts an IP may try to create (/register and /setup) within the window below. */
   registrationsMaxPerIp: z.number().int().min(1).max(10_000).default(5),
   registrationWindowMinutes: z.number().min(1).max(10_080).default(60),

@@ -65,6 +65,9 @@ describe("respecting a comment", () => {
     const own = await createComment(article.id, { userId: reader.id });
     expect(await setRespect({ commentId: own.id, userId: reader.id, intent: "respect" })).toMatchObject({ ok: false, code: "own" });
     expect(await setRespect({ commentId: 999_999, userId: reader.id, intent: "respect" })).toMatchObject({ ok: false, code: "not_found" });
+    // Posted as a guest from this browser, before signing in: still their own.
+    const asGuest = await createComment(article.id);
+    expect(await setRespect({ commentId: asGuest.id, userId: reader.id, intent: "respect", ownIds: [asGuest.id] })).toMatchObject({ ok: false, code: "own" });
     expect(await respectCount(own.id)).toBe(0);
   });
 

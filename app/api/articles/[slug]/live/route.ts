@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isDatabaseUnavailable } from "@/lib/comments/api";
-import { liveArticle, liveRowsFor, sseEvent, subscribeToArticle } from "@/lib/comments/live";
+import { requestIp } from "@/lib/auth/request-ip";
+import { MAX_STREAM_MS, liveArticle, liveRowsFor, sseEvent, subscribeToArticle, type LiveSubscription } from "@/lib/comments/live";
 
 export const dynamic = "force-dynamic";
 
@@ -38,47 +39,74 @@ export async function GET(request: Request, { params }: Context) {
   }
 }
 
+/** Bytes a reader may leave unread before its stream is ended (a page that stopped reading). */
+const SLOW_READER_BYTES = 512 * 1024;
+
+const STREAM_HEADERS = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  // no-transform: never compressed or held by a proxy (nor by scripts/server.mjs).
+  "Cache-Control": "no-cache, no-transform",
+  "X-Accel-Buffering": "no",
+};
+
 async function stream(request: Request, article: { id: number; slug: string }): Promise<Response> {
+  // Next answers HEAD with GET's response and never reads its body: nothing to follow.
+  if (request.method === "HEAD") return new Response(null, { headers: STREAM_HEADERS });
+  const address = requestIp(request.headers);
   const encoder = new TextEncoder();
-  let unsubscribe = () => {};
+  let subscription: LiveSubscription | null = null;
+  let ended = false;
+  let lifetime: NodeJS.Timeout | undefined;
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | null = null;
-  const send = (chunk: string) => {
-    try {
-      controllerRef?.enqueue(encoder.encode(chunk));
-    } catch {
-      unsubscribe(); // the stream is gone
-    }
-  };
-  const close = () => {
-    unsubscribe();
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(lifetime);
+    subscription?.unsubscribe();
     try {
       controllerRef?.close();
     } catch {
       // already closed
     }
   };
-  const subscription = await subscribeToArticle(article, send, close);
-  if (!subscription) {
-    return Response.json({ error: "Too many open pages on this server; the page will try again." }, { status: 503, headers: { "Retry-After": "10", "Cache-Control": "no-store" } });
-  }
-  unsubscribe = subscription.unsubscribe;
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controllerRef = controller;
-      // The browser reconnects after 3 s when the stream breaks.
-      controller.enqueue(encoder.encode(`retry: 3000\n\n${sseEvent("snapshot", subscription.snapshot)}`));
-      request.signal.addEventListener("abort", close);
+  const send = (chunk: Uint8Array) => {
+    const controller = controllerRef;
+    if (!controller || ended) return;
+    // A reader that stopped reading is let go rather than queued for without end.
+    if ((controller.desiredSize ?? 0) < -SLOW_READER_BYTES) return end();
+    try {
+      controller.enqueue(chunk);
+    } catch {
+      end();
+    }
+  };
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async start(controller) {
+        controllerRef = controller;
+        if (request.signal.aborted) return end();
+        request.signal.addEventListener("abort", end);
+        try {
+          subscription = await subscribeToArticle(article, send, { close: end, address });
+        } catch (error) {
+          console.error("[live] opening a stream failed:", error instanceof Error ? error.message : error);
+          return end();
+        }
+        // Refused (too many streams here or from this address): the browser tries again later.
+        if (!subscription) {
+          controller.enqueue(encoder.encode("retry: 30000\n\n"));
+          return end();
+        }
+        // Gone while the thread was read: nothing to keep.
+        if (request.signal.aborted) return end();
+        // The browser reconnects 3 s after the stream breaks, and when it ends after MAX_STREAM_MS.
+        controller.enqueue(encoder.encode(`retry: 3000\n\n${sseEvent("snapshot", subscription.snapshot)}`));
+        lifetime = setTimeout(end, MAX_STREAM_MS);
+        lifetime.unref();
+      },
+      cancel: end,
     },
-    cancel() {
-      unsubscribe();
-    },
-  });
-  return new Response(body, {
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      // no-transform: never compressed or held by a proxy (nor by scripts/server.mjs).
-      "Cache-Control": "no-cache, no-transform",
-      "X-Accel-Buffering": "no",
-    },
-  });
+    { highWaterMark: 0 },
+  );
+  return new Response(body, { headers: STREAM_HEADERS });
 }
