@@ -6,8 +6,7 @@ import { cache } from "react";
 import { getAuthOptions } from "./options";
 import { can, type Capability } from "./permissions";
 import { siteRedirectPath } from "./redirect-target";
-import { isSessionRevoked } from "./revocations";
-import { getAccountById, type AccountSummary } from "./users";
+import { getSessionAccount, type AccountSummary } from "./users";
 
 export type CurrentUser = AccountSummary;
 
@@ -40,8 +39,9 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const id = Number(token?.sub);
   if (!Number.isSafeInteger(id) || id <= 0) return null;
   const sid = typeof token?.sid === "string" ? token.sid : "";
-  if (!sid || (await isSessionRevoked(sid))) return null;
-  const account = await getAccountById(id);
+  if (!sid) return null;
+  // The account, unless this session was signed out (one statement).
+  const account = await getSessionAccount(id, sid);
   if (!account || account.sessionVersion !== (typeof token?.sv === "number" ? token.sv : 0)) return null;
   return account;
 });

@@ -26,6 +26,20 @@ const summaryColumns = {
   updatedAt: users.updatedAt,
 };
 
+/**
+ * The account a session token names, unless that session was signed out: one
+ * statement for both (every signed-in request asks).
+ */
+export async function getSessionAccount(id: number, sessionId: string, db: Db = getDb()): Promise<AccountSummary | null> {
+  const [found] = await db
+    .select({ ...summaryColumns, revoked: sql<number | boolean>`exists (select 1 from revoked_sessions r where r.session_id = ${sessionId})` })
+    .from(users)
+    .where(eq(users.id, id));
+  if (!found || found.revoked === true || Number(found.revoked) === 1) return null;
+  const { revoked: _revoked, ...account } = found;
+  return account;
+}
+
 export async function getAccountById(id: number, db: Db = getDb()): Promise<AccountSummary | null> {
   const [account] = await db.select(summaryColumns).from(users).where(eq(users.id, id));
   return account ?? null;

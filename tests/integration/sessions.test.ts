@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { revokedSessions } from "@/db/schema";
 import { authorizeCredentials, sessionToken } from "@/lib/auth/options";
 import { isSessionRevoked, revokeSession } from "@/lib/auth/revocations";
-import { createAccount, endAllSessions, getAccountById } from "@/lib/auth/users";
+import { createAccount, endAllSessions, getAccountById, getSessionAccount } from "@/lib/auth/users";
 import { getDb, sql } from "@/lib/db";
 import { queryPlan } from "../support/queries";
 
@@ -29,6 +29,18 @@ describe("session ids and sign-out", () => {
     expect(a.token.sid).toMatch(/^[0-9a-f-]{36}$/);
     expect(a.token.sid).not.toBe(b.token.sid);
     expect(await sessionToken(a.token, undefined)).toEqual(a.token);
+  });
+
+  it("the account of a session, read in one statement, is none once that session is signed out", async () => {
+    const a = await signedIn();
+    const other = String((await sessionToken({ sub: String(a.id) }, { sv: 0 })).sid);
+    expect((await getSessionAccount(a.id, String(a.token.sid)))?.id).toBe(a.id);
+    expect(await getSessionAccount(a.id, String(a.token.sid))).not.toHaveProperty("revoked");
+    expect(await getSessionAccount(a.id, String(a.token.sid))).not.toHaveProperty("passwordHash");
+    await revokeSession(String(a.token.sid), a.id, new Date(Date.now() + 30 * DAY));
+    expect(await getSessionAccount(a.id, String(a.token.sid))).toBeNull();
+    expect((await getSessionAccount(a.id, other))?.id).toBe(a.id);
+    expect(await getSessionAccount(999_999, other)).toBeNull();
   });
 
   it("a token of a signed-out session no longer names anyone; other sessions go on", async () => {
