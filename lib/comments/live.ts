@@ -1,14 +1,13 @@
 import "server-only";
 import { onPagesExpired } from "@/lib/cache/invalidation";
-import { getPublishedArticle } from "@/lib/articles/queries";
+import { countApprovedComments, getPublishedArticle, publishedArticleId } from "@/lib/articles/queries";
 import { getDb, row, rows, sql, type Db } from "@/lib/db";
 import { inIds } from "@/lib/db/dialect";
 import { addressLimitKey } from "@/lib/http/address-key";
 import { getSettings } from "@/lib/settings";
-import { avatarId } from "./avatar";
-import { CAN_REPLY, EDITED, minuteIso, type CompactComment } from "./compact";
+import { CAN_REPLY, EDITED, type CompactComment } from "./compact";
 import { commentsAreOpen } from "./defences";
-import { splitLinks } from "./links";
+import { compactComment } from "./thread-view";
 
 /**
  * Live threads (issue 20, docs/decisions/023): open article pages follow
@@ -92,11 +91,6 @@ async function visibleComments(db: Db, articleId: number): Promise<Map<number, n
   return new Map(found.map((r) => [Number(r.id), Number(r.depth)]));
 }
 
-async function approvedCount(db: Db, articleId: number): Promise<number> {
-  const found = await row<{ n: number }>(db, sql`select count(*) as n from comments where article_id = ${articleId} and status = 'approved'`);
-  return Number(found?.n ?? 0);
-}
-
 /** The rows of these comments as the page shows them (reply links where the thread allows one). */
 async function liveRows(db: Db, ids: readonly number[], depths: ReadonlyMap<number, number>, { maxDepth }: { maxDepth: number }): Promise<LiveRow[]> {
   if (ids.length === 0) return [];
@@ -119,19 +113,14 @@ async function liveRows(db: Db, ids: readonly number[], depths: ReadonlyMap<numb
   );
   return found.map((c) => {
     const depth = depths.get(Number(c.id)) ?? 1;
-    const segments = splitLinks(c.content);
-    const text = segments.some((s) => s.kind === "link") ? segments.map((s) => (s.kind === "link" ? ([s.text, s.href] as [string, string]) : s.text)) : c.content;
-    const comment: CompactComment = [
-      Number(c.id),
+    const comment = compactComment({
+      ...c,
+      id: Number(c.id),
       depth,
-      c.authorName,
-      c.authorUrl,
-      avatarId(c.authorEmail, c.authorName),
-      minuteIso(new Date(Number(c.createdAt))),
-      text,
-      (depth < maxDepth ? CAN_REPLY : 0) | (c.editedAt === null ? 0 : EDITED),
-      Number(c.respectCount),
-    ];
+      createdAt: new Date(Number(c.createdAt)),
+      flags: (depth < maxDepth ? CAN_REPLY : 0) | (c.editedAt === null ? 0 : EDITED),
+      respectCount: Number(c.respectCount),
+    });
     return { parentId: c.parentId === null ? null : Number(c.parentId), comment };
   });
 }
@@ -181,7 +170,7 @@ async function refreshOnce(feed: Feed, db: Db = getDb()): Promise<void> {
   await feed.ready;
   const published = (await row<{ id: number }>(db, sql`select id from articles where id = ${feed.articleId} and status = 'published'`)) !== undefined;
   const visible = published ? await visibleComments(db, feed.articleId) : new Map<number, number>();
-  const count = published ? await approvedCount(db, feed.articleId) : 0;
+  const count = published ? await countApprovedComments(feed.articleId) : 0;
   const added = [...visible.keys()].filter((id) => !feed.visible.has(id));
   const removed = [...feed.visible.keys()].filter((id) => !visible.has(id));
   if (added.length === 0 && removed.length === 0 && count === feed.count) return;
@@ -224,7 +213,7 @@ export async function subscribeToArticle(
     const created: Feed = { articleId: article.id, slug: article.slug, subscribers: new Set(), visible: new Map(), count: 0, refreshing: null, again: false, ready: Promise.resolve() };
     created.ready = (async () => {
       created.visible = await visibleComments(getDb(), article.id);
-      created.count = await approvedCount(getDb(), article.id);
+      created.count = await countApprovedComments(article.id);
     })();
     s.feeds.set(article.id, created);
     feed = created;
@@ -255,8 +244,8 @@ export async function subscribeToArticle(
 
 /** The published article a live stream follows, by its slug (id and slug only). */
 export async function liveArticle(slug: string): Promise<{ id: number; slug: string } | null> {
-  const found = await row<{ id: number }>(getDb(), sql`select id from articles where slug = ${slug} and status = 'published'`);
-  return found ? { id: Number(found.id), slug } : null;
+  const id = await publishedArticleId(slug);
+  return id === null ? null : { id, slug };
 }
 
 /** Rows of visible comments by id (a page that reconnects asks for those it lacks). */

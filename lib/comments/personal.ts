@@ -7,14 +7,13 @@ import { getCurrentUser, type CurrentUser } from "@/lib/auth/session";
 import { getDb, rows, sql, type Db } from "@/lib/db";
 import { inIds } from "@/lib/db/dialect";
 import { getSettings } from "@/lib/settings";
-import { avatarId } from "./avatar";
-import { AWAITING_MODERATION, EDITED, minuteIso, type CompactComment } from "./compact";
-import { splitLinks } from "./links";
+import { AWAITING_MODERATION, EDITED, type CompactComment } from "./compact";
 import { ownControlFor } from "./own";
 import { OWN_COMMENTS_COOKIE, readOwnCommentIds } from "./ownership";
 import type { HeldComment, PersonalView } from "./personal-view";
 import { REMEMBER_COOKIE, decodeRemembered, type RememberedAuthor } from "./remember";
 import { respectedInArticle } from "./respect";
+import { compactComment } from "./thread-view";
 
 /**
  * One reader's parts of an article page (docs/decisions/022): built here for
@@ -109,9 +108,7 @@ async function ownComments(db: Db, articleId: number, ids: readonly number[], us
 }
 
 function compactHeld(c: OwnComment): CompactComment {
-  const segments = splitLinks(c.content);
-  const text = segments.some((s) => s.kind === "link") ? segments.map((s) => (s.kind === "link" ? ([s.text, s.href] as [string, string]) : s.text)) : c.content;
-  return [c.id, 1, c.authorName, c.authorUrl, avatarId(c.authorEmail, c.authorName), minuteIso(c.createdAt), text, AWAITING_MODERATION | (c.editedAt ? EDITED : 0), 0];
+  return compactComment({ ...c, depth: 1, flags: AWAITING_MODERATION | (c.editedAt ? EDITED : 0), respectCount: 0 });
 }
 
 /** The personal view of this request's reader on an article, or null when the article is not published. */
