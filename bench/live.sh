@@ -3,6 +3,7 @@
 # Holds the machine-wide lock for heavy work (/tmp/newsroom-heavy.lock): taken
 # here unless a caller already holds it (`flock /tmp/newsroom-heavy.lock npm run bench:live`).
 set -euo pipefail
+export PATH="$PATH:/usr/sbin"
 cd "$(dirname "$0")/.."
 if ! command -v wrk >/dev/null 2>&1; then
   echo "bench:live needs wrk: apt-get install -y wrk" >&2

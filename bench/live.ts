@@ -1,6 +1,13 @@
 /**
  * `npm run bench:live`: open article pages following their thread (issue 20,
- * docs/decisions/023), on the production build with SQLite.
+ * docs/decisions/023), on the production build, in two configurations:
+ *   A  SQLite, one instance, the pages connected to it directly;
+ *   C  PostgreSQL, two instances behind nginx (round-robin, e2e's
+ *      nginx-cluster.conf with room for the streams): the pages spread over
+ *      both, the comment posted through one instance's JSON API (approved by
+ *      the local Akismet server), so the pages on the other learn it from the
+ *      shared change log; the takedown written by another process.
+ * BENCH_LIVE_CONFIGS=A or =C runs one of them.
  *
  * 2,000 simulated pages (BENCH_LIVE_CLIENTS) each hold
  * `GET /api/articles/<slug>/live` open, as a browser's EventSource does, from
@@ -16,33 +23,43 @@
  * same pages asking a cached changes endpoint every 5 s would be 400
  * requests a second, at the floor's CPU per request at best.
  *
+ * For C, RSS and idle CPU are each instance's; the latencies are given for
+ * the pages on each instance. Needs wrk, and nginx and PostgreSQL
+ * (TEST_DATABASE_URL's server, default postgres://127.0.0.1:5432/postgres) for C.
+ *
  * Not part of the test suite; holds /tmp/newsroom-heavy.lock (bench/live.sh).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import http from "node:http";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { cpuMs, rssKib, run, stop, waitFor, wrk } from "./support";
+import pg from "pg";
+import { cpuMs, hasCommand, request, rssKib, run, stop, waitFor, wrk } from "./support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3204);
 const HOST = "127.0.0.1";
 const BASE = `http://${HOST}:${PORT}`;
 const DIR = path.join(process.cwd(), ".tmp", "bench-live");
-const DB = path.join(DIR, "app.db");
+const NGINX_DIR = path.join(process.cwd(), ".tmp", "bench-live-nginx");
+const AKISMET_PORT = PORT + 90;
+const PG_SERVER = process.env.TEST_DATABASE_URL || "postgres://127.0.0.1:5432/postgres";
 const CLIENTS = Number(process.env.BENCH_LIVE_CLIENTS ?? 2000);
 const SLUG = "syria-us-led-coalition-deeply-in-denial-about-civilian-casualties-in-raqqa";
 const SECRET = "bench-live-test-secret-not-for-production-0123456789";
 const POLL_SECONDS = 5;
 
-type Client = { events: { at: number; event: string; data: string }[]; request: http.ClientRequest; open: boolean };
+type Client = { events: { at: number; event: string; data: string }[]; request: http.ClientRequest; open: boolean; upstream: string };
 
-function connect(agent: http.Agent): Promise<Client> {
+function connect(base: string, agent: http.Agent): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const client: Client = { events: [], request: null as unknown as http.ClientRequest, open: false };
-    client.request = http.get(`${BASE}/api/articles/${SLUG}/live`, { agent, headers: { Accept: "text/event-stream" } }, (res) => {
+    const client: Client = { events: [], request: null as unknown as http.ClientRequest, open: false, upstream: "" };
+    client.request = http.get(`${base}/api/articles/${SLUG}/live`, { agent, headers: { Accept: "text/event-stream" } }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`live stream answered ${res.statusCode}`));
       client.open = true;
+      client.upstream = String(res.headers["x-upstream"] ?? base);
       let buffer = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => {
@@ -86,80 +103,180 @@ function describe(label: string, times: (number | null)[]): string {
   return `${label}: ${got.length}/${times.length} pages got it; p50 ${percentile(got, 50)} ms, p99 ${percentile(got, 99)} ms, max ${Math.max(...got)} ms; within 5 s: ${(within5 * 100).toFixed(1)}% (goal ≥ 99%)`;
 }
 
-async function main() {
-  if (!fs.existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) await run("npm", ["run", "build"], process.env);
-  fs.rmSync(DIR, { recursive: true, force: true });
-  fs.mkdirSync(DIR, { recursive: true });
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", PORT: String(PORT), HOSTNAME: HOST, DATABASE_PATH: DB, SITE_URL: BASE, NEXTAUTH_SECRET: SECRET };
-  delete env.DATABASE_URL;
-  await run(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/db-seed.ts"], env);
-  // Every simulated page comes from this one address.
-  await run(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/settings.ts", "set", `liveStreamsPerAddress=${CLIENTS + 10}`], env);
+type Config = { id: "A" | "C"; name: string; instances: number };
+const CONFIGS: Config[] = [
+  { id: "A", name: "SQLite, 1 instance", instances: 1 },
+  { id: "C", name: "PostgreSQL, 2 instances behind nginx", instances: 2 },
+];
 
-  let server: ChildProcess | null = null;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS + 10 });
+function pgUrl(database: string): string {
+  const url = new URL(PG_SERVER);
+  url.pathname = `/${database}`;
+  if (!url.username) url.username = process.env.PGUSER || os.userInfo().username;
+  return url.toString();
+}
+
+async function pgQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(database: string, text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: pgUrl(database) });
+  await client.connect();
   try {
-    server = spawn(process.execPath, ["--max-old-space-size=256", "scripts/server.mjs"], { env, stdio: ["ignore", "ignore", "inherit"] });
-    await waitFor(`${BASE}/healthz/live`, 60_000, () => server!.exitCode === null);
-    const pid = server.pid!;
-    const idleRss = rssKib(pid) / 1024;
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
 
-    // Next's floor, in this run.
-    await wrk(`${BASE}/healthz/live`, 2);
-    const floorCpuBefore = cpuMs(pid);
-    const floor = await wrk(`${BASE}/healthz/live`, 10);
-    const floorCpuPerRequest = (cpuMs(pid) - floorCpuBefore) / floor.requests;
+/** nginx in front of the instances: e2e's cluster configuration, with room for every stream (two connections each). */
+async function startNginx(listen: number, upstreams: number[]): Promise<ChildProcess> {
+  fs.rmSync(NGINX_DIR, { recursive: true, force: true });
+  fs.mkdirSync(NGINX_DIR, { recursive: true, mode: 0o755 });
+  const conf = path.join(NGINX_DIR, "nginx.conf");
+  const template = fs.readFileSync("e2e/support/nginx-cluster.conf", "utf8");
+  if (!template.includes("worker_connections 512;")) throw new Error("e2e/support/nginx-cluster.conf changed: update bench/live.ts");
+  fs.writeFileSync(
+    conf,
+    template
+      .replace("worker_processes 1;", `worker_processes 1;\nworker_rlimit_nofile ${4 * CLIENTS + 1024};`)
+      .replace("worker_connections 512;", `worker_connections ${2 * CLIENTS + 512};`)
+      .replaceAll("@PREFIX@", NGINX_DIR)
+      .replaceAll("@LISTEN@", `${HOST}:${listen}`)
+      .replaceAll("@UPSTREAMS@", upstreams.map((p) => `        server ${HOST}:${p};`).join("\n")),
+  );
+  const child = spawn("nginx", ["-c", conf, "-p", NGINX_DIR, "-e", path.join(NGINX_DIR, "error.log")], { stdio: ["ignore", "ignore", "inherit"] });
+  await waitFor(`http://${HOST}:${listen}/healthz/live`, 10_000, () => child.exitCode === null);
+  return child;
+}
 
-    process.stdout.write(`opening ${CLIENTS} live streams...`);
+async function runConfig(config: Config): Promise<void> {
+  const dir = path.join(DIR, config.id);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const ports = Array.from({ length: config.instances }, (_, i) => PORT + 1 + i);
+  const base = config.instances > 1 ? BASE : `http://${HOST}:${ports[0]}`;
+  const database = config.id === "C" ? `newsroom_bench_live_${crypto.randomBytes(3).toString("hex")}` : null;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    HOSTNAME: HOST,
+    DATABASE_PATH: path.join(dir, "app.db"),
+    SITE_URL: base,
+    NEXTAUTH_SECRET: SECRET,
+    AKISMET_URL: `http://${HOST}:${AKISMET_PORT}`,
+    AKISMET_KEY: "benchkey",
+    TRUSTED_PROXIES: HOST,
+  };
+  delete env.DATABASE_URL;
+  if (database) {
+    await pgQuery("postgres", `create database "${database}"`);
+    env.DATABASE_URL = pgUrl(database);
+  }
+  const children: ChildProcess[] = [];
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS + 10 });
+  const logFd = fs.openSync(path.join(dir, "server.log"), "w");
+  try {
+    await run(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/db-seed.ts"], env);
+    // Every simulated page comes from this one address; the posted comment runs the whole pipeline.
+    await run(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/settings.ts", "set", `liveStreamsPerAddress=${CLIENTS + 10}`, "floodSeconds=0", "minSubmitSeconds=0"], env);
+    const akismet = spawn(process.execPath, ["--import", "tsx", "scripts/akismet-local.ts"], {
+      env: { ...process.env, AKISMET_LOCAL_PORT: String(AKISMET_PORT), AKISMET_LOCAL_KEYS: "benchkey" },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    children.push(akismet);
+    await waitFor(`http://${HOST}:${AKISMET_PORT}/health`, 30_000, () => akismet.exitCode === null);
+    const servers = ports.map((port) => spawn(process.execPath, ["--max-old-space-size=256", "scripts/server.mjs"], { env: { ...env, PORT: String(port) }, stdio: ["ignore", logFd, logFd] }));
+    children.push(...servers);
+    for (const [i, port] of ports.entries()) await waitFor(`http://${HOST}:${port}/healthz/live`, 60_000, () => servers[i]!.exitCode === null);
+    if (config.instances > 1) children.push(await startNginx(PORT, ports));
+    const pids = servers.map((s) => s.pid!);
+    const idleRss = pids.map((pid) => rssKib(pid) / 1024);
+
+    // Next's floor, in this run (the first instance, directly).
+    const first = `http://${HOST}:${ports[0]}`;
+    await wrk(`${first}/healthz/live`, 2);
+    const floorCpuBefore = cpuMs(pids[0]!);
+    const floor = await wrk(`${first}/healthz/live`, 10);
+    const floorCpuPerRequest = (cpuMs(pids[0]!) - floorCpuBefore) / floor.requests;
+
+    process.stdout.write(`\n== ${config.id}: ${config.name}: opening ${CLIENTS} live streams through ${base}...`);
     const openedAt = Date.now();
     const clients: Client[] = [];
-    for (let i = 0; i < CLIENTS; i += 100) clients.push(...(await Promise.all(Array.from({ length: Math.min(100, CLIENTS - i) }, () => connect(agent)))));
+    for (let i = 0; i < CLIENTS; i += 100) clients.push(...(await Promise.all(Array.from({ length: Math.min(100, CLIENTS - i) }, () => connect(base, agent)))));
     process.stdout.write(` ${((Date.now() - openedAt) / 1000).toFixed(1)} s\n`);
     await new Promise((r) => setTimeout(r, 2_000));
-    const openRss = rssKib(pid) / 1024;
+    const openRss = pids.map((pid) => rssKib(pid) / 1024);
 
     // Idle: nothing happens for 10 s.
-    const idleCpuBefore = cpuMs(pid);
+    const idleCpuBefore = pids.map((pid) => cpuMs(pid));
     await new Promise((r) => setTimeout(r, 10_000));
-    const idleShare = (cpuMs(pid) - idleCpuBefore) / 10_000;
+    const idleShare = pids.map((pid, i) => (cpuMs(pid) - idleCpuBefore[i]!) / 10_000);
     const stillOpen = clients.filter((c) => c.open).length;
 
-    // A comment approved by another process.
-    const db = new Database(DB);
-    db.pragma("busy_timeout = 5000");
-    const article = db.prepare("select id from articles where slug = ?").get(SLUG) as { id: number };
+    // A comment approved: posted through the first instance's JSON API (the local Akismet server
+    // says it is not spam) on A and C alike; on C, the pages on the second instance learn it from the log.
+    const { formToken } = (await (await fetch(`${first}/api/articles/${SLUG}/comments`)).json()) as { formToken: string };
     const approvedAt = Date.now();
-    const { id } = db
-      .prepare("insert into comments (article_id, author_name, author_email, content, status) values (?, 'Live Bench', 'live@bench.example', 'A comment approved while 2,000 pages are open.', 'approved') returning id")
-      .get(article.id) as { id: number };
+    const posted = await request(`${first}/api/articles/${SLUG}/comments`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Origin: first },
+      body: JSON.stringify({ content: `A comment approved while ${CLIENTS} pages are open.`, name: "Live Bench", email: "live@bench.example", formToken }),
+    });
+    const body = JSON.parse(posted.body.toString()) as { id?: number; status?: string };
+    if (posted.status !== 201 || body.status !== "approved" || !body.id) throw new Error(`POST answered ${posted.status}: ${posted.body.toString().slice(0, 300)}`);
+    const id = body.id;
     await waitUntil(() => clients.every((c) => c.events.some((e) => e.event === "change" && e.at >= approvedAt)), 15_000);
     const added = arrivals(clients, approvedAt, (c) => c.added.some((r) => r.comment[0] === id));
-    let peakRss = rssKib(pid) / 1024;
+    let peakRss = pids.map((pid) => rssKib(pid) / 1024);
 
-    // The same comment taken down.
+    // The same comment taken down by another process (a moderator elsewhere, a script).
     await new Promise((r) => setTimeout(r, 1_500));
     const removedAt = Date.now();
-    db.prepare("update comments set status = 'spam' where id = ?").run(id);
+    if (database) await pgQuery(database, "update comments set status = 'spam' where id = $1", [id]);
+    else {
+      const db = new Database(env.DATABASE_PATH!);
+      db.pragma("busy_timeout = 5000");
+      db.prepare("update comments set status = 'spam' where id = ?").run(id);
+      db.close();
+    }
     await waitUntil(() => clients.every((c) => c.events.some((e) => e.event === "change" && e.at >= removedAt)), 15_000);
     const removed = arrivals(clients, removedAt, (c) => c.removed.includes(id));
-    peakRss = Math.max(peakRss, rssKib(pid) / 1024);
-    db.close();
+    peakRss = pids.map((pid, i) => Math.max(peakRss[i]!, rssKib(pid) / 1024));
 
     const pollingRps = CLIENTS / POLL_SECONDS;
-    console.log(`\nLive threads on the production build (node scripts/server.mjs, SQLite), ${CLIENTS} open pages on one instance, 2 cores, clients in this process`);
+    const mib = (values: number[]) => values.map((v) => v.toFixed(0)).join(" + ");
+    console.log(`Live threads on the production build (node scripts/server.mjs, ${config.name}), ${CLIENTS} open pages, ${os.cpus().length} cores, clients in this process`);
     console.log(`Next's floor: GET /healthz/live ${floor.rps.toFixed(0)} req/s, ${floorCpuPerRequest.toFixed(2)} ms CPU a request`);
-    console.log(`RSS: ${idleRss.toFixed(0)} MiB before, ${openRss.toFixed(0)} MiB with ${CLIENTS} streams open (${(((openRss - idleRss) * 1024) / CLIENTS).toFixed(1)} KiB a stream), peak ${peakRss.toFixed(0)} MiB (goal ≤ 400)`);
-    console.log(`Idle CPU with the streams open: ${(idleShare * 100).toFixed(1)}% of a core over 10 s (goal ≤ 10%); streams still open: ${stillOpen}/${CLIENTS}`);
+    const perInstance = config.instances > 1 ? ` (${ports.map((port) => `${clients.filter((c) => c.upstream.endsWith(`:${port}`)).length} on :${port}`).join(", ")})` : "";
     console.log(
-      `Polling instead (every ${POLL_SECONDS} s): ${pollingRps.toFixed(0)} req/s, at the floor's ${floorCpuPerRequest.toFixed(2)} ms = ${((pollingRps * floorCpuPerRequest) / 10).toFixed(0)}% of a core, ` +
-        `${(pollingRps / floor.rps).toFixed(2)} × the floor's whole throughput`,
+      `RSS${config.instances > 1 ? " of each instance" : ""}: ${mib(idleRss)} MiB before, ${mib(openRss)} MiB with the streams open${perInstance} ` +
+        `(${((openRss.reduce((a, b) => a + b, 0) - idleRss.reduce((a, b) => a + b, 0)) * 1024 / CLIENTS).toFixed(1)} KiB a stream), peak ${mib(peakRss)} MiB (goal ≤ 400 an instance)`,
     );
-    console.log(describe("A comment approved by another process", added));
-    console.log(describe("The same comment marked spam", removed));
+    console.log(`Idle CPU with the streams open: ${idleShare.map((v) => `${(v * 100).toFixed(1)}%`).join(" + ")} of a core over 10 s (goal ≤ 10%); streams still open: ${stillOpen}/${CLIENTS}`);
+    if (config.id === "A") {
+      console.log(
+        `Polling instead (every ${POLL_SECONDS} s): ${pollingRps.toFixed(0)} req/s, at the floor's ${floorCpuPerRequest.toFixed(2)} ms = ${((pollingRps * floorCpuPerRequest) / 10).toFixed(0)}% of a core, ` +
+          `${(pollingRps / floor.rps).toFixed(2)} × the floor's whole throughput`,
+      );
+    }
+    const groups = config.instances > 1 ? ports.map((port) => ({ label: `, pages on :${port}${port === ports[0] ? " (posted here)" : " (the other instance)"}`, of: (c: Client) => c.upstream.endsWith(`:${port}`) })) : [{ label: "", of: () => true }];
+    for (const g of groups) {
+      console.log(describe(`A comment posted and approved${g.label}`, added.filter((_, i) => g.of(clients[i]!))));
+      console.log(describe(`The same comment marked spam by another process${g.label}`, removed.filter((_, i) => g.of(clients[i]!))));
+    }
     for (const c of clients) c.request.destroy();
   } finally {
     agent.destroy();
-    if (server) await stop(server);
+    for (const child of children.reverse()) await stop(child, child.spawnfile === "nginx" ? "SIGQUIT" : "SIGTERM");
+    fs.closeSync(logFd);
+    if (database) await pgQuery("postgres", `drop database if exists "${database}" with (force)`);
+  }
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) await run("npm", ["run", "build"], process.env);
+  const wanted = (process.env.BENCH_LIVE_CONFIGS ?? "A,C").split(",").map((s) => s.trim());
+  for (const config of CONFIGS.filter((c) => wanted.includes(c.id))) {
+    if (config.id === "C" && !hasCommand("nginx") && !fs.existsSync("/usr/sbin/nginx")) throw new Error("bench:live C needs nginx: apt-get install -y nginx");
+    await runConfig(config);
   }
 }
 

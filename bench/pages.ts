@@ -21,6 +21,11 @@
  *   1a a static asset (the home page's first /_next/static CSS file)   } Next's floor
  *   1b GET /healthz/live (a route handler answering "ok")                }
  *   2  the seed article with its 200 comments on one page, anonymous
+ *   2v the same while comments on it are approved 20 times a second by another
+ *      process (bench/viral.ts: each approval takes another comment back to held,
+ *      so the thread keeps 200 comments), against load 2 (goal ≥ 0.8); a probe
+ *      reading the page every 100 ms gives how soon each approval showed to a
+ *      fresh reader (goal: within 2 s) and how many page versions a second it saw
  *   3  views by a signed-in reader with JavaScript (session cookie from next-auth's
  *      credentials flow: GET /api/auth/csrf, POST /api/auth/callback/credentials;
  *      and the nr_js and nr_personal cookies the page's script and the app set):
@@ -81,6 +86,7 @@ import {
   writePostScript,
   WRK_ARGS,
 } from "./support";
+import { APPROVALS_PER_SECOND, addHeldComments, startChurn, type ViralFigures } from "./viral";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3202);
 const HOST = "127.0.0.1";
@@ -193,7 +199,7 @@ function fillDatabase(readerId: number) {
     .get(seed.id) as { n: number; top: number; avg: number; max: number; emails: number };
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
-  return { emptyId, replies, ...stats };
+  return { emptyId, seedId: seed.id, replies, ...stats };
 }
 
 function countRows(sql: string, ...params: unknown[]): number {
@@ -341,6 +347,8 @@ async function main() {
   );
   const readerId = Number(/\(id (\d+)\)/.exec(added)?.[1]);
   const data = fillDatabase(readerId);
+  // Held comments for load 2v's approvals (none of them shows until then).
+  addHeldComments(DB, data.seedId, 400, commentText);
   console.log(
     `Database ${path.relative(process.cwd(), DB)}: seed article with ${data.n} approved comments (${data.top} top-level, ${data.replies} replies, ` +
       `${data.emails} author emails, ${data.avg.toFixed(0)} characters on average, longest ${data.max}); "${EMPTY_SLUG}" without comments.`,
@@ -405,6 +413,8 @@ async function main() {
     const { formToken } = JSON.parse((await request(`${BASE}/api/articles/${EMPTY_SLUG}/comments`)).body.toString()) as { formToken: string };
 
     const rows: Row[] = [];
+    let churn: ReturnType<typeof startChurn> | null = null;
+    let viral: ViralFigures | null = null;
     const cookie = ["-H", `Cookie: ${sessionCookie}`];
     // A browser that runs the page's script (nr_js) and has cookies of its own (nr_personal):
     // the shared cached page, and its own parts by the personal request (docs/decisions/022).
@@ -415,6 +425,13 @@ async function main() {
       { id: "1a", name: `static asset ${path.basename(asset)}`, url: `${BASE}${asset}` },
       { id: "1b", name: "GET /healthz/live", url: `${BASE}/healthz/live` },
       { id: "2", name: "article, 200 comments, anonymous", url: `${BASE}/articles/${SEED_SLUG}`, validators: true },
+      {
+        id: "2v",
+        name: `the same, ${APPROVALS_PER_SECOND} approvals/s (viral)`,
+        url: `${BASE}/articles/${SEED_SLUG}`,
+        before: async () => void (churn = startChurn(DB, data.seedId, `${BASE}/articles/${SEED_SLUG}`)),
+        after: async () => void (viral = await churn!.stop()),
+      },
       { id: "3c", name: "article, 200 comments, signed in, no JS", url: `${BASE}/articles/${SEED_SLUG}`, extra: cookie },
       { id: "3d", name: "personal request alone, signed in", url: `${BASE}/api/articles/${SEED_SLUG}/personal`, extra: withScript },
       { id: "3e", name: "personal request alone, remembered", url: `${BASE}/api/articles/${SEED_SLUG}/personal`, extra: rememberedWithScript },
@@ -594,7 +611,7 @@ async function main() {
       });
     }
 
-    report(rows, { asset, sessionCookieName: sessionCookie.split("=")[0]!, data, nginx: nginx?.conf ?? null, nginxSkipped, seconds: (Date.now() - startedAt) / 1000 });
+    report(rows, { viral, asset, sessionCookieName: sessionCookie.split("=")[0]!, data, nginx: nginx?.conf ?? null, nginxSkipped, seconds: (Date.now() - startedAt) / 1000 });
   } finally {
     if (nginxChild) await stop(nginxChild, "SIGQUIT");
     stopping = true;
@@ -606,7 +623,7 @@ async function main() {
 
 function report(
   rows: Row[],
-  meta: { asset: string; sessionCookieName: string; data: ReturnType<typeof fillDatabase>; nginx: string | null; nginxSkipped: string; seconds: number },
+  meta: { viral: ViralFigures | null; asset: string; sessionCookieName: string; data: ReturnType<typeof fillDatabase>; nginx: string | null; nginxSkipped: string; seconds: number },
 ) {
   rows.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
   const staticRps = rows.find((r) => r.id === "1a")!.rps;
@@ -665,6 +682,17 @@ function report(
       const r = rows.find((row) => row.id === id);
       if (r) console.log(`  ${id.padEnd(3)}${r.name.padEnd(40)} ${f(r.rps)} views/s = ${f(r.rps / anonymous.rps, 3)} × the anonymous cached page (load 2; goal ≥ 0.5 for 3 and 3b)`);
     }
+    const viralRow = rows.find((r) => r.id === "2v");
+    const v = meta.viral;
+    if (viralRow && v) {
+      const ms = (l: ViralFigures["shown"]) => `p50 ${f(l.p50)} ms, p99 ${f(l.p99)} ms, max ${f(l.max)} ms, ${f(l.within2s * 100, 1)}% within 2 s (${l.n})`;
+      console.log(
+        `  2v while comments are approved: ${f(viralRow.rps)} req/s = ${f(viralRow.rps / anonymous.rps, 3)} × the quiet page (load 2; goal ≥ 0.8); ` +
+          `${v.approvals} approvals in ${f(v.seconds, 1)} s (${f(v.approvalsPerSecond, 1)}/s), each with one comment taken back to held.\n` +
+          `      A fresh reader (a probe every 100 ms, ${v.probes} probes) saw each approval: ${ms(v.shown)}; each taken back gone: ${ms(v.gone)}; ` +
+          `never seen: ${v.unseenAtEnd}. Page versions seen: ${f(v.pageVersionsPerSecond, 2)} a second (goal: about 1).`,
+      );
+    }
     for (const id of ["3d", "3e"]) {
       const personal = rows.find((r) => r.id === id);
       if (personal) console.log(`  ${id} ${personal.name}: ${f(personal.vsHandler!, 3)} × /healthz/live (goal ≥ 0.8); ${f(personal.kib * 1024)} bytes, no held comment (goal ≤ 2048)`);
@@ -712,6 +740,7 @@ function report(
         sessionCookie: meta.sessionCookieName,
         nginxConfig: meta.nginx,
         seconds: meta.seconds,
+        viral: meta.viral,
         loads: rows,
       },
       null,

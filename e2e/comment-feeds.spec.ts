@@ -1,6 +1,6 @@
 import { expect, request as playwrightRequest, test } from "./support/test";
 import { createAccount, signInAs, type TestAccount } from "./support/accounts";
-import { cachedResponse } from "./support/page-cache";
+import { bodyOnceChanged, cachedResponse } from "./support/page-cache";
 
 /**
  * The comments feeds (lib/comments/feed.ts): one per article at
@@ -52,6 +52,8 @@ test("a newly approved comment is in both feeds, a held one is not, and one mark
   await guest.close();
 
   for (const path of [ARTICLE_FEED, SITE_FEED]) {
+    // The site's feed changes with every comment on the site: within a second of the last change.
+    await bodyOnceChanged(reader, path, (xml) => xml.includes(`#comment-${approvedId}<`), `the approved comment in ${path}`);
     const response = await reader.get(path);
     expect(response.status()).toBe(200);
     expect(response.headers()["content-type"]).toBe("application/rss+xml; charset=utf-8");
@@ -83,7 +85,7 @@ test("a newly approved comment is in both feeds, a held one is not, and one mark
   await page.locator("[data-queue-item]", { hasText: `Straight into the feed ${stamp}` }).getByRole("button", { name: "Spam" }).click();
   await expect(page.getByRole("status").filter({ hasText: "1 comment marked as spam." })).toBeVisible();
   for (const path of [ARTICLE_FEED, SITE_FEED]) {
-    expect(await (await reader.get(path)).text()).not.toContain(`#comment-${approvedId}<`);
+    await bodyOnceChanged(reader, path, (xml) => !xml.includes(`#comment-${approvedId}<`), `the comment marked spam gone from ${path}`);
   }
   // Approving the held one puts it in both.
   await page.goto(`/moderation?queue=spam&q=${encodeURIComponent(heldText)}`);

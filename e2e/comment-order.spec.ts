@@ -1,6 +1,6 @@
 import { expect, request as playwrightRequest, test, type Page } from "./support/test";
 import { createAccount, e2eDb, signInAs, type TestAccount } from "./support/accounts";
-import { cachedBody } from "./support/page-cache";
+import { cachedBody, reloadUntil } from "./support/page-cache";
 
 /**
  * Comment order (lib/comments/order.ts): oldest first by default, newest
@@ -184,9 +184,10 @@ test("the site setting changes the default order, and a posted comment lands on 
     await readerPage.getByRole("button", { name: "Post Comment" }).click();
     await expect(readerPage).toHaveURL(new RegExp(`${PATH}#comment-\\d+$`));
     const id = Number(new URL(readerPage.url()).hash.replace("#comment-", ""));
-    expect((await shownRoots(readerPage))[0]).toBe(id);
+    // The poster sees it at once, first; the page's numbering follows within a second.
+    await expect.poll(async () => (await shownRoots(readerPage))[0]).toBe(id);
     await expect(readerPage.locator(`#comment-${id}`)).toContainText("Posted while the site shows newest first.");
-    await expect(readerPage.getByText("Page 1 of 2")).toBeVisible();
+    await reloadUntil(readerPage, PATH, () => expect(readerPage.getByText("Page 1 of 2")).toBeVisible({ timeout: 1_000 }));
     await expect(readerPage.getByRole("link", { name: "Older comments →" })).toHaveAttribute("href", `${PATH}?cpage=2#comments`);
 
     await readerPage.goto(`${PATH}?order=oldest`);

@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from "./support/test";
 import { createAccount, signInAs, type TestAccount } from "./support/accounts";
+import { reloadUntil } from "./support/page-cache";
 
 const ARTICLE = "/articles/e2e-moderation";
 let moderator: TestAccount;
@@ -80,8 +81,9 @@ test("bulk approve of three pending comments, and the keyboard", async ({ page, 
   await page.getByRole("button", { name: "Apply to selected" }).click();
   await expect(page.getByRole("status").filter({ hasText: "3 comments approved." })).toBeVisible();
   await expect(page.locator("[data-queue-item]")).toHaveCount(0);
-  await page.goto(ARTICLE);
-  for (const n of [1, 2, 3]) await expect(page.getByText(`Held for bulk ${n}.`)).toBeVisible();
+  await reloadUntil(page, ARTICLE, async () => {
+    for (const n of [1, 2, 3]) await expect(page.getByText(`Held for bulk ${n}.`)).toBeVisible({ timeout: 1_000 });
+  });
 
   // j moves to the first comment, t trashes it, u undoes; ? lists the shortcuts.
   await page.goto("/moderation?queue=approved&q=Held%20for%20bulk%201");

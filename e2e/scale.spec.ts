@@ -8,6 +8,7 @@ import { expect, test, type Page } from "./support/test";
 import crypto from "node:crypto";
 import { hash } from "@node-rs/argon2";
 import { startCluster, type Cluster } from "./support/cluster";
+import { reloadUntil } from "./support/page-cache";
 
 const ARTICLE = "/articles/e2e-moderation";
 let cluster: Cluster;
@@ -82,8 +83,8 @@ test("a moderator's action on one instance changes the page the other serves", a
   expect(status).toBe("approved");
   const reader = await page.context().browser()!.newContext();
   const readerPage = await reader.newPage();
-  await readerPage.goto(`${two.url}${ARTICLE}`);
-  await expect(readerPage.locator(`#comment-${id}`)).toBeVisible();
+  // On the next request, or within a second when the article changed a moment before.
+  await reloadUntil(readerPage, `${two.url}${ARTICLE}`, () => expect(readerPage.locator(`#comment-${id}`)).toBeVisible({ timeout: 1_000 }));
 
   // The moderator signs in on the first instance; the session, signed with the
   // secret the instances share through the database, works on the second too.

@@ -76,6 +76,7 @@ export async function akismetBehaviour(behaviour: Record<string, unknown> | null
 }
 
 /** Comment calls the lane's Akismet server has received and not answered yet. */
-export async function akismetInFlight(): Promise<number> {
-  return ((await (await fetch(`${currentLane().akismetURL}/__in-flight`)).json()) as { inFlight: number }).inFlight;
+/** Comment calls in flight that were given the behaviour set last (not ones still finishing under an earlier one). */
+export async function akismetInFlightUnderBehaviour(): Promise<number> {
+  return ((await (await fetch(`${currentLane().akismetURL}/__in-flight`)).json()) as { underBehaviour: number }).underBehaviour;
 }

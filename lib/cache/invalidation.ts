@@ -21,6 +21,11 @@ import { inIds } from "@/lib/db/dialect";
  *   `revalidateTag` works only there).
  * Each tag is expired a second time SECOND_EXPIRY_MS later, so a page that was
  * being rendered from the old data while the change committed is not kept.
+ * A tag is expired at most once per MIN_EXPIRY_INTERVAL_MS: a change that
+ * comes sooner waits for that (already scheduled) second expiry, so a story
+ * whose comments are approved many times a second is rendered again about
+ * once a second, and every change is expired within about a second and a
+ * poll (docs/decisions/013, "Viral writes").
  * Several instances each read the log and expire their own cache; a shared
  * cache handler would take the place of `revalidateTag` here.
  */
@@ -29,6 +34,12 @@ import { inIds } from "@/lib/db/dialect";
 export const POLL_MS = 250;
 /** The second expiry, after a render that started before the change has finished. */
 export const SECOND_EXPIRY_MS = 1_000;
+/**
+ * A tag is expired at most once per this long. The first change after a quiet
+ * while is expired at once; changes that follow within this time are expired
+ * together when it has passed (the second expiry, which is due then anyway).
+ */
+export const MIN_EXPIRY_INTERVAL_MS = SECOND_EXPIRY_MS;
 /**
  * Respect counts (`respects:<article>` rows) expire the article's pages at most
  * once per this long: a cached page's counts lag by at most this (plus a poll
@@ -60,6 +71,8 @@ type State = {
   gaps: Map<number, number>;
   /** Tags to expire once more, with when. */
   secondExpiries: Map<string, number>;
+  /** Tags changed since their last expiry, waiting for their second expiry (MIN_EXPIRY_INTERVAL_MS). */
+  waiting: Set<string>;
   /** Article tags whose respect counts changed, with when they are due (RESPECT_EXPIRY_MS). */
   countExpiries: Map<string, number>;
   /** When each article tag was last expired here (for the count expiries; entries older than RESPECT_EXPIRY_MS go). */
@@ -72,10 +85,11 @@ type State = {
 
 function state(): State {
   const holder = globalThis as Record<symbol, State | undefined>;
-  const s = (holder[STATE_KEY] ??= { cursor: 0, gaps: new Map(), secondExpiries: new Map(), countExpiries: new Map(), lastExpired: new Map(), lastPruneAt: 0, poking: false });
+  const s = (holder[STATE_KEY] ??= { cursor: 0, gaps: new Map(), secondExpiries: new Map(), waiting: new Set(), countExpiries: new Map(), lastExpired: new Map(), lastPruneAt: 0, poking: false });
   // A state made by an earlier version of this module (hot reload in development).
   s.countExpiries ??= new Map();
   s.lastExpired ??= new Map();
+  s.waiting ??= new Set();
   return s;
 }
 
@@ -152,25 +166,69 @@ function notify(listener: ExpiryListener, tags: readonly string[]): void {
  */
 export async function expirePageChanges(db: Db = getDb(), now = Date.now()): Promise<string[]> {
   const s = state();
-  const changes = await unreadChanges(db, s.cursor, s.gaps);
+  // Two calls may overlap (a request's and the poller's): rows the other one took while this one
+  // read are left to it, and the cursor only moves forward.
+  const changes = (await unreadChanges(db, s.cursor, s.gaps)).filter((r) => r.id > s.cursor || s.gaps.has(r.id));
   const read = [...new Set(changes.map((r) => r.tag))];
-  // Two calls may overlap (a request's and the poller's): the cursor only moves forward.
   followGaps(s, changes, now);
-  const tags = read.filter((tag) => !tag.startsWith(RESPECTS_PREFIX));
   scheduleCountExpiries(s, read, now);
+  // Tags whose pages show data newer than their last expiry: expired now, and once more a second later.
+  const fresh = new Set<string>();
+  for (const tag of read) {
+    if (tag.startsWith(RESPECTS_PREFIX)) continue;
+    const last = s.lastExpired.get(tag);
+    if (last !== undefined && now - last < MIN_EXPIRY_INTERVAL_MS) {
+      // Expired moments ago: this change waits for the second expiry, due when the interval has passed.
+      s.waiting.add(tag);
+      s.secondExpiries.set(tag, Math.min(s.secondExpiries.get(tag) ?? Infinity, last + MIN_EXPIRY_INTERVAL_MS));
+    } else fresh.add(tag);
+  }
   const due = [...s.secondExpiries].filter(([, at]) => at <= now).map(([tag]) => tag);
-  for (const tag of due) s.secondExpiries.delete(tag);
-  const countsDue = [...s.countExpiries].filter(([, at]) => at <= now).map(([tag]) => tag);
-  for (const tag of [...tags, ...countsDue]) s.secondExpiries.set(tag, now + SECOND_EXPIRY_MS);
-  const all = [...new Set([...tags, ...due, ...countsDue])];
+  for (const tag of due) {
+    s.secondExpiries.delete(tag);
+    if (s.waiting.delete(tag)) fresh.add(tag);
+  }
+  for (const [tag, at] of s.countExpiries) if (at <= now) fresh.add(tag);
+  const all = [...new Set([...fresh, ...due])];
+  for (const tag of fresh) {
+    s.secondExpiries.set(tag, now + SECOND_EXPIRY_MS);
+    s.waiting.delete(tag);
+  }
   for (const tag of all) {
     // Expired for any reason, the page is rendered again with the counts as they are now.
     s.countExpiries.delete(tag);
     s.lastExpired.set(tag, now);
   }
-  for (const [tag, at] of s.lastExpired) if (at < now - RESPECT_EXPIRY_MS) s.lastExpired.delete(tag);
+  for (const [tag, at] of s.lastExpired) if (at < now - RESPECT_EXPIRY_MS && !s.secondExpiries.has(tag)) s.lastExpired.delete(tag);
   expire(all);
   return all;
+}
+
+/**
+ * For the request of the person who made a change (a reader's own comment,
+ * edit or deletion): expires it like expirePageChanges, and when the article's
+ * pages were expired less than MIN_EXPIRY_INTERVAL_MS ago, so the change waits
+ * for that second, waits for it too (at most that long) and expires it then.
+ * Their next page shows what they did, and a stream of posts still renders the
+ * page at most once a second: every post in that second waits for the same
+ * expiry. (Another instance reads the change from the log on its own clock;
+ * the personal view carries the reader's own recent comments meanwhile.)
+ */
+export async function expireChangesOf(tags: readonly string[], db: Db = getDb()): Promise<void> {
+  const done = new Set(await expirePageChanges(db));
+  const s = state();
+  const due = Math.max(0, ...tags.filter((tag) => s.waiting.has(tag)).map((tag) => s.secondExpiries.get(tag) ?? 0));
+  const wait = Math.min(MIN_EXPIRY_INTERVAL_MS, due - Date.now());
+  if (wait > 0) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    for (const tag of await expirePageChanges(db)) done.add(tag);
+  }
+  // The poller may have read the change first: the tags are expired here all the same, so that
+  // this request tells the author's browser to drop its own copy of the page (a server action
+  // that expires nothing leaves Next's client router cache as it was).
+  const left = tags.filter((tag) => !done.has(tag));
+  for (const tag of left) s.lastExpired.set(tag, Date.now());
+  expire(left);
 }
 
 /** `respects:<id>` rows: the article's pages expire once the last expiry here is RESPECT_EXPIRY_MS old (at once if it is). */

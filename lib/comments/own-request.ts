@@ -2,7 +2,8 @@ import "server-only";
 import { markPersonal } from "@/lib/http/personal-hint";
 import { cookies } from "next/headers";
 import { getCurrentUser, type CurrentUser } from "@/lib/auth/session";
-import { expirePageChanges } from "@/lib/cache/invalidation";
+import { expireChangesOf } from "@/lib/cache/invalidation";
+import { CACHE_TAGS } from "@/lib/cache/pages";
 import { getDb } from "@/lib/db";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { env } from "@/lib/env";
@@ -47,8 +48,13 @@ async function commentLocation(articleId: number, slug: string, commentId: numbe
   return `/articles/${slug}${page > 1 ? `?cpage=${page}` : ""}#comment-${commentId}`;
 }
 
-async function expirePages(): Promise<void> {
-  await expirePageChanges().catch((error: unknown) => {
+/**
+ * After an edit or a deletion, the author waits for the article's second when it is busy
+ * (expireChangesOf, docs/decisions/024), so the page they go to shows what they did. Both are
+ * rare next to new comments, which do not wait.
+ */
+async function expirePages(articleId: number): Promise<void> {
+  await expireChangesOf([CACHE_TAGS.article(articleId)]).catch((error: unknown) => {
     if (!isDatabaseUnavailable(error)) throw error;
   });
 }
@@ -61,7 +67,7 @@ export async function editOwnCommentFromRequest(
   if (user?.banned) return { result: { ok: false, code: "not_yours", message: SUSPENDED }, location: null };
   const result = await editOwnComment(getDb(), { ...raw, proof, actor: user ? { id: user.id, name: user.name } : null });
   if (!result.ok) return { result, location: null };
-  if (result.changed) await expirePages();
+  if (result.changed) await expirePages(result.articleId);
   // The author keeps seeing it if the edit is held, in this browser too.
   const jar = await cookies();
   if (!proof.ownIds.includes(result.commentId)) {
@@ -84,7 +90,7 @@ export async function deleteOwnCommentFromRequest(raw: { commentId: unknown; art
   if (user?.banned) return { result: { ok: false, code: "not_yours", message: SUSPENDED }, location: null };
   const result = await deleteOwnComment(getDb(), { commentId: raw.commentId, articleSlug: raw.articleSlug, proof, actor: user ? { id: user.id, name: user.name } : null });
   if (!result.ok) return { result, location: null };
-  await expirePages();
+  await expirePages(result.articleId);
   const location = returnTo.kind === "account" ? accountPath(returnTo.page) : `/articles/${result.articleSlug}#comments`;
   return { result, location };
 }

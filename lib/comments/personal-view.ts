@@ -6,7 +6,7 @@
  * and none of it may ever reach a shared cache.
  */
 import type { AccountArea } from "@/lib/auth/areas";
-import type { CompactComment } from "./compact";
+import { AWAITING_MODERATION, EDITED, type CompactComment } from "./compact";
 import type { OwnCommentControl } from "./own-controls";
 
 export type PersonalView = {
@@ -18,7 +18,11 @@ export type PersonalView = {
   respected: number[];
   /** Edit and Delete for the reader's own comments on this article. */
   own: Record<number, OwnCommentControl>;
-  /** The reader's own comments awaiting moderation on this article (oldest first), each with its parent. */
+  /**
+   * The reader's own comments on this article that the shared page may lack or show in an older
+   * version (oldest first), each with its parent: awaiting moderation (flagged so), or published or
+   * edited moments ago (lib/comments/personal.ts, JUST_CHANGED_MS).
+   */
   held: HeldComment[];
 };
 
@@ -33,18 +37,24 @@ export const EMPTY_PERSONAL_VIEW: PersonalView = { account: null, remembered: nu
  * the end of the page where new comments appear (oldest first, most
  * respected), or at its top (newest first), and not on other pages. A held
  * reply whose parent is not on this page is not shown here.
+ *
+ * A published comment the page has already (the reader's own, just edited;
+ * one that arrived live) replaces the page's copy in place, which may be
+ * older: its text and whether it was edited, keeping the page's place, flags
+ * and count. A held one the page has was approved since: the page's copy stays.
  */
 export function withHeldComments(
   comments: readonly CompactComment[],
   held: readonly HeldComment[],
   { newCommentsHere, newestFirst }: { newCommentsHere: boolean; newestFirst: boolean },
 ): CompactComment[] {
-  // Approved since the personal view was read: the shared page's copy is the one to show.
   const onPage = new Set(comments.map((c) => c[0]));
+  const newer = new Map(held.filter((h) => onPage.has(h.comment[0]) && !(h.comment[7] & AWAITING_MODERATION)).map((h) => [h.comment[0], h.comment]));
+  const page = newer.size === 0 ? comments : comments.map((c) => (newer.has(c[0]) ? newerCopy(c, newer.get(c[0])!) : c));
   const mine = held.filter((h) => !onPage.has(h.comment[0]));
-  if (mine.length === 0) return [...comments];
+  if (mine.length === 0) return [...page];
   const tops = newCommentsHere ? mine.filter((h) => h.parentId === null).map((h) => withDepth(h.comment, 1)) : [];
-  const out = newestFirst ? [...tops.reverse(), ...comments] : [...comments, ...tops];
+  const out = newestFirst ? [...tops.reverse(), ...page] : [...page, ...tops];
   // Oldest first: a held reply to a held comment comes after it.
   for (const { parentId, comment } of mine) {
     if (parentId === null) continue;
@@ -56,6 +66,15 @@ export function withHeldComments(
     out.splice(end, 0, withDepth(comment, depth + 1));
   }
   return out;
+}
+
+/** The page's row with the newer copy's text and edited mark. */
+function newerCopy(onPage: CompactComment, newer: CompactComment): CompactComment {
+  if (onPage[6] === newer[6] && (onPage[7] & EDITED) === (newer[7] & EDITED)) return onPage;
+  const copy = [...onPage] as CompactComment;
+  copy[6] = newer[6];
+  copy[7] = (onPage[7] & ~EDITED) | (newer[7] & EDITED);
+  return copy;
 }
 
 function withDepth(comment: CompactComment, depth: number): CompactComment {

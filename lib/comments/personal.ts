@@ -28,6 +28,15 @@ import { compactComment } from "./thread-view";
 const MAX_HELD = 50;
 /** At most this many of one reader's comments on one article are read (their controls and held ones). */
 const MAX_OWN = 200;
+/**
+ * A reader's own comment published or edited this recently comes with their
+ * personal view too: the shared page may not show it yet, or not its new
+ * text, since a story's pages are expired at most once a second under a
+ * stream of approvals (lib/cache/invalidation.ts, MIN_EXPIRY_INTERVAL_MS). So
+ * the reader always sees what they just did (withHeldComments puts it in
+ * place, or over the page's older copy).
+ */
+export const JUST_CHANGED_MS = 10_000;
 
 type Reader = { user: CurrentUser | null; ownIds: readonly number[]; remembered: RememberedAuthor | null };
 
@@ -60,8 +69,10 @@ export async function personalView(article: Pick<Article, "id">, reader: Reader,
       const control = ownControlFor({ status: c.status, content: c.content, createdAt: c.createdAt, editedAt: c.editedAt }, editMinutes, now);
       if (control) own[c.id] = control;
     }
+    if (held.length >= MAX_HELD) continue;
     // Held and spam alike: a spammer cannot tell them apart.
-    if (c.status !== "approved" && held.length < MAX_HELD) held.push({ parentId: c.parentId, comment: compactHeld(c) });
+    if (c.status !== "approved") held.push({ parentId: c.parentId, comment: compactOwn(c, AWAITING_MODERATION) });
+    else if (now.getTime() - Math.max(c.createdAt.getTime(), c.editedAt?.getTime() ?? 0) <= JUST_CHANGED_MS) held.push({ parentId: c.parentId, comment: compactOwn(c, 0) });
   }
   return {
     account: user ? { name: user.name, banned: user.banned, areas: accountAreas(user) } : null,
@@ -107,8 +118,8 @@ async function ownComments(db: Db, articleId: number, ids: readonly number[], us
   }));
 }
 
-function compactHeld(c: OwnComment): CompactComment {
-  return compactComment({ ...c, depth: 1, flags: AWAITING_MODERATION | (c.editedAt ? EDITED : 0), respectCount: 0 });
+function compactOwn(c: OwnComment, flags: number): CompactComment {
+  return compactComment({ ...c, depth: 1, flags: flags | (c.editedAt ? EDITED : 0), respectCount: 0 });
 }
 
 /** The personal view of this request's reader on an article, or null when the article is not published. */

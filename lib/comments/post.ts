@@ -33,9 +33,11 @@ export async function postCommentFromRequest(
   const user = account ? { id: account.id, name: account.name, email: account.email, role: account.role } : null;
   const result = await submitComment(articleSlug, raw, { ...ctx, user });
   if (!result.ok) return { result, location: null };
-  // A comment approved on arrival shows on the cached page at once. (Should
-  // the database fail from here on, the comment is stored all the same: the
-  // change-log poller expires the page, and the link goes to page 1.)
+  // A comment approved on arrival shows on the cached page within a second (at
+  // once unless the article changed in the last second: docs/decisions/024);
+  // its author sees it at once, from their personal view or their own page.
+  // Should the database fail from here on, the comment is stored all the same:
+  // the change-log poller expires the page, and the link goes to page 1.
   if (result.status === "approved") await expirePageChanges().catch(ignoreUnavailable);
 
   const jar = await cookies();

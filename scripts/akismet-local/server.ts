@@ -9,7 +9,8 @@
  *   DELETE /__requests          forget them
  *   POST   /__behaviour (JSON)  { delayMs?, status?, invalid?, error?, proTip?, alert?, times? }
  *                               applies to the next `times` comment calls (default: all)
- *   GET    /__in-flight         { inFlight }: comment calls received and not answered yet
+ *   GET    /__in-flight         { inFlight, underBehaviour }: comment calls received and not answered yet,
+ *                                and those of them given the behaviour set last
  *   DELETE /__behaviour         back to normal answers
  */
 import crypto from "node:crypto";
@@ -77,6 +78,8 @@ export async function startLocalAkismet(options: LocalAkismetOptions = {}) {
   let behaviour: Behaviour | null = null;
   /** Comment calls received and not answered yet (tests wait on a call in flight). */
   let inFlight = 0;
+  /** The same calls, each with the behaviour it was given (a test waits for calls under the one it set last). */
+  const open = new Set<{ behaviour: Behaviour | null }>();
 
   async function readBody(req: http.IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
@@ -119,7 +122,8 @@ export async function startLocalAkismet(options: LocalAkismetOptions = {}) {
       if (path === "/__in-flight") {
         // Comment calls received and not answered yet (a test waits for one before a crash).
         res.writeHead(200, { "Content-Type": "application/json" });
-        return res.end(JSON.stringify({ inFlight }));
+        const underBehaviour = behaviour === null ? 0 : [...open].filter((call) => call.behaviour === behaviour).length;
+        return res.end(JSON.stringify({ inFlight, underBehaviour }));
       }
       if (path === "/health") return send(res, 200, "ok");
 
@@ -158,7 +162,12 @@ export async function startLocalAkismet(options: LocalAkismetOptions = {}) {
 
       const b = behaviour;
       inFlight++;
-      res.once("close", () => inFlight--);
+      const call_ = { behaviour: b };
+      open.add(call_);
+      res.once("close", () => {
+        inFlight--;
+        open.delete(call_);
+      });
       if (b) {
         if (b.times !== undefined) {
           b.times -= 1;

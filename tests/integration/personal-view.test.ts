@@ -15,6 +15,8 @@ const { REMEMBER_COOKIE, encodeRemembered } = await import("@/lib/comments/remem
 const { setRespect } = await import("@/lib/comments/respect");
 const { updateSettings } = await import("@/lib/settings");
 const { createArticle, createComment, createUser } = await import("../support/factories");
+const { JUST_CHANGED_MS } = await import("@/lib/comments/personal");
+const { AWAITING_MODERATION } = await import("@/lib/comments/compact");
 
 async function personal(slug: string) {
   const response = await route.GET(new Request(`http://localhost:3000/api/articles/${slug}/personal`), { params: Promise.resolve({ slug }) });
@@ -83,6 +85,25 @@ describe("the personal request", () => {
     expect(body.respected).toEqual([other.id]);
     expect(body.held.map((h) => h.comment[0])).toEqual([mineHeld.id]);
     expect(Object.keys(body.own).map(Number)).toEqual([mineHeld.id]);
+  });
+
+  it("gives a reader their comment published moments ago, which the shared page may not show yet, and not once it is older", async () => {
+    const article = await createArticle();
+    const now = Date.now();
+    const justNow = await createComment(article.id, { status: "approved", content: "Mine, published just now.", createdAt: new Date(now - 2_000) });
+    const earlier = await createComment(article.id, { status: "approved", content: "Mine, from earlier.", createdAt: new Date(now - JUST_CHANGED_MS - 5_000) });
+    const editedNow = await createComment(article.id, {
+      status: "approved",
+      content: "Mine, corrected just now.",
+      createdAt: new Date(now - JUST_CHANGED_MS - 4_000),
+      editedAt: new Date(now - 1_000),
+    });
+    request.cookies.set(OWN_COMMENTS_COOKIE, writeOwnCommentIds([justNow.id, earlier.id, editedNow.id]));
+    const { body } = await personal(article.slug);
+    expect(body.held.map((h) => h.comment[0])).toEqual([editedNow.id, justNow.id]);
+    // Published: not marked as awaiting moderation.
+    expect(Number(body.held[0]!.comment[7]) & AWAITING_MODERATION).toBe(0);
+    expect(body.held[0]!.comment[6]).toBe("Mine, corrected just now.");
   });
 
   it("gives a suspended account its held comments to see, but no controls and no respects", async () => {

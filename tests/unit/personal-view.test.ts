@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AWAITING_MODERATION, type CompactComment } from "@/lib/comments/compact";
+import { AWAITING_MODERATION, CAN_REPLY, EDITED, type CompactComment } from "@/lib/comments/compact";
 import { withHeldComments, withoutComments, type HeldComment } from "@/lib/comments/personal-view";
 
 const row = (id: number, depth: number, flags = 0): CompactComment => [id, depth, `n${id}`, "", "a", "2026-01-01T00:00Z", `t${id}`, flags, 0];
@@ -44,6 +44,19 @@ describe("the reader's held comments on the shared page", () => {
     const shown = withHeldComments(page, [held(4, null), held(2, 1)], { newCommentsHere: true, newestFirst: false });
     expect(shown).toEqual(page);
     expect(withHeldComments(page, [], { newCommentsHere: true, newestFirst: false })).toEqual(page);
+  });
+
+  it("shows the reader's own comment just published, which the shared page may lack, and their own edit over the page's older copy", () => {
+    // Published moments ago, not on the page yet: in its place, unmarked.
+    const justPosted: HeldComment = { parentId: 2, comment: row(30, 1) };
+    expect(shape(withHeldComments(page, [justPosted], { newCommentsHere: true, newestFirst: false }))).toEqual(["1@1", "2@2", "3@3", "30@3", "4@1"]);
+    // Edited moments ago: the page's row keeps its place, depth, flags and count, with the new text and "Edited".
+    const edited: CompactComment = [...row(3, 1, EDITED)] as CompactComment;
+    edited[6] = "t3, corrected";
+    const onPage = [row(1, 1), row(2, 2), [3, 3, "n3", "", "a", "2026-01-01T00:00Z", "t3", CAN_REPLY, 7] as CompactComment, row(4, 1)];
+    const result = withHeldComments(onPage, [{ parentId: 2, comment: edited }], { newCommentsHere: true, newestFirst: false });
+    expect(result[2]).toEqual([3, 3, "n3", "", "a", "2026-01-01T00:00Z", "t3, corrected", CAN_REPLY | EDITED, 7]);
+    expect(shape(result)).toEqual(shape(onPage));
   });
 });
 
