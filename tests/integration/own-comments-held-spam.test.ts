@@ -15,7 +15,7 @@ import type { OwnerProof } from "@/lib/comments/own";
 vi.mock("next/headers", () => import("../support/next-request"));
 vi.mock("@/lib/auth/session", async () => (await import("../support/next-request")).sessionModule);
 // The page cache is not under test here (Next's revalidateTag works only inside a request).
-vi.mock("@/lib/cache/invalidation", () => ({ expirePageChanges: async () => undefined }));
+vi.mock("@/lib/cache/invalidation", () => ({ expirePageChanges: async () => undefined, expireChangesOf: async () => undefined }));
 
 const { PersonalProvider } = await import("@/app/_article/personal");
 const { personalView } = await import("@/lib/comments/personal");
