@@ -6,6 +6,7 @@ import { cache } from "react";
 import { getAuthOptions } from "./options";
 import { can, type Capability } from "./permissions";
 import { siteRedirectPath } from "./redirect-target";
+import { decodeSessionToken } from "./session-token";
 import { getSessionAccount, type AccountSummary } from "./users";
 
 export type CurrentUser = AccountSummary;
@@ -35,6 +36,8 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
     req: { cookies: jar, headers: {} } as unknown as Parameters<typeof getToken>[0]["req"],
     secret: options.secret,
     secureCookie: options.useSecureCookies,
+    // next-auth's decode, with its derived key kept between requests.
+    decode: decodeSessionToken,
   })) as TokenShape;
   const id = Number(token?.sub);
   if (!Number.isSafeInteger(id) || id <= 0) return null;

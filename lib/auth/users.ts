@@ -2,7 +2,7 @@ import "server-only";
 import { deleteCommentsKeepingReplies } from "@/lib/comments/removal";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { comments, users, type UserRole } from "@/db/schema";
-import { getDb, transaction, type Db } from "@/lib/db";
+import { getDb, row, transaction, type Db } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/dialect";
 import { textOfNotice, type Notice } from "@/lib/http/notices";
 import { ACCOUNT_ERRORS, ACCOUNT_NOTICES } from "./account-notices";
@@ -31,14 +31,43 @@ const summaryColumns = {
  * statement for both (every signed-in request asks).
  */
 export async function getSessionAccount(id: number, sessionId: string, db: Db = getDb()): Promise<AccountSummary | null> {
-  const [found] = await db
-    .select({ ...summaryColumns, revoked: sql<number | boolean>`exists (select 1 from revoked_sessions r where r.session_id = ${sessionId})` })
-    .from(users)
-    .where(eq(users.id, id));
+  // Plain SQL rather than the query builder: building the statement was most of this
+  // function's cost (about 100 of 124 µs), and it runs on every signed-in request.
+  const found = await row<SessionAccountRow>(
+    db,
+    sql`select id, email, name, role, banned, session_version as "sessionVersion", last_sign_in_at as "lastSignInAt",
+          held_digest as "heldDigest", created_at as "createdAt", updated_at as "updatedAt",
+          exists (select 1 from revoked_sessions r where r.session_id = ${sessionId}) as revoked
+        from users where id = ${id}`,
+  );
   if (!found || found.revoked === true || Number(found.revoked) === 1) return null;
-  const { revoked: _revoked, ...account } = found;
-  return account;
+  return {
+    id: Number(found.id),
+    email: found.email,
+    name: found.name,
+    role: found.role,
+    banned: found.banned === true || Number(found.banned) === 1,
+    sessionVersion: Number(found.sessionVersion),
+    lastSignInAt: found.lastSignInAt === null ? null : new Date(Number(found.lastSignInAt)),
+    heldDigest: found.heldDigest,
+    createdAt: new Date(Number(found.createdAt)),
+    updatedAt: new Date(Number(found.updatedAt)),
+  };
 }
+
+type SessionAccountRow = {
+  id: number | string;
+  email: string;
+  name: string;
+  role: AccountSummary["role"];
+  banned: boolean | number;
+  sessionVersion: number | string;
+  lastSignInAt: number | string | null;
+  heldDigest: AccountSummary["heldDigest"];
+  createdAt: number | string;
+  updatedAt: number | string;
+  revoked: boolean | number;
+};
 
 export async function getAccountById(id: number, db: Db = getDb()): Promise<AccountSummary | null> {
   const [account] = await db.select(summaryColumns).from(users).where(eq(users.id, id));

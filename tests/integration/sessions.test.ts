@@ -5,6 +5,8 @@ import { authorizeCredentials, sessionToken } from "@/lib/auth/options";
 import { isSessionRevoked, revokeSession } from "@/lib/auth/revocations";
 import { createAccount, endAllSessions, getAccountById, getSessionAccount } from "@/lib/auth/users";
 import { getDb, sql } from "@/lib/db";
+import { decode, encode } from "next-auth/jwt";
+import { decodeSessionToken } from "@/lib/auth/session-token";
 import { queryPlan } from "../support/queries";
 
 let n = 0;
@@ -37,6 +39,8 @@ describe("session ids and sign-out", () => {
     expect((await getSessionAccount(a.id, String(a.token.sid)))?.id).toBe(a.id);
     expect(await getSessionAccount(a.id, String(a.token.sid))).not.toHaveProperty("revoked");
     expect(await getSessionAccount(a.id, String(a.token.sid))).not.toHaveProperty("passwordHash");
+    // The same account, field for field and type for type, as the query builder's read.
+    expect(await getSessionAccount(a.id, String(a.token.sid))).toEqual(await getAccountById(a.id));
     await revokeSession(String(a.token.sid), a.id, new Date(Date.now() + 30 * DAY));
     expect(await getSessionAccount(a.id, String(a.token.sid))).toBeNull();
     expect((await getSessionAccount(a.id, other))?.id).toBe(a.id);
@@ -89,5 +93,26 @@ describe("session ids and sign-out", () => {
     const before = (await getAccountById(a.id))!.sessionVersion;
     await endAllSessions(a.id);
     expect((await getAccountById(a.id))!.sessionVersion).toBe(before + 1);
+  });
+});
+
+describe("reading a session token", () => {
+  it("reads what next-auth wrote, with the derived key kept between reads, and nothing tampered, expired or under another secret", async () => {
+    const secret = "a-test-secret-for-session-tokens-0123456789";
+    const token = await encode({ token: { sub: "42", sid: "s-1", sv: 3 }, secret });
+    for (let i = 0; i < 2; i++) expect(await decodeSessionToken({ token, secret })).toMatchObject({ sub: "42", sid: "s-1", sv: 3 });
+    // next-auth's own decode agrees.
+    expect(await decode({ token, secret })).toEqual(await decodeSessionToken({ token, secret }));
+    await expect(decodeSessionToken({ token, secret: `${secret}-other` })).rejects.toThrow();
+    const parts = token.split(".");
+    parts[3] = parts[3]!.slice(0, -2) + (parts[3]!.endsWith("AA") ? "AB" : "AA");
+    await expect(decodeSessionToken({ token: parts.join("."), secret })).rejects.toThrow();
+    const expired = await encode({ token: { sub: "42" }, secret, maxAge: -60 });
+    await expect(decodeSessionToken({ token: expired, secret })).rejects.toThrow();
+    expect(await decodeSessionToken({ token: undefined, secret })).toBeNull();
+    // A salted token (next-auth's other tokens) gets its own key.
+    const salted = await encode({ token: { sub: "7" }, secret, salt: "a salt" });
+    expect(await decodeSessionToken({ token: salted, secret, salt: "a salt" })).toMatchObject({ sub: "7" });
+    await expect(decodeSessionToken({ token: salted, secret })).rejects.toThrow();
   });
 });
