@@ -9,5 +9,9 @@ export async function register() {
   const { startServerOrExit } = await import("@/lib/server/start");
   // The jobs are the floor above the domains: start-up gets them from here.
   const { startJobs } = await import("@/lib/jobs/scheduler");
+  // scripts/server.mjs answers the personal request itself (lib/comments/personal-answer.ts),
+  // from the first request it takes: it listens once start-up below has succeeded.
+  const { registerPersonalFastPath } = await import("@/lib/comments/personal-answer");
+  registerPersonalFastPath();
   await startServerOrExit({ startJobs });
 }

@@ -140,6 +140,40 @@ function representation(text, gzip) {
 // at most 16 responses are compressed as streams at once.
 const compressor = boundedCompression({ skip: (res) => res[ENCODED_HERE] === true });
 
+// The personal request (GET /api/articles/<slug>/personal) is answered here,
+// not by Next: every signed-in or remembered reader with JavaScript asks it
+// once per article view, and Next's handling of a request cost more than the
+// answer (docs/decisions/022, "Speed"). The app registers the function that
+// builds it (lib/comments/personal-answer.ts, the same as the route's) when it
+// starts; without it, Next's route answers.
+const PERSONAL_PATH = /^\/api\/articles\/([^/?#]+)\/personal(?:\?.*)?$/;
+const PERSONAL_ANSWER_KEY = Symbol.for("newsroom.personal-answer");
+function personalFastPath(req, res) {
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  const build = globalThis[PERSONAL_ANSWER_KEY];
+  const match = typeof build === "function" ? PERSONAL_PATH.exec(req.url ?? "") : null;
+  if (!match) return false;
+  let slug;
+  try {
+    slug = decodeURIComponent(match[1]);
+  } catch {
+    return false; // Next answers a malformed address
+  }
+  build(slug, req.headers.cookie).then(
+    ({ status, headers, body }) => {
+      res.writeHead(status, headers);
+      res.end(req.method === "HEAD" ? undefined : body);
+    },
+    (error) => {
+      console.error("[server] the personal request failed:", error);
+      if (res.headersSent) return res.destroy();
+      res.writeHead(500, { "Content-Type": "application/json", "Cache-Control": "private, no-store" });
+      res.end(JSON.stringify({ error: "Something went wrong on our side; please try again." }));
+    },
+  );
+  return true;
+}
+
 const server = http
   .createServer((req, res) => {
     recordPeerAddress(req);
@@ -149,7 +183,7 @@ const server = http
     compressor.streaming(req, res, () => {
       compressor.wholeBodies(req, res);
       tidyResponse(req, res);
-      handle(req, res);
+      if (!personalFastPath(req, res)) handle(req, res);
     });
   })
   .listen(port, hostname, () => {

@@ -24,16 +24,25 @@ type TokenShape = { sub?: string; sv?: unknown; sid?: unknown } | null;
  * A banned account is returned with `banned: true`: it is signed in but may
  * do nothing.
  */
-export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => sessionAccountFromCookies((await cookies()).getAll()));
+
+/** A request's cookies, by name and value (Next's `cookies().getAll()`, or a parsed Cookie header). */
+export type RequestCookie = { name: string; value: string };
+
+/**
+ * getCurrentUser's work, from the request's cookies however they were read:
+ * the page's request (above), or the personal request's fast path
+ * (lib/comments/personal-fast-path.ts), which has no Next request around it.
+ */
+export async function sessionAccountFromCookies(all: readonly RequestCookie[]): Promise<CurrentUser | null> {
   // No session cookie, no session: skip next-auth (most requests are readers').
-  const jar = await cookies();
-  if (!jar.getAll().some((c) => SESSION_COOKIE.test(c.name))) return null;
+  if (!all.some((c) => SESSION_COOKIE.test(c.name))) return null;
   // next-auth's own reader of its session cookie (chunks, prefix, decryption, expiry),
   // not its whole session handler: that also ran the token callback, which asks the
   // database about revocation once more, and it cannot renew the cookie from here anyway.
   const options = getAuthOptions();
   const token = (await getToken({
-    req: { cookies: jar, headers: {} } as unknown as Parameters<typeof getToken>[0]["req"],
+    req: { cookies: { getAll: () => all }, headers: {} } as unknown as Parameters<typeof getToken>[0]["req"],
     secret: options.secret,
     secureCookie: options.useSecureCookies,
     // next-auth's decode, with its derived key kept between requests.
@@ -47,7 +56,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const account = await getSessionAccount(id, sid);
   if (!account || account.sessionVersion !== (typeof token?.sv === "number" ? token.sv : 0)) return null;
   return account;
-});
+}
 
 /**
  * For a server action: the path (and query) of the page it was posted from,

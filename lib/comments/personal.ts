@@ -3,7 +3,7 @@ import { cookies } from "next/headers";
 import type { Article } from "@/db/schema";
 import { publishedArticleId } from "@/lib/articles/queries";
 import { accountAreas } from "@/lib/auth/areas";
-import { getCurrentUser, type CurrentUser } from "@/lib/auth/session";
+import { getCurrentUser, sessionAccountFromCookies, type CurrentUser, type RequestCookie } from "@/lib/auth/session";
 import { getDb, rows, sql, type Db } from "@/lib/db";
 import { inIds } from "@/lib/db/dialect";
 import { getSettings } from "@/lib/settings";
@@ -43,12 +43,20 @@ type Reader = { user: CurrentUser | null; ownIds: readonly number[]; remembered:
 /** The reader of this request: their account, own-comments cookie and remembered fields. */
 export async function requestReader(): Promise<Reader> {
   const jar = await cookies();
-  const user = await getCurrentUser();
+  return readerOf(await getCurrentUser(), (name) => jar.get(name)?.value);
+}
+
+/** The same, from the request's cookies however they were read (lib/comments/personal-fast-path.ts). */
+export async function readerFromCookies(all: readonly RequestCookie[]): Promise<Reader> {
+  return readerOf(await sessionAccountFromCookies(all), (name) => all.find((c) => c.name === name)?.value);
+}
+
+function readerOf(user: CurrentUser | null, cookie: (name: string) => string | undefined): Reader {
   return {
     user,
-    ownIds: readOwnCommentIds(jar.get(OWN_COMMENTS_COOKIE)?.value),
+    ownIds: readOwnCommentIds(cookie(OWN_COMMENTS_COOKIE)),
     // A signed-in reader writes as their account: the remembered fields are a guest's.
-    remembered: user ? null : decodeRemembered(jar.get(REMEMBER_COOKIE)?.value),
+    remembered: user ? null : decodeRemembered(cookie(REMEMBER_COOKIE)),
   };
 }
 
@@ -125,6 +133,13 @@ function compactOwn(c: OwnComment, flags: number): CompactComment {
 /** The personal view of this request's reader on an article, or null when the article is not published. */
 export async function personalViewFromRequest(slug: string): Promise<PersonalView | null> {
   const [id, reader] = await Promise.all([publishedArticleId(slug), requestReader()]);
+  if (id === null) return null;
+  return personalView({ id }, reader);
+}
+
+/** The same from the request's cookies (lib/comments/personal-fast-path.ts). */
+export async function personalViewFromCookies(slug: string, all: readonly RequestCookie[]): Promise<PersonalView | null> {
+  const [id, reader] = await Promise.all([publishedArticleId(slug), readerFromCookies(all)]);
   if (id === null) return null;
   return personalView({ id }, reader);
 }

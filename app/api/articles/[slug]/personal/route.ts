@@ -1,5 +1,4 @@
-import { isDatabaseUnavailable } from "@/lib/comments/api";
-import { personalViewFromRequest } from "@/lib/comments/personal";
+import { personalAnswerFromRequest } from "@/lib/comments/personal-answer";
 
 export const dynamic = "force-dynamic";
 
@@ -10,16 +9,10 @@ type Context = { params: Promise<{ slug: string }> };
  * account, remembered fields, held comments, respects and the controls of
  * their own comments. Read from their cookies alone, so it is never
  * shareable: `private, no-store`, and `Vary: Cookie` for any cache that
- * ignores the first.
+ * ignores the first. In production scripts/server.mjs answers it before Next
+ * with the same function (lib/comments/personal-answer.ts).
  */
 export async function GET(_request: Request, { params }: Context) {
-  const headers = { "Cache-Control": "private, no-store", Vary: "Cookie" };
-  try {
-    const view = await personalViewFromRequest((await params).slug);
-    if (!view) return Response.json({ error: "This article does not exist." }, { status: 404, headers });
-    return Response.json(view, { headers });
-  } catch (error) {
-    if (!isDatabaseUnavailable(error)) throw error;
-    return Response.json({ error: "The database did not answer; please try again in a moment." }, { status: 503, headers: { ...headers, "Retry-After": "5" } });
-  }
+  const { status, headers, body } = await personalAnswerFromRequest((await params).slug);
+  return new Response(body, { status, headers });
 }
