@@ -125,6 +125,15 @@ async function liveRows(db: Db, ids: readonly number[], depths: ReadonlyMap<numb
   });
 }
 
+/** Which of these comments take a reply link now (approved, visible, not at the thread's depth, comments open). */
+export async function replyableAmong(db: Db, article: { id: number; slug: string }, ids: readonly number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const maxDepth = await replyDepth(article.slug);
+  if (maxDepth === 0) return new Set();
+  const depths = await visibleComments(db, article.id);
+  return new Set(ids.filter((id) => (depths.get(id) ?? maxDepth) < maxDepth));
+}
+
 /** How deep replies may go on the article now (0: comments closed, no reply links). */
 async function replyDepth(slug: string): Promise<number> {
   const [article, settings] = await Promise.all([getPublishedArticle(slug), getSettings()]);

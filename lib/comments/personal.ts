@@ -7,7 +7,8 @@ import { getCurrentUser, sessionAccountFromCookies, type CurrentUser, type Reque
 import { getDb, rows, sql, type Db } from "@/lib/db";
 import { inIds } from "@/lib/db/dialect";
 import { getSettings } from "@/lib/settings";
-import { AWAITING_MODERATION, EDITED, type CompactComment } from "./compact";
+import { AWAITING_MODERATION, CAN_REPLY, EDITED, type CompactComment } from "./compact";
+import { replyableAmong } from "./live";
 import { ownControlFor } from "./own";
 import { OWN_COMMENTS_COOKIE, readOwnCommentIds } from "./ownership";
 import type { HeldComment, PersonalView } from "./personal-view";
@@ -60,7 +61,7 @@ function readerOf(user: CurrentUser | null, cookie: (name: string) => string | u
   };
 }
 
-export async function personalView(article: Pick<Article, "id">, reader: Reader, { now = new Date(), db = getDb() }: { now?: Date; db?: Db } = {}): Promise<PersonalView> {
+export async function personalView(article: Pick<Article, "id"> & { slug?: string }, reader: Reader, { now = new Date(), db = getDb() }: { now?: Date; db?: Db } = {}): Promise<PersonalView> {
   const { user, ownIds, remembered } = reader;
   const ids = ownIds.filter((n) => Number.isSafeInteger(n) && n > 0).slice(0, 100);
   // A suspended account sees its held comments, but gets no controls and gives no respect.
@@ -70,6 +71,10 @@ export async function personalView(article: Pick<Article, "id">, reader: Reader,
     ids.length > 0 || user ? ownComments(db, article.id, ids, user?.id ?? null) : [],
   ]);
   const editMinutes = mine.length > 0 && !user?.banned ? (await getSettings()).commentEditMinutes : 0;
+  const justChanged = (c: OwnComment) => now.getTime() - Math.max(c.createdAt.getTime(), c.editedAt?.getTime() ?? 0) <= JUST_CHANGED_MS;
+  // A comment just published gets its Reply link, as the page will give it (rare: only for 10 s after posting).
+  const fresh = mine.filter((c) => c.status === "approved" && justChanged(c)).map((c) => c.id);
+  const replyable = fresh.length > 0 && article.slug ? await replyableAmong(db, { id: article.id, slug: article.slug }, fresh) : new Set<number>();
   const own: PersonalView["own"] = {};
   const held: HeldComment[] = [];
   for (const c of mine) {
@@ -80,7 +85,7 @@ export async function personalView(article: Pick<Article, "id">, reader: Reader,
     if (held.length >= MAX_HELD) continue;
     // Held and spam alike: a spammer cannot tell them apart.
     if (c.status !== "approved") held.push({ parentId: c.parentId, comment: compactOwn(c, AWAITING_MODERATION) });
-    else if (now.getTime() - Math.max(c.createdAt.getTime(), c.editedAt?.getTime() ?? 0) <= JUST_CHANGED_MS) held.push({ parentId: c.parentId, comment: compactOwn(c, 0) });
+    else if (justChanged(c)) held.push({ parentId: c.parentId, comment: compactOwn(c, replyable.has(c.id) ? CAN_REPLY : 0) });
   }
   return {
     account: user ? { name: user.name, banned: user.banned, areas: accountAreas(user) } : null,
@@ -134,12 +139,12 @@ function compactOwn(c: OwnComment, flags: number): CompactComment {
 export async function personalViewFromRequest(slug: string): Promise<PersonalView | null> {
   const [id, reader] = await Promise.all([publishedArticleId(slug), requestReader()]);
   if (id === null) return null;
-  return personalView({ id }, reader);
+  return personalView({ id, slug }, reader);
 }
 
 /** The same from the request's cookies (lib/comments/personal-fast-path.ts). */
 export async function personalViewFromCookies(slug: string, all: readonly RequestCookie[]): Promise<PersonalView | null> {
   const [id, reader] = await Promise.all([publishedArticleId(slug), readerFromCookies(all)]);
   if (id === null) return null;
-  return personalView({ id }, reader);
+  return personalView({ id, slug }, reader);
 }

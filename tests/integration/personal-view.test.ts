@@ -16,7 +16,7 @@ const { setRespect } = await import("@/lib/comments/respect");
 const { updateSettings } = await import("@/lib/settings");
 const { createArticle, createComment, createUser } = await import("../support/factories");
 const { JUST_CHANGED_MS } = await import("@/lib/comments/personal");
-const { AWAITING_MODERATION } = await import("@/lib/comments/compact");
+const { AWAITING_MODERATION, CAN_REPLY } = await import("@/lib/comments/compact");
 
 async function personal(slug: string) {
   const response = await route.GET(new Request(`http://localhost:3000/api/articles/${slug}/personal`), { params: Promise.resolve({ slug }) });
@@ -104,6 +104,8 @@ describe("the personal request", () => {
     // Published: not marked as awaiting moderation.
     expect(Number(body.held[0]!.comment[7]) & AWAITING_MODERATION).toBe(0);
     expect(body.held[0]!.comment[6]).toBe("Mine, corrected just now.");
+    // With its Reply link, as the page will give it.
+    expect(Number(body.held[1]!.comment[7]) & CAN_REPLY).toBe(CAN_REPLY);
   });
 
   it("gives a suspended account its held comments to see, but no controls and no respects", async () => {
