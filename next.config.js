@@ -1,29 +1,8 @@
 const dev = process.env.NODE_ENV !== "production";
 
-// Sent with every response. Scripts: this site only; Next's inline bootstrap
-// scripts need 'unsafe-inline' (no eval outside development, where React's
-// tooling needs it). Images may come from https (editors' hero image URLs).
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: https:",
-  "font-src 'self'",
-  `connect-src 'self'${dev ? " ws: wss:" : ""}`,
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
-
-const securityHeaders = [
-  { key: "Content-Security-Policy", value: contentSecurityPolicy },
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), interest-cohort=()" },
-  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-];
+// Sent with every response (scripts/security-headers.cjs; scripts/server.mjs
+// sends the same with the answers it makes itself).
+const securityHeaders = require("./scripts/security-headers.cjs").securityHeaders(dev);
 
 // The page cache (docs/decisions/013). A reader who carries none of these
 // cookies sees exactly what every other anonymous reader sees, so they get

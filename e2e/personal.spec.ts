@@ -132,6 +132,10 @@ test("the personal request answers nothing shareable, and nothing of anyone else
   const anonymous = await request.get(`/api/articles/${SLUG}/personal`);
   expect(anonymous.status()).toBe(200);
   expect(anonymous.headers()["cache-control"]).toBe("private, no-store");
+  expect(anonymous.headers()["vary"]).toMatch(/Cookie/);
+  // Answered by the server itself (scripts/server.mjs), with the headers Next sends with every answer.
+  expect(anonymous.headers()["x-content-type-options"]).toBe("nosniff");
+  expect(anonymous.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
   expect(await anonymous.json()).toEqual({ account: null, remembered: null, respected: [], own: {}, held: [] });
   expect((await request.get("/api/articles/no-such-article/personal")).status()).toBe(404);
 

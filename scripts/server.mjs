@@ -15,6 +15,7 @@ import next from "next";
 import { bodyHeld, boundedCompression } from "./compression.mjs";
 import { reducePageQuery } from "./page-query.mjs";
 import { recordPeerAddress } from "./peer-address.mjs";
+import securityHeadersModule from "./security-headers.cjs";
 
 const STARTUP_REPORT_KEY = Symbol.for("newsroom.startup-report"); // lib/server/start.ts
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -147,6 +148,8 @@ const compressor = boundedCompression({ skip: (res) => res[ENCODED_HERE] === tru
 // builds it (lib/comments/personal-answer.ts, the same as the route's) when it
 // starts; without it, Next's route answers.
 const PERSONAL_PATH = /^\/api\/articles\/([^/?#]+)\/personal(?:\?.*)?$/;
+/** The headers next.config.js has Next send with every response. */
+const SECURITY_HEADERS = Object.fromEntries(securityHeadersModule.securityHeaders(false).map(({ key, value }) => [key, value]));
 const PERSONAL_ANSWER_KEY = Symbol.for("newsroom.personal-answer");
 function personalFastPath(req, res) {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
@@ -161,16 +164,20 @@ function personalFastPath(req, res) {
   }
   build(slug, req.headers.cookie).then(
     ({ status, headers, body }) => {
-      res.writeHead(status, headers);
+      res.writeHead(status, { ...SECURITY_HEADERS, ...headers });
       res.end(req.method === "HEAD" ? undefined : body);
     },
     (error) => {
       console.error("[server] the personal request failed:", error);
       if (res.headersSent) return res.destroy();
-      res.writeHead(500, { "Content-Type": "application/json", "Cache-Control": "private, no-store" });
+      res.writeHead(500, { ...SECURITY_HEADERS, "Content-Type": "application/json", "Cache-Control": "private, no-store", Vary: "Cookie" });
       res.end(JSON.stringify({ error: "Something went wrong on our side; please try again." }));
     },
-  );
+  ).catch((error) => {
+    // Writing the answer failed (the client went away): nothing more to send.
+    console.error("[server] answering the personal request failed:", error);
+    res.destroy();
+  });
   return true;
 }
 

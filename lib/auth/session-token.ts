@@ -32,6 +32,12 @@ function derivedKey(secret: string | Buffer, salt: string): Uint8Array {
 
 export async function decodeSessionToken({ token, secret, salt = "" }: JWTDecodeParams): Promise<JWT | null> {
   if (!token) return null;
-  const { payload } = await jwtDecrypt(token, derivedKey(secret, salt), { clockTolerance: 15 });
+  // Only what next-auth's encode writes: a token naming another algorithm (a password-based
+  // one makes the server run thousands of PBKDF2 rounds before refusing it) is refused at once.
+  const { payload } = await jwtDecrypt(token, derivedKey(secret, salt), {
+    clockTolerance: 15,
+    keyManagementAlgorithms: ["dir"],
+    contentEncryptionAlgorithms: ["A256GCM"],
+  });
   return payload as JWT;
 }

@@ -77,6 +77,8 @@ type State = {
   countExpiries: Map<string, number>;
   /** When each article tag was last expired here (for the count expiries; entries older than RESPECT_EXPIRY_MS go). */
   lastExpired: Map<string, number>;
+  /** When a change row of each tag was last read here (expireChangesOf; entries go with lastExpired's). */
+  changeReadAt: Map<string, number>;
   poller?: NodeJS.Timeout;
   lastPruneAt: number;
   /** A tick (reading the log, poking the server) is under way. */
@@ -85,11 +87,12 @@ type State = {
 
 function state(): State {
   const holder = globalThis as Record<symbol, State | undefined>;
-  const s = (holder[STATE_KEY] ??= { cursor: 0, gaps: new Map(), secondExpiries: new Map(), waiting: new Set(), countExpiries: new Map(), lastExpired: new Map(), lastPruneAt: 0, poking: false });
+  const s = (holder[STATE_KEY] ??= { cursor: 0, gaps: new Map(), secondExpiries: new Map(), waiting: new Set(), countExpiries: new Map(), lastExpired: new Map(), changeReadAt: new Map(), lastPruneAt: 0, poking: false });
   // A state made by an earlier version of this module (hot reload in development).
   s.countExpiries ??= new Map();
   s.lastExpired ??= new Map();
   s.waiting ??= new Set();
+  s.changeReadAt ??= new Map();
   return s;
 }
 
@@ -176,6 +179,7 @@ export async function expirePageChanges(db: Db = getDb(), now = Date.now()): Pro
   const fresh = new Set<string>();
   for (const tag of read) {
     if (tag.startsWith(RESPECTS_PREFIX)) continue;
+    s.changeReadAt.set(tag, now);
     const last = s.lastExpired.get(tag);
     if (last !== undefined && now - last < MIN_EXPIRY_INTERVAL_MS) {
       // Expired moments ago: this change waits for the second expiry, due when the interval has passed.
@@ -200,6 +204,7 @@ export async function expirePageChanges(db: Db = getDb(), now = Date.now()): Pro
     s.lastExpired.set(tag, now);
   }
   for (const [tag, at] of s.lastExpired) if (at < now - RESPECT_EXPIRY_MS && !s.secondExpiries.has(tag)) s.lastExpired.delete(tag);
+  for (const [tag, at] of s.changeReadAt) if (at < now - RESPECT_EXPIRY_MS) s.changeReadAt.delete(tag);
   expire(all);
   return all;
 }
@@ -215,6 +220,7 @@ export async function expirePageChanges(db: Db = getDb(), now = Date.now()): Pro
  * the personal view carries the reader's own recent comments meanwhile.)
  */
 export async function expireChangesOf(tags: readonly string[], db: Db = getDb()): Promise<void> {
+  const started = Date.now();
   const done = new Set(await expirePageChanges(db));
   const s = state();
   const due = Math.max(0, ...tags.filter((tag) => s.waiting.has(tag)).map((tag) => s.secondExpiries.get(tag) ?? 0));
@@ -223,10 +229,16 @@ export async function expireChangesOf(tags: readonly string[], db: Db = getDb())
     await new Promise((resolve) => setTimeout(resolve, wait));
     for (const tag of await expirePageChanges(db)) done.add(tag);
   }
-  // The poller may have read the change first: the tags are expired here all the same, so that
-  // this request tells the author's browser to drop its own copy of the page (a server action
-  // that expires nothing leaves Next's client router cache as it was).
-  const left = tags.filter((tag) => !done.has(tag));
+  // The poller may have read the change first and expired it while a render that began before
+  // the change was still under way: that render would be kept until the second expiry, a second
+  // later, and the author sent to it. So a tag changed just now (the change log says so) and not
+  // expired here is expired here once more, once per change read (not again until the log shows
+  // another). A change the log does not hold (an edit of a held comment, which no shared page
+  // shows) expires nothing.
+  const left = tags.filter((tag) => {
+    const readAt = s.changeReadAt.get(tag) ?? -Infinity;
+    return !done.has(tag) && readAt >= started - MIN_EXPIRY_INTERVAL_MS && readAt >= (s.lastExpired.get(tag) ?? -Infinity);
+  });
   for (const tag of left) s.lastExpired.set(tag, Date.now());
   expire(left);
 }

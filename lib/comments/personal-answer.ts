@@ -44,10 +44,24 @@ export function personalAnswerFromRequest(slug: string): Promise<PersonalAnswer>
 /** At most this much of a Cookie header is read (browsers send at most about 8 KB; Node refuses headers over 16 KB). */
 const MAX_COOKIE_HEADER = 16 * 1024;
 
+/**
+ * The cookies of a Cookie header as Next reads them: a name sent twice is the
+ * last one sent (the `cookie` package keeps the first, so each pair is parsed
+ * on its own). Otherwise a cookie planted for a narrower path, which browsers
+ * send first, would be read here and not by the rest of the site.
+ */
+export function cookiesOfHeader(cookieHeader: string | undefined): { name: string; value: string }[] {
+  if (!cookieHeader || cookieHeader.length > MAX_COOKIE_HEADER) return [];
+  const byName = new Map<string, string>();
+  for (const pair of cookieHeader.split(";")) {
+    for (const [name, value] of Object.entries(parse(pair))) if (typeof value === "string") byName.set(name, value);
+  }
+  return [...byName].map(([name, value]) => ({ name, value }));
+}
+
 /** For the fast path: from the raw Cookie header. */
 export function personalAnswerFromHeader(slug: string, cookieHeader: string | undefined): Promise<PersonalAnswer> {
-  const parsed = cookieHeader && cookieHeader.length <= MAX_COOKIE_HEADER ? parse(cookieHeader) : {};
-  const all = Object.entries(parsed).flatMap(([name, value]) => (typeof value === "string" ? [{ name, value }] : []));
+  const all = cookiesOfHeader(cookieHeader);
   return answer(() => personalViewFromCookies(slug, all));
 }
 

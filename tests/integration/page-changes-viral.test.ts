@@ -112,5 +112,14 @@ describe("expiring a story whose comments are approved many times a second", () 
     // Expired before the author's request goes on, and not before the second had passed.
     expect(expired.map((e) => e.tag)).toContain(tag);
     expect(Date.now() - firstAt).toBeGreaterThanOrEqual(MIN_EXPIRY_INTERVAL_MS - 50);
+    // A change the log does not hold (an edit of a held comment, which no shared page shows)
+    // neither waits nor expires anything.
+    const quiet = await createArticle();
+    await expirePageChanges(getDb(), Date.now() - 10_000); // its creation, long read
+    await expirePageChanges(getDb(), Date.now() - 5_000); // and its second expiry
+    await createComment(quiet.id, { status: "pending" });
+    expired.length = 0;
+    await expireChangesOf([`article:${quiet.id}`]);
+    expect(expired.map((e) => e.tag)).not.toContain(`article:${quiet.id}`);
   });
 });

@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 vi.mock("next/headers", () => import("../support/next-request"));
 
 const { request, resetRequest } = await import("../support/next-request");
-const { personalAnswerFromHeader, personalAnswerFromRequest } = await import("@/lib/comments/personal-answer");
+const { cookiesOfHeader, personalAnswerFromHeader, personalAnswerFromRequest } = await import("@/lib/comments/personal-answer");
 const { authorizeCredentials, getAuthOptions, sessionToken } = await import("@/lib/auth/options");
 const { createAccount } = await import("@/lib/auth/users");
 const { OWN_COMMENTS_COOKIE, writeOwnCommentIds } = await import("@/lib/comments/ownership");
@@ -85,5 +85,19 @@ describe("the personal request's fast path", () => {
     expect(JSON.parse((await personalAnswerFromHeader(article.slug, huge)).body).account).toBeNull();
     // Within the bound, the same reader is read.
     expect(JSON.parse((await personalAnswerFromHeader(article.slug, `a=1; next-auth.session-token=${reader.cookie}`)).body).account).not.toBeNull();
+  });
+
+  it("reads a cookie sent twice as Next does, the last one sent (a cookie planted for a narrower path comes first)", async () => {
+    const article = await createArticle();
+    const [first, last] = [await signedIn(), await signedIn()];
+    const header = `next-auth.session-token=${first.cookie}; next-auth.session-token=${last.cookie}`;
+    expect(cookiesOfHeader(header)).toEqual([{ name: "next-auth.session-token", value: last.cookie }]);
+    const account = JSON.parse((await personalAnswerFromHeader(article.slug, header)).body).account as { name: string };
+    const lastName = JSON.parse((await personalAnswerFromHeader(article.slug, `next-auth.session-token=${last.cookie}`)).body).account as { name: string };
+    expect(account.name).toBe(lastName.name);
+    expect(cookiesOfHeader("a=1; b=%20two; ; c")).toEqual([
+      { name: "a", value: "1" },
+      { name: "b", value: " two" },
+    ]);
   });
 });

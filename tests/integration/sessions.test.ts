@@ -5,6 +5,7 @@ import { authorizeCredentials, sessionToken } from "@/lib/auth/options";
 import { isSessionRevoked, revokeSession } from "@/lib/auth/revocations";
 import { createAccount, endAllSessions, getAccountById, getSessionAccount } from "@/lib/auth/users";
 import { getDb, sql } from "@/lib/db";
+import { EncryptJWT } from "jose";
 import { decode, encode } from "next-auth/jwt";
 import { decodeSessionToken } from "@/lib/auth/session-token";
 import { queryPlan } from "../support/queries";
@@ -110,6 +111,11 @@ describe("reading a session token", () => {
     const expired = await encode({ token: { sub: "42" }, secret, maxAge: -60 });
     await expect(decodeSessionToken({ token: expired, secret })).rejects.toThrow();
     expect(await decodeSessionToken({ token: undefined, secret })).toBeNull();
+    // Only next-auth's own algorithms: a password-based one (thousands of PBKDF2 rounds to refuse it) is refused at once.
+    const pbes = await new EncryptJWT({ sub: "42" })
+      .setProtectedHeader({ alg: "PBES2-HS256+A128KW", enc: "A256GCM", p2c: 1000 })
+      .encrypt(new TextEncoder().encode(secret));
+    await expect(decodeSessionToken({ token: pbes, secret })).rejects.toThrow(/not allowed/);
     // A salted token (next-auth's other tokens) gets its own key.
     const salted = await encode({ token: { sub: "7" }, secret, salt: "a salt" });
     expect(await decodeSessionToken({ token: salted, secret, salt: "a salt" })).toMatchObject({ sub: "7" });
