@@ -103,6 +103,26 @@ test("a comment taken down leaves the open page within 5 seconds, with its repli
   await expect(page.getByRole("button", { name: "Show 1 new comment" })).toBeVisible({ timeout: 5_000 });
 });
 
+test("a reply moved up when its parent is deleted for good leaves with it, and is announced at its new place", async ({ page }) => {
+  const parent = insertComment("Live: a comment about to be deleted for good.");
+  const reply = insertComment("Live: a reply that stays, one level up.", parent);
+  await openLive(page, reply);
+  await expect(page.locator(`#comment-${parent} #comment-${reply}`)).toBeVisible();
+  // What Delete permanently does (lib/comments/removal.ts): the reply moves up, the parent goes.
+  const db = e2eDb();
+  try {
+    db.transaction(() => {
+      db.prepare("update comments set parent_id = null where id = ?").run(reply);
+      db.prepare("delete from comments where id = ?").run(parent);
+    })();
+  } finally {
+    db.close();
+  }
+  await expect(page.locator(`#comment-${parent}`)).toHaveCount(0, { timeout: 5_000 });
+  await page.getByRole("button", { name: "Show 1 new comment" }).click({ timeout: 5_000 });
+  await expect(page.locator(`ol.comment-list > li#comment-${reply}`)).toContainText("one level up");
+});
+
 test("a hidden tab stops following, and catches up when it shows again", async ({ page }) => {
   const there = insertComment("Live: there before the tab was hidden.");
   await openLive(page, there);

@@ -62,17 +62,18 @@ export function LiveThread({ slug, pageIds, newCommentsHere, children }: Props) 
 
   const take = useCallback(
     (rows: LiveRow[]) => {
-      const fresh = rows.filter((r) => {
+      // Oldest first, so a reply that arrives with its parent (a moved comment and its replies) finds it.
+      const fresh: LiveRow[] = [];
+      for (const r of rows) {
         const id = r.comment[0];
-        if (known.current.has(id) && !gone.current.has(id)) return false;
+        if (known.current.has(id) && !gone.current.has(id)) continue;
         // A reply goes under a parent the page has; a top-level comment only on the page where new ones appear.
-        return r.parentId === null ? newCommentsHere : known.current.has(r.parentId) && !gone.current.has(r.parentId);
-      });
-      if (fresh.length === 0) return;
-      for (const r of fresh) {
-        known.current.add(r.comment[0]);
-        gone.current.delete(r.comment[0]);
+        if (r.parentId === null ? !newCommentsHere : !known.current.has(r.parentId) || gone.current.has(r.parentId)) continue;
+        known.current.add(id);
+        gone.current.delete(id);
+        fresh.push(r);
       }
+      if (fresh.length === 0) return;
       const back = new Set(fresh.map((r) => r.comment[0]));
       setRemoved((s) => (fresh.some((r) => s.has(r.comment[0])) ? new Set([...s].filter((id) => !back.has(id))) : s));
       const mine = fresh.filter((r) => own.current.has(r.comment[0]));

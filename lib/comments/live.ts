@@ -180,8 +180,11 @@ async function refreshOnce(feed: Feed, db: Db = getDb()): Promise<void> {
   const published = (await row<{ id: number }>(db, sql`select id from articles where id = ${feed.articleId} and status = 'published'`)) !== undefined;
   const visible = published ? await visibleComments(db, feed.articleId) : new Map<number, number>();
   const count = published ? await countApprovedComments(feed.articleId) : 0;
-  const added = [...visible.keys()].filter((id) => !feed.visible.has(id));
-  const removed = [...feed.visible.keys()].filter((id) => !visible.has(id));
+  // A comment whose depth changed was moved (a reply moved up when its parent was deleted):
+  // it leaves with its old place and arrives at its new one.
+  const moved = [...visible].filter(([id, depth]) => feed.visible.has(id) && feed.visible.get(id) !== depth).map(([id]) => id);
+  const added = [...[...visible.keys()].filter((id) => !feed.visible.has(id)), ...moved];
+  const removed = [...[...feed.visible.keys()].filter((id) => !visible.has(id)), ...moved];
   if (added.length === 0 && removed.length === 0 && count === feed.count) return;
   // The newest first when there are too many (a re-published thread): pages lacking the rest fetch them by `?rows=`.
   const sent = added.sort((a, b) => b - a).slice(0, MAX_ROWS_PER_EVENT);

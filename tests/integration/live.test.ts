@@ -14,6 +14,7 @@ const route = await import("@/app/api/articles/[slug]/live/route");
 const { updateSettings } = await import("@/lib/settings");
 const { execute, getDb, sql } = await import("@/lib/db");
 const { createArticle, createComment } = await import("../support/factories");
+const { deleteCommentsKeepingReplies } = await import("@/lib/comments/removal");
 
 const decoder = new TextDecoder();
 type Event = { event: string; data: { added?: { parentId: number | null; comment: unknown[] }[]; removed?: number[]; count?: number } };
@@ -72,6 +73,26 @@ describe("an open page's live thread", () => {
 
     // Rows on demand: only comments a reader sees.
     expect((await liveRowsFor(article, [held.id, top.id, 999_999])).map((r) => r.comment[0])).toEqual([held.id]);
+    subscription.unsubscribe();
+  });
+
+  it("tells a page that a reply moved up (its parent deleted for good) left its old place and arrived at its new one", async () => {
+    const article = await createArticle();
+    const top = await createComment(article.id);
+    const reply = await createComment(article.id, { parentId: top.id });
+    const answer = await createComment(article.id, { parentId: reply.id });
+    const page = collector();
+    const subscription = (await subscribeToArticle(article, page.send, { address: "203.0.113.11" }))!;
+    await deleteCommentsKeepingReplies(getDb(), [top.id], { actor: null, how: "deleted by a test" });
+    await expirePageChanges(getDb(), Date.now() + 5_000);
+    await vi.waitFor(() => expect(page.events.filter((e) => e.event === "change")).toHaveLength(1));
+    const change = page.events.find((e) => e.event === "change")!.data;
+    expect(change.removed!.sort()).toEqual([top.id, reply.id, answer.id].sort());
+    // Arrived again, oldest first (the page finds each parent), one level up.
+    expect(change.added!.map((r) => [r.comment[0], r.parentId, r.comment[1]])).toEqual([
+      [reply.id, null, 1],
+      [answer.id, reply.id, 2],
+    ]);
     subscription.unsubscribe();
   });
 
