@@ -98,9 +98,13 @@ test("a comment taken down leaves the open page within 5 seconds, with its repli
   setStatus(trashed, "trash");
   await expect(page.locator(`#comment-${trashed}`)).toHaveCount(0, { timeout: 5_000 });
 
-  // Moved back (a moderator's Undo): announced again, like any new comment.
+  // Moved back (a moderator's Undo): announced again with its reply, like any new comments,
+  // and back in their places when the reader asks.
   setStatus(doomed, "approved");
-  await expect(page.getByRole("button", { name: "Show 1 new comment" })).toBeVisible({ timeout: 5_000 });
+  await expect(page.getByRole("button", { name: "Show 2 new comments" })).toBeVisible({ timeout: 5_000 });
+  await expect(page.locator(`#comment-${doomed}`)).toHaveCount(0);
+  await page.getByRole("button", { name: "Show 2 new comments" }).click();
+  await expect(page.locator(`#comment-${doomed} > ol.children > li#comment-${underIt}`)).toContainText("a reply under the doomed comment");
 });
 
 test("a reply moved up when its parent is deleted for good leaves with it, and is announced at its new place", async ({ page }) => {

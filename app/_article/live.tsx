@@ -75,9 +75,13 @@ export function LiveThread({ slug, pageIds, newCommentsHere, children }: Props) 
       }
       if (fresh.length === 0) return;
       const back = new Set(fresh.map((r) => r.comment[0]));
-      setRemoved((s) => (fresh.some((r) => s.has(r.comment[0])) ? new Set([...s].filter((id) => !back.has(id))) : s));
       const mine = fresh.filter((r) => own.current.has(r.comment[0]));
-      if (mine.length > 0) setShown((s) => [...s, ...mine]);
+      if (mine.length > 0) {
+        // Shown at once; one the page had before it was taken down is back in its place.
+        const ids = new Set(mine.map((r) => r.comment[0]));
+        setRemoved((s) => (mine.some((r) => s.has(r.comment[0])) ? new Set([...s].filter((id) => !ids.has(id))) : s));
+        setShown((s) => [...s, ...mine]);
+      }
       const others = fresh.filter((r) => !own.current.has(r.comment[0]));
       setWaiting((w) => [...w.filter((r) => !back.has(r.comment[0])), ...others]);
     },
@@ -134,6 +138,10 @@ export function LiveThread({ slug, pageIds, newCommentsHere, children }: Props) 
   }, [slug, take, drop]);
 
   const showWaiting = useCallback(() => {
+    // A comment the page had before it was taken down (a moderator's Undo) is back in its place;
+    // one that moved (a reply moved up) arrives at its new place, its old one still gone with its parent.
+    const ids = new Set(waiting.map((r) => r.comment[0]));
+    setRemoved((s) => (waiting.some((r) => s.has(r.comment[0])) ? new Set([...s].filter((id) => !ids.has(id))) : s));
     setShown((s) => [...s, ...waiting]);
     setWaiting([]);
   }, [waiting]);
