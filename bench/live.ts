@@ -36,8 +36,7 @@ import os from "node:os";
 import http from "node:http";
 import path from "node:path";
 import Database from "better-sqlite3";
-import pg from "pg";
-import { cpuMs, hasCommand, request, rssKib, run, stop, waitFor, wrk } from "./support";
+import { cpuMs, hasCommand, pgQuery, pgUrl, request, rssKib, run, startClusterNginx, stop, waitFor, wrk } from "./support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3204);
 const HOST = "127.0.0.1";
@@ -45,7 +44,6 @@ const BASE = `http://${HOST}:${PORT}`;
 const DIR = path.join(process.cwd(), ".tmp", "bench-live");
 const NGINX_DIR = path.join(process.cwd(), ".tmp", "bench-live-nginx");
 const AKISMET_PORT = PORT + 90;
-const PG_SERVER = process.env.TEST_DATABASE_URL || "postgres://127.0.0.1:5432/postgres";
 const CLIENTS = Number(process.env.BENCH_LIVE_CLIENTS ?? 2000);
 const SLUG = "syria-us-led-coalition-deeply-in-denial-about-civilian-casualties-in-raqqa";
 const SECRET = "bench-live-test-secret-not-for-production-0123456789";
@@ -109,43 +107,8 @@ const CONFIGS: Config[] = [
   { id: "C", name: "PostgreSQL, 2 instances behind nginx", instances: 2 },
 ];
 
-function pgUrl(database: string): string {
-  const url = new URL(PG_SERVER);
-  url.pathname = `/${database}`;
-  if (!url.username) url.username = process.env.PGUSER || os.userInfo().username;
-  return url.toString();
-}
-
-async function pgQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(database: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: pgUrl(database) });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-/** nginx in front of the instances: e2e's cluster configuration, with room for every stream (two connections each). */
-async function startNginx(listen: number, upstreams: number[]): Promise<ChildProcess> {
-  fs.rmSync(NGINX_DIR, { recursive: true, force: true });
-  fs.mkdirSync(NGINX_DIR, { recursive: true, mode: 0o755 });
-  const conf = path.join(NGINX_DIR, "nginx.conf");
-  const template = fs.readFileSync("e2e/support/nginx-cluster.conf", "utf8");
-  if (!template.includes("worker_connections 512;")) throw new Error("e2e/support/nginx-cluster.conf changed: update bench/live.ts");
-  fs.writeFileSync(
-    conf,
-    template
-      .replace("worker_processes 1;", `worker_processes 1;\nworker_rlimit_nofile ${4 * CLIENTS + 1024};`)
-      .replace("worker_connections 512;", `worker_connections ${2 * CLIENTS + 512};`)
-      .replaceAll("@PREFIX@", NGINX_DIR)
-      .replaceAll("@LISTEN@", `${HOST}:${listen}`)
-      .replaceAll("@UPSTREAMS@", upstreams.map((p) => `        server ${HOST}:${p};`).join("\n")),
-  );
-  const child = spawn("nginx", ["-c", conf, "-p", NGINX_DIR, "-e", path.join(NGINX_DIR, "error.log")], { stdio: ["ignore", "ignore", "inherit"] });
-  await waitFor(`http://${HOST}:${listen}/healthz/live`, 10_000, () => child.exitCode === null);
-  return child;
-}
+/** nginx in front of the instances, with room for every stream. */
+const startNginx = (listen: number, upstreams: number[]) => startClusterNginx(NGINX_DIR, HOST, listen, upstreams, { connections: 2 * CLIENTS });
 
 async function runConfig(config: Config): Promise<void> {
   const dir = path.join(DIR, config.id);

@@ -34,7 +34,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { encode } from "next-auth/jwt";
 import pg from "pg";
-import { hasCommand, request, run, stop, waitFor, wrk, writePostScript, WRK_ARGS, type WrkResult } from "./support";
+import { hasCommand, pgQuery, pgUrl, request, run, startClusterNginx, stop, waitFor, wrk, writePostScript, WRK_ARGS, type WrkResult } from "./support";
 
 const HOST = "127.0.0.1";
 const BASE_PORT = Number(process.env.BENCH_PORT ?? 3300);
@@ -50,7 +50,6 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = 2;
 const SECRET = "bench-scale-test-secret-not-for-production-0123456789";
 const READER = { email: "reader@bench.example", name: "Rita Reader", password: "bench-scale-reader-password" };
-const PG_SERVER = process.env.TEST_DATABASE_URL || "postgres://127.0.0.1:5432/postgres";
 
 type Config = { id: string; name: string; store: "sqlite" | "postgres"; instances: number };
 const CONFIGS: Config[] = [
@@ -59,22 +58,7 @@ const CONFIGS: Config[] = [
   { id: "C", name: "PostgreSQL, 2 instances + nginx", store: "postgres", instances: 2 },
 ];
 
-function pgUrl(database: string): string {
-  const url = new URL(PG_SERVER);
-  url.pathname = `/${database}`;
-  if (!url.username) url.username = process.env.PGUSER || os.userInfo().username;
-  return url.toString();
-}
-
-async function pgAdmin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: pgUrl("postgres") });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const pgAdmin = (statement: string) => pgQuery("postgres", statement).then(() => undefined);
 
 const tsx = (args: string[], env: NodeJS.ProcessEnv) => run("npx", ["tsx", "--conditions=react-server", ...args], env);
 
@@ -138,22 +122,7 @@ function startInstance(port: number, env: NodeJS.ProcessEnv, log: number): Child
   });
 }
 
-async function startNginx(listen: number, upstreams: number[]): Promise<ChildProcess> {
-  fs.rmSync(NGINX_DIR, { recursive: true, force: true });
-  fs.mkdirSync(NGINX_DIR, { recursive: true, mode: 0o755 });
-  const conf = path.join(NGINX_DIR, "nginx.conf");
-  fs.writeFileSync(
-    conf,
-    fs
-      .readFileSync("e2e/support/nginx-cluster.conf", "utf8")
-      .replaceAll("@PREFIX@", NGINX_DIR)
-      .replaceAll("@LISTEN@", `${HOST}:${listen}`)
-      .replaceAll("@UPSTREAMS@", upstreams.map((p) => `        server ${HOST}:${p};`).join("\n")),
-  );
-  const child = spawn("nginx", ["-c", conf, "-p", NGINX_DIR, "-e", path.join(NGINX_DIR, "error.log")], { stdio: ["ignore", "ignore", "inherit"] });
-  await waitFor(`http://${HOST}:${listen}/healthz/live`, 10_000, () => child.exitCode === null);
-  return child;
-}
+const startNginx = (listen: number, upstreams: number[]) => startClusterNginx(NGINX_DIR, HOST, listen, upstreams);
 
 type Row = { config: string; load: string; rps: number; p50: number; p99: number; non2xx: number; vsFloor: number };
 

@@ -2,7 +2,9 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 
 /** wrk's settings for every load: 2 threads, 10 connections, latency percentiles, a 30 s timeout (its default, 2 s, would drop the slowest pages from the figures). */
 export const WRK_ARGS = ["-t2", "-c10", "--latency", "--timeout", "30s"];
@@ -299,3 +301,53 @@ end
   return file;
 }
 
+/** The PostgreSQL server the benchmarks make their databases on (TEST_DATABASE_URL's, or the local one). */
+const PG_SERVER = process.env.TEST_DATABASE_URL || "postgres://127.0.0.1:5432/postgres";
+
+/** The address of one database on that server. */
+export function pgUrl(database: string): string {
+  const url = new URL(PG_SERVER);
+  url.pathname = `/${database}`;
+  if (!url.username) url.username = process.env.PGUSER || os.userInfo().username;
+  return url.toString();
+}
+
+/** One statement on a database of that server (`postgres` to create or drop one). */
+export async function pgQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(database: string, text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: pgUrl(database) });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * nginx in front of app instances, round-robin: e2e's cluster configuration
+ * (e2e/support/nginx-cluster.conf) in a folder of its own, listening on
+ * `host:listen`. `connections` raises its connection limits (two a client:
+ * the client's and the upstream's), for long-lived streams.
+ */
+export async function startClusterNginx(dir: string, host: string, listen: number, upstreams: number[], { connections }: { connections?: number } = {}): Promise<ChildProcess> {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const conf = path.join(dir, "nginx.conf");
+  let template = fs.readFileSync("e2e/support/nginx-cluster.conf", "utf8");
+  if (connections !== undefined) {
+    if (!template.includes("worker_connections 512;")) throw new Error("e2e/support/nginx-cluster.conf changed: update startClusterNginx in bench/support.ts");
+    template = template
+      .replace("worker_processes 1;", `worker_processes 1;\nworker_rlimit_nofile ${2 * connections + 1024};`)
+      .replace("worker_connections 512;", `worker_connections ${connections + 512};`);
+  }
+  fs.writeFileSync(
+    conf,
+    template
+      .replaceAll("@PREFIX@", dir)
+      .replaceAll("@LISTEN@", `${host}:${listen}`)
+      .replaceAll("@UPSTREAMS@", upstreams.map((p) => `        server ${host}:${p};`).join("\n")),
+  );
+  const child = spawn("nginx", ["-c", conf, "-p", dir, "-e", path.join(dir, "error.log")], { stdio: ["ignore", "ignore", "inherit"] });
+  await waitFor(`http://${host}:${listen}/healthz/live`, 10_000, () => child.exitCode === null);
+  return child;
+}
