@@ -52,6 +52,10 @@ export const ARTICLE_EVENT_TYPES = [
   "review_saved",
   "review_published",
   "review_unpublished",
+  // Per-article comment settings (lib/articles/comment-settings.ts).
+  "comments_closed",
+  "comments_opened",
+  "comment_settings",
 ] as const;
 export type ArticleEventType = (typeof ARTICLE_EVENT_TYPES)[number];
 
@@ -72,3 +76,23 @@ export type ErasureVia = (typeof ERASURE_VIAS)[number];
 /** What an imported row was in the file it came from (import_ids). */
 export const IMPORT_KINDS = ["article", "comment", "user"] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+/** Why a reader reports a comment (Reader reports, lib/community/reports.ts), with the words readers see. */
+export const REPORT_REASONS = ["offensive", "abusive", "spam", "off_topic", "other"] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+/**
+ * What happened to a commenter (an account, or a guest's email address), for
+ * the commenter page's history (lib/community/commenters.ts).
+ */
+export const COMMENTER_EVENT_TYPES = [
+  "role_changed",
+  "banned",
+  "unbanned",
+  "suspended",
+  "suspension_lifted",
+  "renamed",
+  "premoderated",
+  "premoderation_lifted",
+] as const;
+export type CommenterEventType = (typeof COMMENTER_EVENT_TYPES)[number];

@@ -36,6 +36,10 @@ export const mailOutbox = active.mailOutbox;
 export const importIds = active.importIds;
 export const erasures = active.erasures;
 export const commentRespects = active.commentRespects;
+export const commentReports = active.commentReports;
+export const commenterNotes = active.commenterNotes;
+export const commenterEvents = active.commenterEvents;
+export const premoderatedAddresses = active.premoderatedAddresses;
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;

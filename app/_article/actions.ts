@@ -9,6 +9,8 @@ import { postCommentFromRequest } from "@/lib/comments/post";
 import { formValues } from "@/lib/comments/validation";
 import { respectFromRequest } from "@/lib/comments/respect-request";
 import type { RespectState } from "@/lib/comments/respect-state";
+import { featureFromRequest } from "@/lib/community/feature-request";
+import type { FeatureState } from "@/lib/community/feature-state";
 
 const FIELDS = ["content", "name", "email", "url", "parentId", "formToken", "remember", "notify"] as const;
 
@@ -100,4 +102,19 @@ export async function respectCommentAction(_prev: RespectState, formData: FormDa
   if (!script) redirect(result.location);
   if (result.kind === "refused") return { commentId: result.commentId, message: result.message };
   return { commentId: result.commentId, respected: result.respected, count: result.count };
+}
+
+/**
+ * Feature or Unfeature, from the article, for moderators (checked on the
+ * server). With JavaScript the answer is shown in place; without it, a 303
+ * back to the comment.
+ */
+export async function featureCommentAction(_prev: FeatureState, formData: FormData): Promise<FeatureState> {
+  const { state, location } = await featureFromRequest({
+    commentId: formData.get("commentId"),
+    action: formData.get("action"),
+    returnTo: formData.get("returnTo"),
+  });
+  if (formData.get("js") !== "1") redirect(location);
+  return state;
 }

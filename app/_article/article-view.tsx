@@ -127,6 +127,8 @@ export function ArticleView({ data, replyToId, form, personal }: Props) {
         form={form}
         pagePath={links.pagePath(thread.page)}
         slug={article.slug}
+        featured={data.featured}
+        message={article.commentsMessage}
       />
       </PersonalProvider>
       <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd }} />

@@ -1,5 +1,6 @@
 "use client";
 
+import { suspendedUntilText } from "@/lib/community/standing";
 import Link from "next/link";
 import { useActionState, useEffect, useRef, useState, type FormEvent } from "react";
 import { COMMENT_TOO_LARGE_MESSAGE, exceedsFormBodyLimit } from "@/lib/comments/form-limits";
@@ -15,7 +16,7 @@ type Props = {
   /** Signed-in readers only write; guests give name and email. */
   guest: boolean;
   /** The signed-in account: "Logged in as …" instead of Name, Email, Website. */
-  account: { name: string; banned: boolean } | null;
+  account: { name: string; banned: boolean; suspendedUntil?: string | null; suspensionMessage?: string } | null;
   replyTo: { id: number; name: string } | null;
   cancelReplyHref: string;
   defaults: Pick<CommentFormValues, "name" | "email" | "url" | "remember">;
@@ -120,6 +121,11 @@ export function CommentForm({ articleSlug, formToken, guest, account, replyTo, c
         <p className="form-message" role="status">
           Your account has been suspended, so you cannot comment.
         </p>
+      ) : account?.suspendedUntil ? (
+        <div className="form-message" role="status">
+          <p>{suspendedUntilText(new Date(account.suspendedUntil))}</p>
+          {account.suspensionMessage ? <p className="suspension-message">{account.suspensionMessage}</p> : null}
+        </div>
       ) : null}
       {/* Sign-out is its own form (forms cannot nest); the button below submits it. */}
       {account ? <form id="logout-form" action={signOutAction} hidden /> : null}
@@ -131,7 +137,7 @@ export function CommentForm({ articleSlug, formToken, guest, account, replyTo, c
         noValidate
         className="comment-form"
         aria-labelledby="reply-title"
-        hidden={account?.banned}
+        hidden={account?.banned || Boolean(account?.suspendedUntil)}
       >
         {account ? (
           <p className="logged-in-as">

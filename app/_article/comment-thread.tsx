@@ -2,12 +2,13 @@
 
 import Link from "next/link";
 import { Fragment, useEffect, useMemo, type ReactNode } from "react";
-import { AWAITING_MODERATION, CAN_REPLY, EDITED, commentDate, type CompactComment } from "@/lib/comments/compact";
+import { AWAITING_MODERATION, CAN_REPLY, EDITED, FEATURED, STAFF, commentDate, type CompactComment } from "@/lib/comments/compact";
 import { withHeldComments, withoutComments } from "@/lib/comments/personal-view";
 import { OwnCommentControls } from "./own-comment-controls";
 import { useLive } from "./live";
 import { usePersonal } from "./personal";
 import { RespectButton } from "./respect";
+import { FeatureControl, ReportControl } from "./community";
 
 const UGC_REL = "nofollow ugc noopener noreferrer";
 
@@ -79,9 +80,11 @@ type Props = {
   /** Where the reply form goes: under this comment. */
   replyToId: number | null;
   form: ReactNode;
+  /** This comment page's address (where Feature comes back to without JavaScript). */
+  pagePath: string;
 };
 
-export function CommentThread({ comments: shared, newCommentsHere, newestFirst, replyQuery, replyToId, form }: Props) {
+export function CommentThread({ comments: shared, newCommentsHere, newestFirst, replyQuery, replyToId, form, pagePath }: Props) {
   // The reader's own held comments, in their places (from the personal view).
   const { view } = usePersonal();
   const held = view?.held;
@@ -114,6 +117,8 @@ export function CommentThread({ comments: shared, newCommentsHere, newestFirst, 
                   name
                 )}
               </b>
+              {flags & STAFF ? <span className="badge badge--staff">Staff</span> : null}
+              {flags & FEATURED ? <span className="badge badge--featured">Featured</span> : null}
               <a href={`#comment-${id}`}>
                 {/* An absolute date: a cached page never goes stale by itself. */}
                 <time dateTime={iso}>{commentDate(iso)}</time>
@@ -128,6 +133,12 @@ export function CommentThread({ comments: shared, newCommentsHere, newestFirst, 
                 </Link>
               ) : null}
               <OwnControls id={id} />
+              {flags & AWAITING_MODERATION ? null : (
+                <>
+                  <ReportControl id={id} />
+                  <FeatureControl id={id} featured={Boolean(flags & FEATURED)} returnTo={pagePath} />
+                </>
+              )}
             </article>
             {replyToId === id ? form : null}
             {children.length > 0 ? render(children, "children") : null}

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { COMMENT_ORDERS, COMMENT_ORDER_LABELS, commentPageQuery, newCommentsPage, type CommentOrder, type SiteCommentOrder } from "@/lib/comments/order";
 import type { ThreadPage } from "@/lib/comments/thread";
 import { compactThread } from "@/lib/comments/thread-view";
+import type { FeaturedComment } from "@/lib/community/featured";
 import { CommentThread } from "./comment-thread";
 import { CommentCountHeading, LiveThread, ShowNewComments } from "./live";
 import { RespectForm } from "./respect";
@@ -27,10 +28,14 @@ type Props = {
   pagePath: string;
   /** The article's slug (its live thread). */
   slug: string;
+  /** The Featured comments list (above the thread). */
+  featured: FeaturedComment[];
+  /** The editors' message above the comments (plain text), or "". */
+  message: string;
 };
 
 /** The thread of an article: its heading, order switch and feed link, comments, pages and the form. */
-export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyToId, form, pageHref, orderHref, siteOrder, feedPath, pagePath, slug }: Props) {
+export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyToId, form, pageHref, orderHref, siteOrder, feedPath, pagePath, slug, featured, message }: Props) {
   const formInThread = replyToId !== null && commentsOpen;
   const newestFirst = thread.order === "newest";
   // Reply links keep the page and the order: "cpage=2&order=newest&".
@@ -43,6 +48,26 @@ export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyTo
     <LiveThread slug={slug} pageIds={comments.map((c) => c[0])} newCommentsHere={newCommentsHere}>
     <section className="panel comments" id="comments" aria-labelledby="comments-title">
       <CommentCountHeading initial={count} />
+      {message ? (
+        <p className="comments-message" role="note">
+          {message}
+        </p>
+      ) : null}
+      {featured.length > 0 ? (
+        <section className="featured-comments" aria-labelledby="featured-title">
+          <h3 id="featured-title">Featured comments</h3>
+          <ol>
+            {featured.map((f) => (
+              <li key={f.id}>
+                {/* Its lasting address: the comment may be on another page of the thread. */}
+                <a href={`/comments/${f.id}`}>
+                  <b>{f.authorName}</b>: {f.excerpt}
+                </a>
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
       <div className={styles.tools}>
         {orderable ? (
           <nav className={styles.order} aria-label="Comment order">
@@ -76,6 +101,7 @@ export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyTo
           replyQuery={pageQuery ? `${pageQuery}&` : ""}
           replyToId={formInThread ? replyToId : null}
           form={formInThread ? form : null}
+          pagePath={pagePath}
         />
       </RespectForm>
       {thread.pageCount > 1 ? (
@@ -103,7 +129,7 @@ export function CommentsSection({ count, thread, maxDepth, commentsOpen, replyTo
         formInThread ? null : form
       ) : (
         <p className="respond muted" id="respond">
-          Comments are closed on this article.
+          Comments are closed.
         </p>
       )}
     </section>

@@ -26,12 +26,14 @@ import {
   ARTICLE_EVENT_TYPES,
   ARTICLE_STATUSES,
   COMMENT_STATUSES,
+  COMMENTER_EVENT_TYPES,
   ERASURE_VIAS,
   FEEDBACK_KINDS,
   HELD_DIGESTS,
   IMPORT_KINDS,
   MAIL_KINDS,
   OUTBOX_STATES,
+  REPORT_REASONS,
   REVIEW_STATUSES,
   SPAM_CHECK_STATES,
   USER_ROLES,
@@ -68,6 +70,12 @@ export const users = pgTable(
     lastSignInAt: timestampMs("last_sign_in_at"),
     /** Moderators: how often to be mailed the comments newly held for moderation. */
     heldDigest: text("held_digest", { enum: HELD_DIGESTS }).notNull().default("off"),
+    /** Suspended (lib/community/suspensions.ts) until this time: no posting, editing, reporting or respecting; null: not suspended. */
+    suspendedUntil: timestampMs("suspended_until"),
+    /** The moderator's message the suspended reader sees (plain text). */
+    suspensionMessage: text("suspension_message").notNull().default(""),
+    /** "Always pre-moderate": every new comment of the account is held (lib/spam/verdict.ts). */
+    premoderate: boolean("premoderate").notNull().default(false),
     ...timestamps,
   },
   (t) => [
@@ -93,6 +101,13 @@ export const articles = pgTable(
     status: text("status", { enum: ARTICLE_STATUSES }).notNull().default("draft"),
     commentsOpen: boolean("comments_open").notNull().default(true),
     commentsCloseAt: timestampMs("comments_close_at"),
+    /** Comments opened by hand ("Open comments"): the site's auto-close by age does not close them again. */
+    commentsKeepOpen: boolean("comments_keep_open").notNull().default(false),
+    /** Per-article pre-moderation: hold every new comment, or those with a link (lib/spam/verdict.ts). */
+    premoderateAll: boolean("premoderate_all").notNull().default(false),
+    premoderateLinks: boolean("premoderate_links").notNull().default(false),
+    /** Plain text shown above the comments (at most 500 characters). */
+    commentsMessage: text("comments_message").notNull().default(""),
     publishedAt: timestampMs("published_at"),
     version: integer("version").notNull().default(0),
     ...timestamps,
@@ -183,6 +198,16 @@ export const comments = pgTable(
      * kind (the page cache expires counts lazily, lib/cache/invalidation.ts).
      */
     respectCount: integer("respect_count").notNull().default(0),
+    /**
+     * Reader reports not yet reviewed by a moderator (comment_reports with no
+     * closed_at): kept by that table's triggers in the same transaction, so
+     * the hold at `reportsToHold` happens exactly once however many reports
+     * arrive at once, and the Reported queue reads one index.
+     */
+    openReportCount: integer("open_report_count").notNull().default(0),
+    /** Featured by a moderator (Featured comments), and by whom. */
+    featuredAt: timestampMs("featured_at"),
+    featuredBy: integer("featured_by").references(() => users.id, { onDelete: "set null" }),
     ...timestamps,
   },
   (t) => [
@@ -198,10 +223,20 @@ export const comments = pgTable(
     index("comments_parent_idx").on(t.parentId),
     index("comments_ip_created_idx").on(t.ip, t.createdAt),
     index("comments_ip_key_created_idx").on(t.ipKey, t.createdAt),
-    index("comments_email_created_idx").on(t.authorEmail, t.createdAt),
-    index("comments_user_created_idx").on(t.userId, t.createdAt),
+    // With the status: a commenter's counts per status and recent rejected share read only the index.
+    index("comments_email_created_idx").on(t.authorEmail, t.createdAt, t.status),
+    index("comments_user_created_idx").on(t.userId, t.createdAt, t.status),
     // A commenter's own data (download, erase) by email, whatever its case.
     index("comments_email_lower_idx").on(sql`lower(${t.authorEmail})`),
+    // The Reported queue: published comments with open reports, most reported first.
+    index("comments_reported_idx")
+      .on(sql`${t.openReportCount} desc`, t.id)
+      .where(sql`${t.status} = 'approved' and ${t.openReportCount} > 0`),
+    // An article's featured comments (the Featured comments section).
+    index("comments_article_featured_idx")
+      .on(t.articleId, t.featuredAt)
+      .where(sql`${t.featuredAt} is not null`),
+    // The retry job's work list.
     index("comments_recheck_idx")
       .on(t.nextSpamCheckAt, t.status)
       .where(sql`${t.spamCheckState} = 'not_checked'`),
@@ -473,3 +508,85 @@ export const commentRespects = pgTable(
     index("comment_respects_user_comment_idx").on(t.userId, t.commentId),
   ],
 );
+
+/**
+ * Reader reports (lib/community/reports.ts): one per account and comment (a
+ * unique index, whatever arrives at once). A report is open until a
+ * moderator decides on the comment (closed_at). Its triggers keep
+ * comments.open_report_count (migration 0019 / pg 0011).
+ */
+export const commentReports = pgTable(
+  "comment_reports",
+  {
+    id: id(),
+    commentId: integer("comment_id")
+      .notNull()
+      .references(() => comments.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    reason: text("reason", { enum: REPORT_REASONS }).notNull(),
+    /** The reader's optional note, plain text, at most 500 characters. */
+    note: text("note").notNull().default(""),
+    createdAt: timestampMs("created_at").notNull().default(now),
+    /** When a moderator's decision on the comment reviewed this report (null: open). */
+    closedAt: timestampMs("closed_at"),
+    closedBy: integer("closed_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    uniqueIndex("comment_reports_comment_user_idx").on(t.commentId, t.userId),
+    // The hourly limit per account, and what an account reported.
+    index("comment_reports_user_created_idx").on(t.userId, t.createdAt),
+    check("comment_reports_reason_check", sql`${t.reason} in ('offensive','abusive','spam','off_topic','other')`),
+  ],
+);
+
+/**
+ * Moderators' notes on a commenter: an account (user_id) or a guest's email
+ * address (email, lowercased). Seen by moderators and admins only.
+ */
+export const commenterNotes = pgTable(
+  "commenter_notes",
+  {
+    id: id(),
+    userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    email: text("email"),
+    authorId: integer("author_id").references(() => users.id, { onDelete: "set null" }),
+    body: text("body").notNull(),
+    createdAt: timestampMs("created_at").notNull().default(now),
+  },
+  (t) => [
+    index("commenter_notes_user_idx").on(t.userId, t.createdAt),
+    index("commenter_notes_email_idx").on(t.email, t.createdAt),
+    check("commenter_notes_subject_check", sql`${t.userId} is not null or ${t.email} is not null`),
+  ],
+);
+
+/**
+ * A commenter's history: role changes, bans, suspensions, name changes,
+ * pre-moderation, with who and when (the commenter page).
+ */
+export const commenterEvents = pgTable(
+  "commenter_events",
+  {
+    id: id(),
+    userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    email: text("email"),
+    type: text("type", { enum: COMMENTER_EVENT_TYPES }).notNull(),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    message: text("message").notNull().default(""),
+    createdAt: timestampMs("created_at").notNull().default(now),
+  },
+  (t) => [
+    index("commenter_events_user_idx").on(t.userId, t.createdAt),
+    index("commenter_events_email_idx").on(t.email, t.createdAt),
+    check("commenter_events_subject_check", sql`${t.userId} is not null or ${t.email} is not null`),
+  ],
+);
+
+/** Guest email addresses (lowercased) whose every new comment is held ("Always pre-moderate"). */
+export const premoderatedAddresses = pgTable("premoderated_addresses", {
+  email: text("email").primaryKey(),
+  actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+  createdAt: timestampMs("created_at").notNull().default(now),
+});

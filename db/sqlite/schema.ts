@@ -20,12 +20,14 @@ import {
   ARTICLE_EVENT_TYPES,
   ARTICLE_STATUSES,
   COMMENT_STATUSES,
+  COMMENTER_EVENT_TYPES,
   ERASURE_VIAS,
   FEEDBACK_KINDS,
   HELD_DIGESTS,
   IMPORT_KINDS,
   MAIL_KINDS,
   OUTBOX_STATES,
+  REPORT_REASONS,
   REVIEW_STATUSES,
   SPAM_CHECK_STATES,
   USER_ROLES,
@@ -53,6 +55,12 @@ export const users = sqliteTable(
     lastSignInAt: integer("last_sign_in_at", { mode: "timestamp_ms" }),
     /** Moderators: how often to be mailed the comments newly held for moderation. */
     heldDigest: text("held_digest", { enum: HELD_DIGESTS }).notNull().default("off"),
+    /** Suspended (lib/community/suspensions.ts) until this time: no posting, editing, reporting or respecting; null: not suspended. */
+    suspendedUntil: integer("suspended_until", { mode: "timestamp_ms" }),
+    /** The moderator's message the suspended reader sees (plain text). */
+    suspensionMessage: text("suspension_message").notNull().default(""),
+    /** "Always pre-moderate": every new comment of the account is held (lib/spam/verdict.ts). */
+    premoderate: integer("premoderate", { mode: "boolean" }).notNull().default(false),
     ...timestamps,
   },
   (t) => [
@@ -80,6 +88,13 @@ export const articles = sqliteTable(
     commentsOpen: integer("comments_open", { mode: "boolean" }).notNull().default(true),
     /** Comments close automatically at this time (null: never). */
     commentsCloseAt: integer("comments_close_at", { mode: "timestamp_ms" }),
+    /** Comments opened by hand ("Open comments"): the site's auto-close by age does not close them again. */
+    commentsKeepOpen: integer("comments_keep_open", { mode: "boolean" }).notNull().default(false),
+    /** Per-article pre-moderation: hold every new comment, or those with a link (lib/spam/verdict.ts). */
+    premoderateAll: integer("premoderate_all", { mode: "boolean" }).notNull().default(false),
+    premoderateLinks: integer("premoderate_links", { mode: "boolean" }).notNull().default(false),
+    /** Plain text shown above the comments (at most 500 characters). */
+    commentsMessage: text("comments_message").notNull().default(""),
     publishedAt: integer("published_at", { mode: "timestamp_ms" }),
     /** Bumped by every save of the editor's form: a save from an older version is refused. */
     version: integer("version").notNull().default(0),
@@ -195,6 +210,16 @@ export const comments = sqliteTable(
      * kind (the page cache expires counts lazily, lib/cache/invalidation.ts).
      */
     respectCount: integer("respect_count").notNull().default(0),
+    /**
+     * Reader reports not yet reviewed by a moderator (comment_reports with no
+     * closed_at): kept by that table's triggers in the same transaction, so
+     * the hold at `reportsToHold` happens exactly once however many reports
+     * arrive at once, and the Reported queue reads one index.
+     */
+    openReportCount: integer("open_report_count").notNull().default(0),
+    /** Featured by a moderator (Featured comments), and by whom. */
+    featuredAt: integer("featured_at", { mode: "timestamp_ms" }),
+    featuredBy: integer("featured_by").references(() => users.id, { onDelete: "set null" }),
     ...timestamps,
   },
   (t) => [
@@ -219,10 +244,19 @@ export const comments = sqliteTable(
     // before" (by email or account); the moderation search by exact IP.
     index("comments_ip_created_idx").on(t.ip, t.createdAt),
     index("comments_ip_key_created_idx").on(t.ipKey, t.createdAt),
-    index("comments_email_created_idx").on(t.authorEmail, t.createdAt),
-    index("comments_user_created_idx").on(t.userId, t.createdAt),
+    // With the status: a commenter's counts per status and recent rejected share read only the index.
+    index("comments_email_created_idx").on(t.authorEmail, t.createdAt, t.status),
+    index("comments_user_created_idx").on(t.userId, t.createdAt, t.status),
     // A commenter's own data (download, erase) by email, whatever its case.
     index("comments_email_lower_idx").on(sql`lower(${t.authorEmail})`),
+    // The Reported queue: published comments with open reports, most reported first.
+    index("comments_reported_idx")
+      .on(sql`${t.openReportCount} desc`, t.id)
+      .where(sql`${t.status} = 'approved' and ${t.openReportCount} > 0`),
+    // An article's featured comments (the Featured comments section).
+    index("comments_article_featured_idx")
+      .on(t.articleId, t.featuredAt)
+      .where(sql`${t.featuredAt} is not null`),
     // The retry job's work list.
     // The retry job's queue; with the status, the panel's count reads only the index.
     index("comments_recheck_idx")
@@ -540,3 +574,85 @@ export const commentRespects = sqliteTable(
     index("comment_respects_user_comment_idx").on(t.userId, t.commentId),
   ],
 );
+
+/**
+ * Reader reports (lib/community/reports.ts): one per account and comment (a
+ * unique index, whatever arrives at once). A report is open until a
+ * moderator decides on the comment (closed_at). Its triggers keep
+ * comments.open_report_count (migration 0019 / pg 0011).
+ */
+export const commentReports = sqliteTable(
+  "comment_reports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    commentId: integer("comment_id")
+      .notNull()
+      .references(() => comments.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    reason: text("reason", { enum: REPORT_REASONS }).notNull(),
+    /** The reader's optional note, plain text, at most 500 characters. */
+    note: text("note").notNull().default(""),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    /** When a moderator's decision on the comment reviewed this report (null: open). */
+    closedAt: integer("closed_at", { mode: "timestamp_ms" }),
+    closedBy: integer("closed_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    uniqueIndex("comment_reports_comment_user_idx").on(t.commentId, t.userId),
+    // The hourly limit per account, and what an account reported.
+    index("comment_reports_user_created_idx").on(t.userId, t.createdAt),
+    check("comment_reports_reason_check", sql`${t.reason} in ('offensive','abusive','spam','off_topic','other')`),
+  ],
+);
+
+/**
+ * Moderators' notes on a commenter: an account (user_id) or a guest's email
+ * address (email, lowercased). Seen by moderators and admins only.
+ */
+export const commenterNotes = sqliteTable(
+  "commenter_notes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    email: text("email"),
+    authorId: integer("author_id").references(() => users.id, { onDelete: "set null" }),
+    body: text("body").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [
+    index("commenter_notes_user_idx").on(t.userId, t.createdAt),
+    index("commenter_notes_email_idx").on(t.email, t.createdAt),
+    check("commenter_notes_subject_check", sql`${t.userId} is not null or ${t.email} is not null`),
+  ],
+);
+
+/**
+ * A commenter's history: role changes, bans, suspensions, name changes,
+ * pre-moderation, with who and when (the commenter page).
+ */
+export const commenterEvents = sqliteTable(
+  "commenter_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    email: text("email"),
+    type: text("type", { enum: COMMENTER_EVENT_TYPES }).notNull(),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    message: text("message").notNull().default(""),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [
+    index("commenter_events_user_idx").on(t.userId, t.createdAt),
+    index("commenter_events_email_idx").on(t.email, t.createdAt),
+    check("commenter_events_subject_check", sql`${t.userId} is not null or ${t.email} is not null`),
+  ],
+);
+
+/** Guest email addresses (lowercased) whose every new comment is held ("Always pre-moderate"). */
+export const premoderatedAddresses = sqliteTable("premoderated_addresses", {
+  email: text("email").primaryKey(),
+  actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+});

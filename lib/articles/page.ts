@@ -5,6 +5,7 @@ import { commentsAreOpen, commentsCloseNext } from "@/lib/comments/defences";
 import { effectiveOrder, type CommentOrder } from "@/lib/comments/order";
 import { getThreadPage, type ThreadNode, type ThreadPage } from "@/lib/comments/thread";
 import { getDb } from "@/lib/db";
+import { featuredComments, type FeaturedComment } from "@/lib/community/featured";
 import { getSettings, type Settings } from "@/lib/settings";
 import { countApprovedComments, getPublishedReview, type PublishedReview } from "./queries";
 import { renderMarkdown } from "./markdown";
@@ -31,6 +32,8 @@ export type ArticlePageData = {
   commentsOpen: boolean;
   /** When the page changes by itself (comments close), if it does. */
   changesAt: Date | null;
+  /** The Featured comments list above the thread. */
+  featured: FeaturedComment[];
 };
 
 /**
@@ -45,7 +48,7 @@ export async function loadArticlePage(
 ): Promise<ArticlePageData> {
   const settings = await getSettings();
   // Independent reads: on PostgreSQL they run side by side on the pool.
-  const [html, review, commentCount, thread] = await Promise.all([
+  const [html, review, commentCount, thread, featured] = await Promise.all([
     articleBodyHtml(article),
     getPublishedReview(article.id),
     countApprovedComments(article.id),
@@ -55,6 +58,7 @@ export async function loadArticlePage(
       ownIds,
       order: effectiveOrder(order, settings.commentOrder),
     }),
+    featuredComments(article.id),
   ]);
   return {
     article,
@@ -65,6 +69,7 @@ export async function loadArticlePage(
     settings,
     commentsOpen: commentsAreOpen(article, now, settings.commentsAutoCloseDays),
     changesAt: commentsCloseNext(article, now, settings.commentsAutoCloseDays),
+    featured,
   };
 }
 

@@ -22,6 +22,9 @@ const summaryColumns = {
   sessionVersion: users.sessionVersion,
   lastSignInAt: users.lastSignInAt,
   heldDigest: users.heldDigest,
+  suspendedUntil: users.suspendedUntil,
+  suspensionMessage: users.suspensionMessage,
+  premoderate: users.premoderate,
   createdAt: users.createdAt,
   updatedAt: users.updatedAt,
 };
@@ -36,7 +39,8 @@ export async function getSessionAccount(id: number, sessionId: string, db: Db = 
   const found = await row<SessionAccountRow>(
     db,
     sql`select id, email, name, role, banned, session_version as "sessionVersion", last_sign_in_at as "lastSignInAt",
-          held_digest as "heldDigest", created_at as "createdAt", updated_at as "updatedAt",
+          held_digest as "heldDigest", suspended_until as "suspendedUntil", suspension_message as "suspensionMessage",
+          premoderate, created_at as "createdAt", updated_at as "updatedAt",
           exists (select 1 from revoked_sessions r where r.session_id = ${sessionId}) as revoked
         from users where id = ${id}`,
   );
@@ -50,6 +54,9 @@ export async function getSessionAccount(id: number, sessionId: string, db: Db = 
     sessionVersion: Number(found.sessionVersion),
     lastSignInAt: found.lastSignInAt === null ? null : new Date(Number(found.lastSignInAt)),
     heldDigest: found.heldDigest,
+    suspendedUntil: found.suspendedUntil === null ? null : new Date(Number(found.suspendedUntil)),
+    suspensionMessage: found.suspensionMessage,
+    premoderate: found.premoderate === true || Number(found.premoderate) === 1,
     createdAt: new Date(Number(found.createdAt)),
     updatedAt: new Date(Number(found.updatedAt)),
   };
@@ -64,6 +71,9 @@ type SessionAccountRow = {
   sessionVersion: number | string;
   lastSignInAt: number | string | null;
   heldDigest: AccountSummary["heldDigest"];
+  suspendedUntil: number | string | null;
+  suspensionMessage: string;
+  premoderate: boolean | number;
   createdAt: number | string;
   updatedAt: number | string;
   revoked: boolean | number;

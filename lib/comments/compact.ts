@@ -25,6 +25,10 @@ export const AWAITING_MODERATION = 1;
 export const CAN_REPLY = 2;
 /** Its author edited it (the thread shows "Edited"). */
 export const EDITED = 4;
+/** Featured by a moderator (the thread shows "Featured"). */
+export const FEATURED = 8;
+/** Written by an editor, moderator or admin account (the thread shows "Staff"). */
+export const STAFF = 16;
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 

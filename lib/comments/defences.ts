@@ -1,5 +1,5 @@
 import type { Settings } from "@/lib/settings/schema";
-import { contentHolds, formTokenHold, type HoldRule } from "@/lib/spam/verdict";
+import { contentHolds, formTokenHold, trustRulesOn, type CommenterRecord, type HoldRule } from "@/lib/spam/verdict";
 import type { FormTokenCheck } from "./form-token";
 import { countLinks } from "./links";
 import { findListedEmail, findListedIp, findListedWord } from "./matching";
@@ -27,8 +27,17 @@ export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
 export type DefenceInput = {
   now: Date;
   settings: Settings;
-  article: { id: number; commentsOpen: boolean; commentsCloseAt: Date | null; publishedAt?: Date | null };
-  author: { name: string; email: string; url: string; userId: number | null; trusted: boolean };
+  article: ClosingArticle & { id: number; premoderateAll?: boolean; premoderateLinks?: boolean };
+  author: {
+    name: string;
+    email: string;
+    url: string;
+    userId: number | null;
+    trusted: boolean;
+    /** For a guest's record (the trust rules): their network's address key, and the comments this browser posted. */
+    ipKey?: string;
+    ownIds?: readonly number[];
+  };
   ip: string;
   content: string;
   honeypot: string;
@@ -39,18 +48,29 @@ export type DefenceInput = {
     recentComment(ip: string, email: string, since: Date): Promise<boolean> | boolean;
     /** The same text by the same author on this article already? */
     duplicate(articleId: number, content: string, email: string, userId: number | null): Promise<boolean> | boolean;
-    /** Has this author had a comment approved before? */
-    approvedBefore(email: string, userId: number | null): Promise<boolean> | boolean;
+    /**
+     * The author's record for the trust rules: approved comments (counted up
+     * to `enough`), and their comments since `since` with how many were
+     * rejected (null: not asked).
+     */
+    commenterRecord(
+      author: { email: string; userId: number | null; ipKey: string; ownIds: readonly number[] },
+      since: Date | null,
+      enough: number,
+    ): Promise<CommenterRecord> | CommenterRecord;
+    /** Is this account or guest address on "Always pre-moderate"? */
+    premoderated(email: string, userId: number | null): Promise<boolean> | boolean;
   };
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-type ClosingArticle = { commentsOpen: boolean; commentsCloseAt: Date | null; publishedAt?: Date | null };
+type ClosingArticle = { commentsOpen: boolean; commentsCloseAt: Date | null; publishedAt?: Date | null; commentsKeepOpen?: boolean };
 
 /** When the `commentsAutoCloseDays` setting closes an article's comments, if it does. */
 function autoCloseAt(article: ClosingArticle, autoCloseDays: number): Date | null {
-  return autoCloseDays > 0 && article.publishedAt ? new Date(article.publishedAt.getTime() + autoCloseDays * DAY_MS) : null;
+  // Opened again by hand ("Open comments"): the age no longer closes it.
+  return autoCloseDays > 0 && !article.commentsKeepOpen && article.publishedAt ? new Date(article.publishedAt.getTime() + autoCloseDays * DAY_MS) : null;
 }
 
 /**
@@ -76,7 +96,8 @@ export function commentsCloseNext(article: ClosingArticle, now: Date, autoCloseD
  * The local defences, in order: honeypot, minimum time, flood, duplicate,
  * closed article, block lists, hold rules. Refusals store nothing; every other
  * outcome is stored with the events that fired. The hold rules themselves
- * (form token, minimum time, links, hold words, first time) are decided in
+ * (form token, minimum time, article and commenter pre-moderation, links,
+ * hold words, trust rules) are decided in
  * lib/spam/verdict.ts from the facts gathered here.
  */
 export async function runDefences(input: DefenceInput): Promise<DefenceResult> {
@@ -139,8 +160,15 @@ export async function runDefences(input: DefenceInput): Promise<DefenceResult> {
     links: countLinks(input.content),
     linkLimit: settings.linkLimit,
     holdWord: findListedWord([input.content, author.name, author.url], settings.holdWords),
-    holdFirstTime: settings.holdFirstTime,
-    approvedBefore: () => lookups.approvedBefore(author.email, author.userId),
+    article: { premoderateAll: input.article.premoderateAll ?? false, premoderateLinks: input.article.premoderateLinks ?? false },
+    premoderatedCommenter: await lookups.premoderated(author.email, author.userId),
+    trust: settings,
+    record: () =>
+      lookups.commenterRecord(
+        { email: author.email, userId: author.userId, ipKey: author.ipKey ?? "", ownIds: author.ownIds ?? [] },
+        trustRulesOn(settings) && settings.trustRejectedHold ? new Date(input.now.getTime() - settings.trustRejectedDays * DAY_MS) : null,
+        settings.trustMinApproved,
+      ),
   })) {
     events.push(hold);
     holds.push(hold.message);

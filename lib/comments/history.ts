@@ -19,7 +19,14 @@ export type CommentEventType =
   /** A reply notification or a confirmation request about this comment was queued for mail (lib/comments/approval-mail.ts). */
   | "notification"
   /** Brought in from a WordPress or Disqus export (lib/porting/import-comments.ts). */
-  | "imported";
+  | "imported"
+  /** A reader reported it (lib/community/reports.ts); the detail keeps the reason. */
+  | "report"
+  /** A moderator's decision reviewed its open reports. */
+  | "reports_closed"
+  /** Featured or no longer featured by a moderator. */
+  | "featured"
+  | "unfeatured";
 
 /**
  * Appends one entry to a comment's history. Call it inside the caller's

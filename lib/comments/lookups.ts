@@ -2,7 +2,7 @@ import "server-only";
 import type { CommentStatus } from "@/db/schema";
 import { addressLimitKey } from "@/lib/http/address-key";
 import { row, rows, sql, type Db } from "@/lib/db";
-import { indexedBy, transactionLocks } from "@/lib/db/dialect";
+import { indexedBy, inIds, transactionLocks } from "@/lib/db/dialect";
 import type { DefenceInput } from "./defences";
 
 // Each lookup names its index (SQLite): the planner has no statistics to
@@ -66,17 +66,32 @@ export function defenceLookups(db: Db): DefenceInput["lookups"] {
           )),
       );
     },
-    async approvedBefore(email, userId) {
-      if (
-        email &&
-        (await exists(sql`select 1 from comments ${indexedBy(db, "comments_email_created_idx")} where author_email = ${email} and status = 'approved' limit 1`))
-      ) {
-        return true;
+    async commenterRecord(author, since, enough) {
+      // An account's record is its own; a guest's is the comments under that email sent
+      // from this browser (its signed own-comments cookie) or this network (the address
+      // key): a typed address alone earns no one else's trust (docs/decisions/025).
+      const who = author.userId !== null
+        ? sql`${indexedBy(db, "comments_user_created_idx")} where user_id = ${author.userId}`
+        : sql`${indexedBy(db, "comments_email_created_idx")} where author_email = ${author.email}
+            and (${author.ipKey ? sql`ip_key = ${author.ipKey}` : sql`1 = 0`} or ${author.ownIds.length > 0 ? inIds(db, sql`id`, author.ownIds) : sql`1 = 0`})`;
+      if (author.userId === null && !author.email) return { approved: 0, recent: 0, recentRejected: 0 };
+      const approved = enough > 0
+        ? Number((await row<{ n: number | string }>(db, sql`select count(*) as n from (select 1 from comments ${who} and status = 'approved' limit ${enough}) t`))?.n ?? 0)
+        : 0;
+      const recent = since
+        ? await row<{ n: number | string; rejected: number | string | null }>(
+            db,
+            sql`select count(*) as n, sum(case when status in ('spam', 'trash') then 1 else 0 end) as rejected
+                from comments ${who} and created_at >= ${since.getTime()}`,
+          )
+        : undefined;
+      return { approved, recent: Number(recent?.n ?? 0), recentRejected: Number(recent?.rejected ?? 0) };
+    },
+    async premoderated(email, userId) {
+      if (userId !== null) {
+        return Boolean(await row(db, sql`select 1 from users where id = ${userId} and premoderate`));
       }
-      return Boolean(
-        userId &&
-          (await exists(sql`select 1 from comments ${indexedBy(db, "comments_user_created_idx")} where user_id = ${userId} and status = 'approved' limit 1`)),
-      );
+      return Boolean(email && (await row(db, sql`select 1 from premoderated_addresses where email = ${email}`)));
     },
   };
 }

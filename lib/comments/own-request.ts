@@ -1,6 +1,7 @@
 import "server-only";
 import { markPersonal } from "@/lib/http/personal-hint";
 import { cookies } from "next/headers";
+import { standingOf, standingRefusal } from "@/lib/community/standing";
 import { getCurrentUser, type CurrentUser } from "@/lib/auth/session";
 import { expireChangesOf } from "@/lib/cache/invalidation";
 import { CACHE_TAGS } from "@/lib/cache/pages";
@@ -64,7 +65,8 @@ export async function editOwnCommentFromRequest(
   returnTo: ReturnTo,
 ): Promise<{ result: EditResult; location: string | null }> {
   const { proof, user } = await requestOwnerProof();
-  if (user?.banned) return { result: { ok: false, code: "not_yours", message: SUSPENDED }, location: null };
+  const refusal = user ? standingRefusal(standingOf(user), "change comments") : null;
+  if (refusal) return { result: { ok: false, code: "not_yours", message: refusal }, location: null };
   const result = await editOwnComment(getDb(), { ...raw, proof, actor: user ? { id: user.id, name: user.name } : null });
   if (!result.ok) return { result, location: null };
   if (result.changed) await expirePages(result.articleId);

@@ -275,7 +275,10 @@ export async function editOwnComment(db: Db, request: EditRequest): Promise<Edit
     const lookups: DefenceInput["lookups"] = {
       recentComment: () => false,
       duplicate: () => false,
-      approvedBefore: (email, userId) => real.approvedBefore(email, userId),
+      // The trust rules weigh who posts, and this author passed them when posting; a
+      // pre-moderated commenter or article still holds the new text.
+      commenterRecord: () => ({ approved: Number.MAX_SAFE_INTEGER, recent: 0, recentRejected: 0 }),
+      premoderated: (email, userId) => real.premoderated(email, userId),
     };
     const defence = await runDefences({
       now,

@@ -11,11 +11,20 @@ import type { OwnCommentControl } from "./own-controls";
 
 export type PersonalView = {
   /** Signed in: "Logged in as …" instead of Name, Email, Website, and the header's account links. */
-  account: { name: string; banned: boolean; areas: AccountArea[] } | null;
+  account: {
+    name: string;
+    banned: boolean;
+    areas: AccountArea[];
+    /** Suspended until this time (ISO), with the moderator's message; null: not suspended. */
+    suspendedUntil: string | null;
+    suspensionMessage: string;
+  } | null;
   /** "Save my name, email, and website in this browser". */
   remembered: { name: string; email: string; url: string } | null;
   /** Comments of this article the reader respects. */
   respected: number[];
+  /** Comments of this article the reader reported (their Report control reads "Reported"). */
+  reported: number[];
   /** Edit and Delete for the reader's own comments on this article. */
   own: Record<number, OwnCommentControl>;
   /**
@@ -28,7 +37,7 @@ export type PersonalView = {
 
 export type HeldComment = { parentId: number | null; comment: CompactComment };
 
-export const EMPTY_PERSONAL_VIEW: PersonalView = { account: null, remembered: null, respected: [], own: {}, held: [] };
+export const EMPTY_PERSONAL_VIEW: PersonalView = { account: null, remembered: null, respected: [], reported: [], own: {}, held: [] };
 
 /**
  * The page's comments (each followed by its replies) with the reader's held

@@ -1,3 +1,5 @@
+import { standingOf } from "@/lib/community/standing";
+import { reportedInArticle } from "@/lib/community/reports";
 import "server-only";
 import { cookies } from "next/headers";
 import type { Article } from "@/db/schema";
@@ -64,13 +66,15 @@ function readerOf(user: CurrentUser | null, cookie: (name: string) => string | u
 export async function personalView(article: Pick<Article, "id"> & { slug?: string }, reader: Reader, { now = new Date(), db = getDb() }: { now?: Date; db?: Db } = {}): Promise<PersonalView> {
   const { user, ownIds, remembered } = reader;
   const ids = ownIds.filter((n) => Number.isSafeInteger(n) && n > 0).slice(0, 100);
-  // A suspended account sees its held comments, but gets no controls and gives no respect.
-  const active = user && !user.banned ? user : null;
-  const [respected, mine] = await Promise.all([
+  // A banned or suspended account sees its held comments, but gets no controls and gives no respect.
+  const standing = user ? standingOf(user, now) : null;
+  const active = user && standing?.kind === "active" ? user : null;
+  const [respected, reported, mine] = await Promise.all([
     active ? respectedInArticle(active.id, article.id, db) : [],
+    user ? reportedInArticle(user.id, article.id, db) : [],
     ids.length > 0 || user ? ownComments(db, article.id, ids, user?.id ?? null) : [],
   ]);
-  const editMinutes = mine.length > 0 && !user?.banned ? (await getSettings()).commentEditMinutes : 0;
+  const editMinutes = mine.length > 0 && (!user || active) ? (await getSettings()).commentEditMinutes : 0;
   const justChanged = (c: OwnComment) => now.getTime() - Math.max(c.createdAt.getTime(), c.editedAt?.getTime() ?? 0) <= JUST_CHANGED_MS;
   // A comment just published gets its Reply link, as the page will give it (rare: only for 10 s after posting).
   const fresh = mine.filter((c) => c.status === "approved" && justChanged(c)).map((c) => c.id);
@@ -78,7 +82,7 @@ export async function personalView(article: Pick<Article, "id"> & { slug?: strin
   const own: PersonalView["own"] = {};
   const held: HeldComment[] = [];
   for (const c of mine) {
-    if (!user?.banned) {
+    if (!user || active) {
       const control = ownControlFor({ status: c.status, content: c.content, createdAt: c.createdAt, editedAt: c.editedAt }, editMinutes, now);
       if (control) own[c.id] = control;
     }
@@ -88,9 +92,18 @@ export async function personalView(article: Pick<Article, "id"> & { slug?: strin
     else if (justChanged(c)) held.push({ parentId: c.parentId, comment: compactOwn(c, replyable.has(c.id) ? CAN_REPLY : 0) });
   }
   return {
-    account: user ? { name: user.name, banned: user.banned, areas: accountAreas(user) } : null,
+    account: user
+      ? {
+          name: user.name,
+          banned: user.banned,
+          areas: accountAreas(user),
+          suspendedUntil: standing?.kind === "suspended" ? standing.until.toISOString() : null,
+          suspensionMessage: standing?.kind === "suspended" ? standing.message : "",
+        }
+      : null,
     remembered: remembered ? { name: remembered.name, email: remembered.email, url: remembered.url } : null,
     respected,
+    reported,
     own,
     held,
   };

@@ -2,6 +2,7 @@ import "server-only";
 import { markPersonal } from "@/lib/http/personal-hint";
 import { cookies } from "next/headers";
 import { getCurrentUser } from "@/lib/auth/session";
+import { standingOf, standingRefusal } from "@/lib/community/standing";
 import { getDb } from "@/lib/db";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { env } from "@/lib/env";
@@ -24,14 +25,13 @@ export async function postCommentFromRequest(
 ): Promise<{ result: SubmitResult; location: string | null }> {
   const ctx = await commentRequestContext();
   const account = await getCurrentUser();
-  if (account?.banned) {
-    return {
-      result: { ok: false, kind: "refused", code: "suspended", message: "Your account has been suspended, so you cannot comment." },
-      location: null,
-    };
-  }
+  const refusal = account ? standingRefusal(standingOf(account), "comment") : null;
+  if (refusal) return { result: { ok: false, kind: "refused", code: "suspended", message: refusal }, location: null };
   const user = account ? { id: account.id, name: account.name, email: account.email, role: account.role } : null;
-  const result = await submitComment(articleSlug, raw, { ...ctx, user });
+  const jarBefore = await cookies();
+  // The comments this browser posted: a guest's record for the trust rules (lib/comments/lookups.ts).
+  const ownCommentIds = readOwnCommentIds(jarBefore.get(OWN_COMMENTS_COOKIE)?.value);
+  const result = await submitComment(articleSlug, raw, { ...ctx, user, ownCommentIds });
   if (!result.ok) return { result, location: null };
   // A comment approved on arrival shows on the cached page within a second (at
   // once unless the article changed in the last second: docs/decisions/024);

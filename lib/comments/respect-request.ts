@@ -4,6 +4,7 @@ import { z } from "zod";
 import { consumeAttempt, databaseLimiter, type Limiter } from "@/lib/auth/rate-limit";
 import { siteRedirectPath } from "@/lib/auth/redirect-target";
 import { getCurrentUser } from "@/lib/auth/session";
+import { standingOf, standingRefusal } from "@/lib/community/standing";
 import { expirePageChanges } from "@/lib/cache/invalidation";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { OWN_COMMENTS_COOKIE, readOwnCommentIds } from "./ownership";
@@ -49,7 +50,8 @@ export async function respectFromRequest(raw: { commentId: unknown; intent: unkn
   const location = backTo(returnTo, commentId);
   const user = await getCurrentUser();
   if (!user) return { kind: "sign_in", location: `/login?callbackUrl=${encodeURIComponent(location)}` };
-  if (user.banned) return { kind: "refused", commentId, message: "Your account has been suspended, so you cannot respect comments.", location };
+  const refusal = standingRefusal(standingOf(user), "respect comments");
+  if (refusal) return { kind: "refused", commentId, message: refusal, location };
   const attempt = await consumeAttempt([{ limiter: limiter(), key: `user:${user.id}`, reason: "respect" }]);
   if (!attempt.ok) return { kind: "refused", commentId, message: "You are pressing Respect too often; please wait a minute.", location };
   const ownIds = readOwnCommentIds((await cookies()).get(OWN_COMMENTS_COOKIE)?.value);

@@ -44,6 +44,8 @@ export type SubmitContext = {
   referrer: string;
   /** The signed-in account, or null for a guest. */
   user: CommentAuthorAccount | null;
+  /** The comments this browser posted (its signed own-comments cookie): part of a guest's record for the trust rules. */
+  ownCommentIds?: readonly number[];
   now?: Date;
 };
 
@@ -191,7 +193,7 @@ async function storeAfterLocalDefences(tx: Db, post: Post, settings: Settings): 
     now: post.now,
     settings,
     article: post.article,
-    author: { ...post.author, trusted: post.trusted },
+    author: { ...post.author, trusted: post.trusted, ipKey: post.ctx.ip ? addressLimitKey(post.ctx.ip) : "", ownIds: post.ctx.ownCommentIds ?? [] },
     ip: post.ctx.ip,
     content: post.input.content,
     honeypot: post.input.honeypot,

@@ -1,6 +1,6 @@
 import "server-only";
 import { avatarId } from "./avatar";
-import { AWAITING_MODERATION, CAN_REPLY, EDITED, minuteIso, type CompactComment } from "./compact";
+import { AWAITING_MODERATION, CAN_REPLY, EDITED, FEATURED, STAFF, minuteIso, type CompactComment } from "./compact";
 import { splitLinks } from "./links";
 import type { ThreadNode } from "./thread";
 
@@ -37,7 +37,7 @@ export function compactThread(roots: ThreadNode[], maxDepth: number): CompactCom
   const visit = (node: ThreadNode) => {
     const flags =
       (node.awaitingModeration ? AWAITING_MODERATION : 0) | (!node.awaitingModeration && node.depth < maxDepth ? CAN_REPLY : 0) |
-      (node.editedAt ? EDITED : 0);
+      (node.editedAt ? EDITED : 0) | (node.featuredAt && !node.awaitingModeration ? FEATURED : 0) | (node.staff ? STAFF : 0);
     out.push(compactComment({ ...node, flags }));
     node.children.forEach(visit);
   };

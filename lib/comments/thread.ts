@@ -19,6 +19,12 @@ export type ThreadComment = {
   editedAt?: Date | null;
   /** How many readers respect it. */
   respectCount: number;
+  /** The account that wrote it (null: a guest). */
+  userId?: number | null;
+  /** Featured by a moderator (it carries `Featured`). */
+  featuredAt?: Date | null;
+  /** Written by an editor, moderator or admin account (it carries `Staff`); set by `markStaff`. */
+  staff?: boolean;
 };
 
 export type ThreadNode = ThreadComment & {
@@ -48,6 +54,8 @@ const columns = {
   createdAt: comments.createdAt,
   editedAt: comments.editedAt,
   respectCount: comments.respectCount,
+  userId: comments.userId,
+  featuredAt: comments.featuredAt,
 };
 
 /** Depth of a comment in its thread: 1 for a top-level comment. */
@@ -230,7 +238,15 @@ export async function getThreadPage(
 
   const replies: ThreadComment[] = [];
   if (roots.length > 0) {
-    const found = await rows<Omit<ThreadComment, "createdAt" | "editedAt" | "respectCount"> & { createdAt: number | string; editedAt: number | string | null; respectCount: number | string }>(
+    const found = await rows<
+      Omit<ThreadComment, "createdAt" | "editedAt" | "respectCount" | "featuredAt" | "userId"> & {
+        createdAt: number | string;
+        editedAt: number | string | null;
+        respectCount: number | string;
+        featuredAt: number | string | null;
+        userId: number | string | null;
+      }
+    >(
       db,
       sql`with recursive replies(id) as (
             select c.id from comments c
@@ -241,7 +257,7 @@ export async function getThreadPage(
           )
           select c.id, c.parent_id as "parentId", c.author_name as "authorName", c.author_url as "authorUrl",
                  c.author_email as "authorEmail", c.content, c.status, c.created_at as "createdAt", c.edited_at as "editedAt",
-                 c.respect_count as "respectCount"
+                 c.respect_count as "respectCount", c.featured_at as "featuredAt", c.user_id as "userId"
           from comments c join replies r on r.id = c.id
           order by c.created_at, c.id`,
     );
@@ -251,8 +267,11 @@ export async function getThreadPage(
         createdAt: new Date(Number(r.createdAt)),
         editedAt: r.editedAt === null ? null : new Date(Number(r.editedAt)),
         respectCount: Number(r.respectCount),
+        featuredAt: r.featuredAt === null ? null : new Date(Number(r.featuredAt)),
+        userId: r.userId === null ? null : Number(r.userId),
       });
   }
+  await markStaff(db, [...roots, ...replies]);
   return { roots: buildTree(roots, replies), page, pageCount, perPage, order };
 }
 
@@ -276,3 +295,13 @@ export function buildTree(roots: ThreadComment[], replies: ThreadComment[]): Thr
   return roots.map((r) => build(r, 1));
 }
 
+
+/** Sets `staff` on comments written by editor, moderator and admin accounts (one small query for the page's authors). */
+export async function markStaff(db: Db, list: ThreadComment[]): Promise<void> {
+  const ids = [...new Set(list.flatMap((c) => (c.userId ? [c.userId] : [])))];
+  if (ids.length === 0) return;
+  const staff = new Set(
+    (await rows<{ id: number }>(db, sql`select id from users where ${inIds(db, sql`id`, ids)} and role in ('editor', 'moderator', 'admin')`)).map((r) => Number(r.id)),
+  );
+  for (const c of list) c.staff = c.userId ? staff.has(c.userId) : false;
+}

@@ -28,6 +28,10 @@ export const COPY_ORDER = [
   "comments",
   "comment_events",
   "comment_respects",
+  "comment_reports",
+  "commenter_notes",
+  "commenter_events",
+  "premoderated_addresses",
   "akismet_outbox",
   "job_runs",
   "settings",
@@ -254,6 +258,11 @@ export async function copyDatabase(
       // comment_respects' triggers counted each respect copied on top of the count copied
       // with its comment: the count is the number of rows, as in the source.
       await execute(tx, sql`update comments set respect_count = (select count(*) from comment_respects r where r.comment_id = comments.id) where respect_count > 0`);
+      // The same for comment_reports' triggers and the open reports.
+      await execute(
+        tx,
+        sql`update comments set open_report_count = (select count(*) from comment_reports r where r.comment_id = comments.id and r.closed_at is null) where open_report_count > 0`,
+      );
       // The target's triggers logged page changes while rows went in: no cache to expire there yet.
       await execute(tx, sql`delete from page_changes`);
     });

@@ -95,7 +95,8 @@ function summarize(actor: Moderator, results: ModerationResult[], action: Modera
       more: stale.length > 3 ? stale.length - 3 : undefined,
     },
   };
-  const undoable = done.flatMap((r) => (r.ok && r.to !== null ? [{ id: r.id, from: r.from, to: r.to }] : []));
+  // Only moves: Approve in the Reported queue, Feature and Unfeature of a published comment leave it where it was.
+  const undoable = done.flatMap((r) => (r.ok && r.to !== null && r.to !== r.from ? [{ id: r.id, from: r.from, to: r.to }] : []));
   return outcome(notice, {
     undoToken: action !== "undo" && undoable.length > 0 ? issueUndoToken(actor.id, undoable) : null,
     changed: done.length,

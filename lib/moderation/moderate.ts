@@ -10,6 +10,7 @@ import { forUpdate, indexedBy, jsonValue } from "@/lib/db/dialect";
 import { restAfterSlice } from "@/lib/pacing";
 import { claimJobRun, finishJobRun, heartbeatJobRun } from "@/lib/db/job-runs";
 import { akismetConfigured } from "@/lib/spam/akismet";
+import { closeOpenReports } from "@/lib/community/reports";
 import { enqueueFeedback } from "./feedback";
 import {
   correctionFor,
@@ -21,6 +22,21 @@ import {
 } from "./transitions";
 
 export type Moderator = { id: number; name: string };
+
+/** How a decision that closed a comment's reports is named in its history. */
+const PAST_FOR_REPORTS: Record<ModerationAction | "undo", string> = {
+  approve: "approved",
+  unapprove: "unapproved",
+  spam: "marked as spam",
+  not_spam: "marked as not spam",
+  trash: "moved to Trash",
+  restore: "restored",
+  delete: "deleted",
+  keep: "kept",
+  feature: "featured",
+  unfeature: "unfeatured",
+  undo: "an undo",
+};
 
 export type ModerationResult =
   | {
@@ -51,9 +67,9 @@ export async function moderateComment(
   return transaction(db, async (tx): Promise<ModerationResult> => {
     // Locked until the end (PostgreSQL): a second moderator's action on the
     // same comment waits, then finds it moved and is told so.
-    const found = await row<{ id: number; status: CommentStatus; spamCheck: unknown }>(
+    const found = await row<{ id: number; status: CommentStatus; spamCheck: unknown; featuredAt: number | string | null }>(
       tx,
-      sql`select id, status, spam_check as "spamCheck" from comments where id = ${input.id} ${forUpdate(tx)}`,
+      sql`select id, status, spam_check as "spamCheck", featured_at as "featuredAt" from comments where id = ${input.id} ${forUpdate(tx)}`,
     );
     if (!found) return { ok: false, id: input.id, code: "stale", current: null, message: "This comment no longer exists." } as const;
     const current = { id: found.id, status: found.status, spamCheck: jsonValue<SpamCheckRecord>(found.spamCheck) };
@@ -82,6 +98,9 @@ export async function moderateComment(
           : [];
       to = targetStatus(input.action, current.status, trashed?.from ?? null);
     }
+    // Feature what is not featured yet, unfeature what is.
+    const featured = found.featuredAt !== null;
+    if ((input.action === "feature" && featured && current.status === "approved") || (input.action === "unfeature" && !featured)) to = "invalid";
     if (to === "invalid") {
       return { ok: false, id: input.id, code: "invalid", current: current.status, message: "That action does not apply to this comment." } as const;
     }
@@ -106,10 +125,14 @@ export async function moderateComment(
     }
 
     const reason = moderatorReason(input.action, actor.name);
+    const featuring =
+      input.action === "feature" ? { featuredAt: now, featuredBy: actor.id } : input.action === "unfeature" ? { featuredAt: null, featuredBy: null } : {};
     await tx
       .update(comments)
-      .set({ status: to, statusReason: reason, updatedAt: now, nextSpamCheckAt: null })
+      .set({ status: to, statusReason: reason, updatedAt: now, nextSpamCheckAt: null, ...featuring })
       .where(and(eq(comments.id, current.id), eq(comments.status, input.expected)));
+    // A moderator's decision reviews the comment's open reports (Unfeature decides nothing about them).
+    if (input.action !== "unfeature") await closeOpenReports(tx, current.id, actor, now, PAST_FOR_REPORTS[input.action]);
     const verdict = current.spamCheck?.verdict ?? null;
     const correction = correctionFor(verdict, current.status, to);
     await addCommentEvent(tx, {

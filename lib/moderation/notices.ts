@@ -24,6 +24,9 @@ const ACTION_WORDS: Record<(typeof MODERATION_ACTIONS)[number] | "undo", string>
   trash: "moved to Trash",
   restore: "restored",
   delete: "deleted permanently",
+  keep: "kept, their reports closed",
+  feature: "featured",
+  unfeature: "no longer featured",
   undo: "moved back",
 };
 

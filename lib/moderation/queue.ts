@@ -56,6 +56,10 @@ export type QueueRow = {
   akismetVerdict: SpamCheckRecord["verdict"] | null;
   nextSpamCheckAt: Date | null;
   createdAt: Date;
+  /** Featured by a moderator. */
+  featured: boolean;
+  /** Readers' reports not reviewed yet. */
+  openReports: number;
   history: QueueEvent[];
 };
 
@@ -104,13 +108,27 @@ export function buildQueueQuery(db: Db, filter: QueueFilter, { limit = QUEUE_PAG
             c.user_id as "userId", c.author_name as "authorName", c.author_email as "authorEmail", c.author_url as "authorUrl",
             c.ip, c.content, c.status, c.status_reason as "statusReason", c.spam_check_state as "spamCheckState",
             c.blatant, ${jsonText(db, sql`c.spam_check`, "verdict")} as "akismetVerdict",
-            c.next_spam_check_at as "nextSpamCheckAt", c.created_at as "createdAt"
+            c.next_spam_check_at as "nextSpamCheckAt", c.created_at as "createdAt", ${EXTRA_COLUMNS}
      from comments c ${index} join articles a on a.id = c.article_id
      where ${whereSql}
      order by c.created_at desc, c.id desc
      limit ${limit} offset ${offset}`,
   };
 }
+
+const ROW_COLUMNS = sql`c.id, c.article_id as "articleId", a.slug as "articleSlug", a.title as "articleTitle", c.parent_id as "parentId",
+            c.user_id as "userId", c.author_name as "authorName", c.author_email as "authorEmail", c.author_url as "authorUrl",
+            c.ip, c.content, c.status, c.status_reason as "statusReason", c.spam_check_state as "spamCheckState",
+            c.blatant, c.next_spam_check_at as "nextSpamCheckAt", c.created_at as "createdAt"`;
+const EXTRA_COLUMNS = sql`case when c.featured_at is null then 0 else 1 end as featured, c.open_report_count as "openReports"`;
+
+type RawQueueRow = Omit<QueueRow, "createdAt" | "nextSpamCheckAt" | "blatant" | "history" | "featured" | "openReports"> & {
+  createdAt: number;
+  nextSpamCheckAt: number | null;
+  blatant: unknown;
+  featured: unknown;
+  openReports: number | string;
+};
 
 /** One page of a queue, newest first, with each comment's article and full history. */
 export async function queuePage(filter: QueueFilter, db: Db = getDb()): Promise<QueuePage> {
@@ -119,13 +137,39 @@ export async function queuePage(filter: QueueFilter, db: Db = getDb()): Promise<
   const pageCount = Math.max(1, Math.ceil(total / perPage));
   const page = Math.min(Math.max(1, filter.page ?? 1), pageCount);
   const { pageSql } = buildQueueQuery(db, filter, { limit: perPage, offset: (page - 1) * perPage });
-  const raw = await rows<
-    Omit<QueueRow, "createdAt" | "nextSpamCheckAt" | "blatant" | "history"> & {
-      createdAt: number;
-      nextSpamCheckAt: number | null;
-      blatant: unknown;
-    }
-  >(db, pageSql);
+  const raw = await rows<RawQueueRow>(db, pageSql);
+  return { rows: await withHistory(db, raw), total, page, pageCount, perPage };
+}
+
+/** The SQL of the Reported queue: its count, and a page, most reported first (one partial index; exported for the query-plan tests and the bench). */
+export function buildReportedQuery(db: Db, { limit = QUEUE_PAGE_SIZE, offset = 0 }: { limit?: number; offset?: number } = {}): { countSql: SQL; pageSql: SQL } {
+  const index = indexedBy(db, "comments_reported_idx");
+  const where = sql`c.status = 'approved' and c.open_report_count > 0`;
+  return {
+    countSql: sql`select count(*) as n from comments c ${index} where ${where}`,
+    pageSql: sql`select ${ROW_COLUMNS}, ${jsonText(db, sql`c.spam_check`, "verdict")} as "akismetVerdict", ${EXTRA_COLUMNS}
+     from comments c ${index} join articles a on a.id = c.article_id
+     where ${where}
+     order by c.open_report_count desc, c.id
+     limit ${limit} offset ${offset}`,
+  };
+}
+
+/** Published comments with reports not yet reviewed (the Reported tab's count). */
+export async function reportedCount(db: Db = getDb()): Promise<number> {
+  return Number((await row<{ n: number | string }>(db, buildReportedQuery(db).countSql))?.n ?? 0);
+}
+
+/** A page of the Reported queue, most reported first, each with its history (its reports come from lib/community/reports.ts). */
+export async function reportedPage({ page: requested = 1, perPage = QUEUE_PAGE_SIZE }: { page?: number; perPage?: number } = {}, db: Db = getDb()): Promise<QueuePage> {
+  const total = await reportedCount(db);
+  const pageCount = Math.max(1, Math.ceil(total / perPage));
+  const page = Math.min(Math.max(1, requested), pageCount);
+  const raw = await rows<RawQueueRow>(db, buildReportedQuery(db, { limit: perPage, offset: (page - 1) * perPage }).pageSql);
+  return { rows: await withHistory(db, raw), total, page, pageCount, perPage };
+}
+
+async function withHistory(db: Db, raw: RawQueueRow[]): Promise<QueueRow[]> {
 
   const history = new Map<number, QueueEvent[]>();
   if (raw.length > 0) {
@@ -143,12 +187,13 @@ export async function queuePage(filter: QueueFilter, db: Db = getDb()): Promise<
       history.set(commentId, list);
     }
   }
-  const result = raw.map((r) => ({
+  return raw.map((r) => ({
     ...r,
     blatant: bool(r.blatant),
+    featured: bool(r.featured),
+    openReports: Number(r.openReports),
     createdAt: new Date(Number(r.createdAt)),
     nextSpamCheckAt: r.nextSpamCheckAt === null ? null : new Date(Number(r.nextSpamCheckAt)),
     history: history.get(r.id) ?? [],
   }));
-  return { rows: result, total, page, pageCount, perPage };
 }

@@ -4,7 +4,7 @@ import type { CommentStatus } from "@/db/schema";
  * What a moderator can do to a comment, from which queue, and where it goes:
  * the rules WordPress's comment screen follows, written down once.
  */
-export const MODERATION_ACTIONS = ["approve", "unapprove", "spam", "not_spam", "trash", "restore", "delete"] as const;
+export const MODERATION_ACTIONS = ["approve", "unapprove", "spam", "not_spam", "trash", "restore", "delete", "keep", "feature", "unfeature"] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 
 export const ACTION_LABELS: Record<ModerationAction | "check", string> = {
@@ -15,6 +15,10 @@ export const ACTION_LABELS: Record<ModerationAction | "check", string> = {
   trash: "Trash",
   restore: "Restore",
   delete: "Delete permanently",
+  // The Reported queue's Approve: the comment stays published, its reports are closed.
+  keep: "Approve",
+  feature: "Feature",
+  unfeature: "Unfeature",
   check: "Check for spam",
 };
 
@@ -26,15 +30,21 @@ const FROM: Record<ModerationAction, readonly CommentStatus[]> = {
   trash: ["pending", "approved", "spam"],
   restore: ["trash"],
   delete: ["spam", "trash"],
+  keep: ["approved"],
+  feature: ["pending", "approved"],
+  unfeature: ["approved"],
 };
 
 /** The actions offered in each queue, in the order they are shown. */
 export const QUEUE_ACTIONS: Record<CommentStatus, readonly (ModerationAction | "check")[]> = {
-  pending: ["approve", "spam", "trash", "check"],
-  approved: ["unapprove", "spam", "trash"],
+  pending: ["approve", "feature", "spam", "trash", "check"],
+  approved: ["unapprove", "feature", "unfeature", "spam", "trash"],
   spam: ["not_spam", "trash", "delete"],
   trash: ["restore", "delete"],
 };
+
+/** The Reported queue (published comments with open reports): Approve keeps it and closes its reports. */
+export const REPORTED_ACTIONS: readonly (ModerationAction | "check")[] = ["keep", "spam", "trash"];
 
 /**
  * Where an action takes a comment in `current` status: a status, null for a
@@ -50,6 +60,9 @@ export function targetStatus(
   switch (action) {
     case "approve":
     case "not_spam":
+    case "keep":
+    case "feature":
+    case "unfeature":
       return "approved";
     case "unapprove":
       return "pending";
@@ -103,6 +116,9 @@ const PAST: Record<ModerationAction | "undo", string> = {
   trash: "moved to trash",
   restore: "restored",
   delete: "deleted permanently",
+  keep: "kept after its reports were reviewed",
+  feature: "featured",
+  unfeature: "no longer featured",
   undo: "undone",
 };
 

@@ -56,6 +56,8 @@ async function readSettings(db: Db): Promise<Settings> {
     const parsed = shape[row.key as SettingKey].safeParse(row.value);
     if (parsed.success) result[row.key] = parsed.data;
   }
+  // The first-time rule before the trust rules: held until one approved comment.
+  if (result.holdFirstTime === true && result.trustMinApproved === 0) result.trustMinApproved = 1;
   return result as Settings;
 }
 

@@ -26,8 +26,22 @@ export const settingsSchema = z.object({
   holdWords: z.array(storableString).default([]),
   /** More links than this holds a comment. */
   linkLimit: z.number().int().min(0).max(100).default(2),
-  /** Hold a guest's first comment (until one of theirs has been approved). */
+  /**
+   * Before trustMinApproved: hold a commenter's first comment. Still read (a
+   * stored true counts as trustMinApproved 1, lib/settings/index.ts); the
+   * settings form now saves trustMinApproved.
+   */
   holdFirstTime: z.boolean().default(false),
+  /** Trust rules (lib/spam/verdict.ts): hold comments from commenters with fewer approved comments than this (0: off). */
+  trustMinApproved: z.number().int().min(0).max(1000).default(0),
+  /** Hold comments from commenters whose comments of the last trustRejectedDays days were rejected at least trustRejectedPercent% of the time. */
+  trustRejectedHold: z.boolean().default(false),
+  trustRejectedPercent: z.number().int().min(1).max(100).default(30),
+  trustRejectedDays: z.number().int().min(1).max(365).default(7),
+  /** Reader reports: hold a published comment once this many different accounts reported it (0: never). */
+  reportsToHold: z.number().int().min(0).max(1000).default(3),
+  /** Reports one account may send in an hour. */
+  reportsPerHour: z.number().int().min(1).max(10_000).default(20),
   /** Akismet comment-check timeout. */
   akismetTimeoutMs: z.number().int().min(100).max(60_000).default(3000),
   /** First retry of a comment Akismet could not check; later retries back off. */

@@ -58,13 +58,25 @@ export function classifyAnswer(answer: AkismetAnswer): AkismetOutcome {
 
 /*
  * Hold rules: every reason a comment waits for a moderator is decided in
- * this file, so a new one (reports, trust, suspension, per-article
- * pre-moderation) goes here too. The callers gather the facts (the form
- * token, what was written, the author's history) and store what comes out.
+ * this file: the form token, the content, the article's pre-moderation, the
+ * commenter's standing and record (trust rules), and readers' reports. The
+ * callers gather the facts (the form token, what was written, the author's
+ * history, the reports) and store what comes out.
  */
 
 /** The hold rules, by the name a comment's history keeps for them. */
-export type HoldRule = "form_token" | "too_fast" | "links" | "hold_word" | "first_time";
+export type HoldRule =
+  | "form_token"
+  | "too_fast"
+  | "links"
+  | "hold_word"
+  | "first_time"
+  | "few_approved"
+  | "rejected_share"
+  | "premoderated_commenter"
+  | "premoderated_article"
+  | "premoderated_links"
+  | "reports";
 
 /** A hold rule that fired, with the reason stored on the comment. */
 export type Hold = { rule: HoldRule; message: string };
@@ -94,24 +106,93 @@ export function formTokenHold(token: FormTokenFacts, minSubmitSeconds: number): 
   return null;
 }
 
+/** A commenter's record as the trust rules read it (lib/comments/lookups.ts gathers it). */
+export type CommenterRecord = {
+  /** Their approved comments. */
+  approved: number;
+  /** Their comments in the rule's recent window, and how many of those were rejected (spam or trash). */
+  recent: number;
+  recentRejected: number;
+};
+
+/** The trust rules' settings (lib/settings/schema.ts). */
+export type TrustSettings = {
+  /** Hold comments from commenters with fewer approved comments than this (0: off). */
+  trustMinApproved: number;
+  trustRejectedHold: boolean;
+  trustRejectedPercent: number;
+  trustRejectedDays: number;
+};
+
+/** Whether a trust rule needs the commenter's record at all (it is read only then). */
+export function trustRulesOn(settings: TrustSettings): boolean {
+  return settings.trustMinApproved > 0 || settings.trustRejectedHold;
+}
+
+const commentsWord = (n: number) => `${n} ${n === 1 ? "comment" : "comments"}`;
+
 /**
- * The hold rules on what was written and by whom, in this order: more links
- * than `linkLimit`, a hold word (found by the caller in the text, name and
- * website), and, when `holdFirstTime` is on, an author with no approved
- * comment yet (`approvedBefore` is asked only then).
+ * The trust rules on a commenter's record: fewer approved comments than
+ * `trustMinApproved` (1 is WordPress's "comment author must have a
+ * previously approved comment"), or at least `trustRejectedPercent`% of
+ * their comments of the last `trustRejectedDays` days rejected. Staff never
+ * reach this (the pipeline approves their comments).
+ */
+export function trustHolds(record: CommenterRecord, settings: TrustSettings): Hold[] {
+  const holds: Hold[] = [];
+  const min = settings.trustMinApproved;
+  if (min > 0 && record.approved < min) {
+    holds.push(
+      min === 1
+        ? { rule: "first_time", message: "Held: first comment from this author" }
+        : { rule: "few_approved", message: `Held: ${record.approved} approved ${record.approved === 1 ? "comment" : "comments"} before (fewer than ${min})` },
+    );
+  }
+  if (settings.trustRejectedHold && record.recent > 0 && record.recentRejected * 100 >= settings.trustRejectedPercent * record.recent) {
+    holds.push({
+      rule: "rejected_share",
+      message: `Held: ${record.recentRejected} of ${commentsWord(record.recent)} in the last ${settings.trustRejectedDays} ${settings.trustRejectedDays === 1 ? "day" : "days"} rejected (at least ${settings.trustRejectedPercent}%)`,
+    });
+  }
+  return holds;
+}
+
+/**
+ * The hold rules on what was written, where and by whom, in this order:
+ * the article's pre-moderation (every comment, or those with a link), the
+ * commenter's "Always pre-moderate", more links than `linkLimit`, a hold
+ * word (found by the caller in the text, name and website), and the trust
+ * rules (`record` is asked only when one is on).
  */
 export async function contentHolds(facts: {
   links: number;
   linkLimit: number;
   holdWord: string | null;
-  holdFirstTime: boolean;
-  approvedBefore: () => Promise<boolean> | boolean;
+  article?: { premoderateAll: boolean; premoderateLinks: boolean };
+  premoderatedCommenter?: boolean;
+  trust?: TrustSettings;
+  record?: () => Promise<CommenterRecord> | CommenterRecord;
 }): Promise<Hold[]> {
   const holds: Hold[] = [];
+  if (facts.article?.premoderateAll) holds.push({ rule: "premoderated_article", message: "Held: every comment on this article is pre-moderated" });
+  else if (facts.article?.premoderateLinks && facts.links > 0) {
+    holds.push({ rule: "premoderated_links", message: "Held: comments with links are pre-moderated on this article" });
+  }
+  if (facts.premoderatedCommenter) holds.push({ rule: "premoderated_commenter", message: "Held: this commenter is always pre-moderated" });
   if (facts.links > facts.linkLimit) holds.push({ rule: "links", message: `Held: ${facts.links} links (more than ${facts.linkLimit})` });
   if (facts.holdWord) holds.push({ rule: "hold_word", message: `Held: hold word “${facts.holdWord}”` });
-  if (facts.holdFirstTime && !(await facts.approvedBefore())) holds.push({ rule: "first_time", message: "Held: first comment from this author" });
+  if (facts.trust && facts.record && trustRulesOn(facts.trust)) holds.push(...trustHolds(await facts.record(), facts.trust));
   return holds;
+}
+
+/**
+ * Readers' reports: a published comment is held once `reportsToHold`
+ * different accounts have open reports on it (0: never). Reports a
+ * moderator already reviewed (closed) do not count.
+ */
+export function reportHold(openReports: number, reportsToHold: number): Hold | null {
+  if (reportsToHold <= 0 || openReports < reportsToHold) return null;
+  return { rule: "reports", message: `Reported by ${openReports} ${openReports === 1 ? "reader" : "readers"}` };
 }
 
 /**

@@ -100,6 +100,7 @@ async function renderThread(pair: Pair): Promise<string> {
     comments: compactThread(thread.roots, 5),
     newCommentsHere: true,
     newestFirst: false,
+    pagePath: `/articles/${pair.article.slug}`,
     replyQuery: "",
     replyToId: null,
     form: null,

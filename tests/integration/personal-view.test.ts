@@ -80,7 +80,7 @@ describe("the personal request", () => {
     const mineHeld = await createComment(article.id, { status: "pending", userId: reader.id });
     await setRespect({ commentId: other.id, userId: reader.id, intent: "respect" });
     const { body } = await personal(article.slug);
-    expect(body.account).toEqual({ name: reader.name, banned: false, areas: ["moderation"] });
+    expect(body.account).toEqual({ name: reader.name, banned: false, areas: ["moderation"], suspendedUntil: null, suspensionMessage: "" });
     expect(body.remembered).toBeNull();
     expect(body.respected).toEqual([other.id]);
     expect(body.held.map((h) => h.comment[0])).toEqual([mineHeld.id]);
@@ -114,7 +114,7 @@ describe("the personal request", () => {
     request.user = reader;
     const mine = await createComment(article.id, { status: "pending", userId: reader.id });
     const { body } = await personal(article.slug);
-    expect(body.account).toEqual({ name: reader.name, banned: true, areas: [] });
+    expect(body.account).toEqual({ name: reader.name, banned: true, areas: [], suspendedUntil: null, suspensionMessage: "" });
     expect(body.held.map((h) => h.comment[0])).toEqual([mine.id]);
     expect(body.own).toEqual({});
     expect(body.respected).toEqual([]);

@@ -56,7 +56,7 @@ describe("hot queries use indexes (SQLite)", () => {
       ),
     ).toContain("USING INDEX comments_email_created_idx (author_email=?)");
     expect(await plan(sql`select 1 from comments indexed by comments_user_created_idx where user_id = ${1} and status = 'approved' limit 1`)).toContain(
-      "USING INDEX comments_user_created_idx (user_id=?)",
+      "USING COVERING INDEX comments_user_created_idx (user_id=?)",
     );
   });
 

@@ -18,7 +18,8 @@ function input(overrides: Partial<DefenceInput> = {}, lookups: Partial<DefenceIn
     lookups: {
       recentComment: () => false,
       duplicate: () => false,
-      approvedBefore: () => true,
+      commenterRecord: () => ({ approved: 1, recent: 0, recentRejected: 0 }),
+      premoderated: () => false,
       ...lookups,
     },
   };
@@ -83,8 +84,8 @@ describe("runDefences", () => {
     const twoLinks = await runDefences(input({ content: "see https://a.example and https://b.example" }));
     expect(twoLinks.outcome).toBe("pass");
 
-    const settings = { ...DEFAULT_SETTINGS, holdWords: ["refund"], holdFirstTime: true };
-    const r = await runDefences(input({ settings, content: "I want a Refund!" }, { approvedBefore: () => false }));
+    const settings = { ...DEFAULT_SETTINGS, holdWords: ["refund"], trustMinApproved: 1 };
+    const r = await runDefences(input({ settings, content: "I want a Refund!" }, { commenterRecord: () => ({ approved: 0, recent: 0, recentRejected: 0 }) }));
     expect(r).toMatchObject({
       outcome: "hold",
       holds: ["Held: hold word “refund”", "Held: first comment from this author"],

@@ -40,7 +40,7 @@ describe("an expired token in the defences", () => {
     content: "Hello",
     honeypot: "",
     formToken,
-    lookups: { recentComment: () => false, duplicate: () => false, approvedBefore: () => true },
+    lookups: { recentComment: () => false, duplicate: () => false, commenterRecord: () => ({ approved: 1, recent: 0, recentRejected: 0 }), premoderated: () => false },
   });
 
   it("is refused with a message that says the comment is kept", async () => {

@@ -8,6 +8,8 @@ const SHORTCUTS: [string, string][] = [
   ["a", "approve (in Spam: not spam)"],
   ["s", "spam"],
   ["t", "trash"],
+  ["f", "feature or unfeature"],
+  ["c", "open the commenter's page (their record, notes, Suspend)"],
   ["u", "undo the last action"],
   ["?", "show or hide these shortcuts"],
 ];
@@ -78,15 +80,16 @@ export function ModerationKeys() {
         }
         return;
       }
-      if (key === "a" || key === "s" || key === "t") {
+      if (key === "a" || key === "s" || key === "t" || key === "f" || key === "c") {
         const item = current();
-        const button = item?.querySelector<HTMLButtonElement>(`button[data-shortcut="${key}"]`);
+        // A button (a, s, t, f) or the commenter link (c).
+        const button = item?.querySelector<HTMLElement>(`[data-shortcut="${key}"]`);
         if (!item || !button) {
           setAnnouncement(item ? "That action is not available here" : "Press j to choose a comment first");
           return;
         }
         event.preventDefault();
-        setAnnouncement(`${button.textContent}: ${item.querySelector(".queue-item__who strong")?.textContent ?? ""}`);
+        setAnnouncement(`${key === "c" ? "Commenter" : button.textContent}: ${item.querySelector(".queue-item__who strong")?.textContent ?? ""}`);
         button.click();
       }
     };

@@ -6,9 +6,11 @@ import { formatDateTime } from "@/lib/dates";
 import { noticeText } from "@/lib/http/notices";
 import { COMMENT_STATUSES, type CommentStatus } from "@/lib/comments/status";
 import { listArticlesForFilter } from "@/lib/moderation/articles";
-import { queueCounts, queuePage, REASON_FILTERS, type QueueRow, type ReasonFilter } from "@/lib/moderation/queue";
+import { queueCounts, queuePage, reportedCount, reportedPage, REASON_FILTERS, type QueueRow, type ReasonFilter } from "@/lib/moderation/queue";
+import { commenterHref } from "@/lib/community/commenter-path";
+import { openReportsOf, REPORT_REASON_LABELS, type CommentReport } from "@/lib/community/reports";
 import { MODERATION_DONE, MODERATION_ERRORS } from "@/lib/moderation/notices";
-import { ACTION_LABELS, QUEUE_ACTIONS, STATUS_LABELS } from "@/lib/moderation/transitions";
+import { ACTION_LABELS, QUEUE_ACTIONS, REPORTED_ACTIONS, STATUS_LABELS } from "@/lib/moderation/transitions";
 import { AkismetPanel } from "./akismet-panel";
 import { consoleJobs } from "@/lib/moderation/background";
 import { checkQueueAction, emptyQueueAction, moderateAction, undoAction } from "./actions";
@@ -20,8 +22,10 @@ export const dynamic = "force-dynamic";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const QUEUE_ORDER: CommentStatus[] = ["pending", "spam", "approved", "trash"];
-const KEYS: Partial<Record<string, string>> = { approve: "a", not_spam: "a", spam: "s", trash: "t" };
+type Queue = CommentStatus | "reported";
+const QUEUE_ORDER: Queue[] = ["pending", "reported", "spam", "approved", "trash"];
+const QUEUE_LABELS: Record<Queue, string> = { ...STATUS_LABELS, reported: "Reported" };
+const KEYS: Partial<Record<string, string>> = { approve: "a", not_spam: "a", keep: "a", spam: "s", trash: "t", feature: "f", unfeature: "f" };
 
 const one = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);
 
@@ -35,7 +39,7 @@ function queueHref(params: Record<string, string | number | undefined | null>): 
 export default async function ModerationPage({ searchParams }: Props) {
   await requirePermission("comment:moderate", { callbackUrl: "/moderation" });
   const params = await searchParams;
-  const queue = z.enum(COMMENT_STATUSES).catch("pending").parse(one(params.queue));
+  const queue: Queue = z.enum([...COMMENT_STATUSES, "reported"]).catch("pending").parse(one(params.queue));
   const page = z.coerce.number().int().min(1).catch(1).parse(one(params.page) ?? 1);
   const articleId = z.coerce.number().int().positive().optional().catch(undefined).parse(one(params.article));
   const q = (one(params.q) ?? "").slice(0, 200);
@@ -45,11 +49,13 @@ export default async function ModerationPage({ searchParams }: Props) {
   const error = noticeText(MODERATION_ERRORS, "error", params, undefined);
   const undo = one(params.undo);
 
-  const counts = await queueCounts();
-  const list = await queuePage({ status: queue, page, articleId, q, reason });
+  const counts: Record<Queue, number> = { ...(await queueCounts()), reported: await reportedCount() };
+  // The Reported queue is ordered by its reports; the filters are the status queues'.
+  const list = queue === "reported" ? await reportedPage({ page }) : await queuePage({ status: queue, page, articleId, q, reason });
+  const reports = queue === "reported" ? await openReportsOf(list.rows.map((r) => r.id)) : new Map<number, CommentReport[]>();
   const articles = await listArticlesForFilter();
   const filters = { queue, article: articleId, q, reason };
-  const actions = QUEUE_ACTIONS[queue];
+  const actions = queue === "reported" ? REPORTED_ACTIONS : QUEUE_ACTIONS[queue];
   const jobs = await consoleJobs();
   const anyRunning = jobs.some((j) => j.running);
   const checkRunning = jobs.some((j) => j.running && j.job === "check-pending");
@@ -71,7 +77,7 @@ export default async function ModerationPage({ searchParams }: Props) {
           {QUEUE_ORDER.map((s) => (
             <li key={s}>
               <Link href={queueHref({ queue: s, article: articleId, q, reason })} aria-current={s === queue ? "page" : undefined}>
-                {STATUS_LABELS[s]} <span className="queue-tabs__count">({counts[s]})</span>
+                {QUEUE_LABELS[s]} <span className="queue-tabs__count">({counts[s]})</span>
               </Link>
             </li>
           ))}
@@ -131,6 +137,15 @@ export default async function ModerationPage({ searchParams }: Props) {
         </form>
       ) : null}
 
+      {articleId ? (
+        <p className="muted">
+          <Link href={`/moderation/articles/${articleId}`}>Comment settings for this article</Link> (close, open, pre-moderate, message)
+        </p>
+      ) : null}
+
+      {queue === "reported" ? (
+        <p className="muted">Published comments readers reported, most reported first. Approve keeps a comment and closes its reports.</p>
+      ) : (
       <form method="get" action="/moderation" className="queue-filters" role="search" aria-label="Filter comments">
         <input type="hidden" name="queue" value={queue} />
         <label>
@@ -162,11 +177,12 @@ export default async function ModerationPage({ searchParams }: Props) {
         <button type="submit">Filter</button>
         {articleId || q || reason ? <Link href={queueHref({ queue })}>Clear filters</Link> : null}
       </form>
+      )}
 
       {list.rows.length === 0 ? (
-        <p className="empty-state">No comments in {STATUS_LABELS[queue]}{articleId || q || reason ? " match these filters" : ""}.</p>
+        <p className="empty-state">No comments in {QUEUE_LABELS[queue]}{queue !== "reported" && (articleId || q || reason) ? " match these filters" : ""}.</p>
       ) : (
-        <form action={moderateAction} className="queue" aria-label={`${STATUS_LABELS[queue]} comments`}>
+        <form action={moderateAction} className="queue" aria-label={`${QUEUE_LABELS[queue]} comments`}>
           <div className="queue__bulk">
             <label>
               <span className="visually-hidden">Bulk action</span>
@@ -193,7 +209,7 @@ export default async function ModerationPage({ searchParams }: Props) {
           </div>
           <ol className="queue__list">
             {list.rows.map((row) => (
-              <QueueItem key={row.id} row={row} actions={actions} />
+              <QueueItem key={row.id} row={row} actions={actions} reports={queue === "reported" ? (reports.get(row.id) ?? []) : null} />
             ))}
           </ol>
         </form>
@@ -231,7 +247,9 @@ export default async function ModerationPage({ searchParams }: Props) {
   );
 }
 
-function QueueItem({ row, actions }: { row: QueueRow; actions: readonly (keyof typeof ACTION_LABELS)[] }) {
+function QueueItem({ row, actions: offered, reports }: { row: QueueRow; actions: readonly (keyof typeof ACTION_LABELS)[]; reports: CommentReport[] | null }) {
+  // Feature what is not featured, Unfeature what is.
+  const actions = offered.filter((a) => (a === "feature" ? !(row.featured && row.status === "approved") : a === "unfeature" ? row.featured : true));
   const reason =
     row.spamCheckState === "not_checked" && row.nextSpamCheckAt
       ? `${row.statusReason}, retry at ${formatDateTime(row.nextSpamCheckAt)}`
@@ -242,8 +260,13 @@ function QueueItem({ row, actions }: { row: QueueRow; actions: readonly (keyof t
         <input type="checkbox" name="ids" value={row.id} aria-label={`Select the comment by ${row.authorName}`} />
         <input type="hidden" name={`expected_${row.id}`} value={row.status} />
         <div className="queue-item__who" id={`c-${row.id}-who`}>
-          <strong>{row.authorName || "(no name)"}</strong>
+          <strong>
+            <Link href={commenterHref({ userId: row.userId, email: row.authorEmail })} data-shortcut="c" title="The commenter's page: record, notes, Suspend">
+              {row.authorName || "(no name)"}
+            </Link>
+          </strong>
           {row.userId ? <span className="badge">account</span> : null}
+          {row.featured ? <span className="badge badge--featured">Featured</span> : null}
           <span className="muted">
             {" "}
             · <a href={`mailto:${row.authorEmail}`}>{row.authorEmail}</a>
@@ -274,6 +297,27 @@ function QueueItem({ row, actions }: { row: QueueRow; actions: readonly (keyof t
         <span className={`reason reason--${row.status}`}>{reason}</span>
       </p>
       <div className="queue-item__text">{row.content}</div>
+      {reports && reports.length > 0 ? (
+        <div className="queue-item__reports">
+          <p>
+            <strong>
+              {reports.length} {reports.length === 1 ? "report" : "reports"}
+            </strong>
+          </p>
+          <ul>
+            {reports.map((r) => (
+              <li key={r.reporterId}>
+                <strong>{REPORT_REASON_LABELS[r.reason]}</strong>
+                {r.note ? <> — “{r.note}”</> : null}{" "}
+                <span className="muted">
+                  by <Link href={commenterHref({ userId: r.reporterId, email: r.reporterEmail })}>{r.reporterName}</Link> ·{" "}
+                  <time dateTime={r.createdAt.toISOString()}>{formatDateTime(r.createdAt)}</time>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <div className="queue-item__actions">
         {actions.map((a) => (
           <button key={a} type="submit" name="rowAction" value={`${a}:${row.id}`} data-shortcut={KEYS[a]} className={a === "delete" ? "button--danger" : undefined}>
