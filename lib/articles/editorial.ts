@@ -246,12 +246,17 @@ async function saveInTransaction(
   }
   // Only over the version read above: a save that committed since (PostgreSQL
   // waits for it, then finds the version moved on) wins, and this one changes nothing.
+  // Comments opened again by hand stay open past the site's auto-close; closed, that ends.
+  const keepOpen = data.commentsOpen !== existing.commentsOpen ? { commentsKeepOpen: data.commentsOpen } : {};
   const updated = await tx
     .update(articles)
-    .set({ ...fields, version: existing.version + 1 })
+    .set({ ...fields, ...keepOpen, version: existing.version + 1 })
     .where(and(eq(articles.id, existing.id), eq(articles.version, existing.version)))
     .returning({ id: articles.id });
   if (updated.length === 0) return CONFLICT;
+  if (data.commentsOpen !== existing.commentsOpen) {
+    await addEvent(tx, { articleId: existing.id, type: data.commentsOpen ? "comments_opened" : "comments_closed", actorId: actor.id, at: now });
+  }
   if (existing.title !== data.title || existing.summary !== data.summary || existing.body !== data.body) {
     await addRevision(tx, existing.id, data, actor.id, now);
   }

@@ -14,6 +14,8 @@ export const CAPABILITIES = [
   "article:edit",
   "article:publish",
   "review:write",
+  /** One article's comment settings: close, open, pre-moderate, the message above the comments. */
+  "article:comments",
   "user:manage",
   "settings:manage",
 ] as const;
@@ -21,8 +23,8 @@ export type Capability = (typeof CAPABILITIES)[number];
 
 export const ROLE_CAPABILITIES: Record<UserRole, readonly Capability[]> = {
   reader: ["comment:create"],
-  editor: ["comment:create", "article:edit", "article:publish", "review:write"],
-  moderator: ["comment:create", "comment:moderate"],
+  editor: ["comment:create", "article:edit", "article:publish", "review:write", "article:comments"],
+  moderator: ["comment:create", "comment:moderate", "article:comments"],
   admin: CAPABILITIES,
 };
 

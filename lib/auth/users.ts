@@ -7,6 +7,7 @@ import { isUniqueViolation } from "@/lib/db/dialect";
 import { textOfNotice, type Notice } from "@/lib/http/notices";
 import { ACCOUNT_ERRORS, ACCOUNT_NOTICES } from "./account-notices";
 import { hashPassword } from "./password";
+import { addCommenterEvent } from "@/lib/community/commenter-events";
 
 export type Account = typeof users.$inferSelect;
 
@@ -175,6 +176,13 @@ export async function upsertAccount(input: {
             updatedAt: new Date(),
           })
           .where(eq(users.id, existing.id));
+        // The command line acts for no account: the history says what changed, not who.
+        if (existing.role !== input.role) {
+          await addCommenterEvent(tx, { userId: existing.id, type: "role_changed", actorId: null, message: `Role changed from ${existing.role} to ${input.role} (command line)` });
+        }
+        if (input.name !== undefined && input.name !== existing.name) {
+          await addCommenterEvent(tx, { userId: existing.id, type: "renamed", actorId: null, message: `Name changed from “${existing.name}” to “${input.name}” (command line)` });
+        }
         return { id: existing.id, created: false };
       }
       const [row] = await tx
@@ -248,6 +256,7 @@ export async function changeRole(actorId: number, targetId: number, role: UserRo
       .update(users)
       .set({ role, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
       .where(eq(users.id, targetId));
+    await addCommenterEvent(tx, { userId: targetId, type: "role_changed", actorId, message: `Role changed from ${target.role} to ${role}` });
     return done({ code: "role_changed", values: { user: target.id, role } }, target);
   });
 }
@@ -262,6 +271,9 @@ export async function setBanned(actorId: number, targetId: number, banned: boole
       .update(users)
       .set({ banned, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
       .where(eq(users.id, targetId));
+    if (banned !== target.banned) {
+      await addCommenterEvent(tx, { userId: targetId, type: banned ? "banned" : "unbanned", actorId, message: banned ? "Banned" : "Ban lifted" });
+    }
     return done({ code: banned ? "banned" : "unbanned", values: { user: target.id } }, target);
   });
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import { comments, type CommentStatus, type SpamCheckRecord, type UserRole } from "@/db/schema";
 import { getDb, row, rows, sql, transaction, type Db } from "@/lib/db";
-import { forUpdate, inIds } from "@/lib/db/dialect";
+import { bool, forUpdate, inIds } from "@/lib/db/dialect";
 import { env } from "@/lib/env";
 import { leaseOwner } from "@/lib/db/leases";
 import { getSettings } from "@/lib/settings";
@@ -152,25 +152,43 @@ function excerpt(text: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-type Article = { id: number; slug: string; updatedAt: Date; commentsOpen: boolean; commentsCloseAt: Date | null; publishedAt: Date | null; status: string };
+type Article = {
+  id: number;
+  slug: string;
+  updatedAt: Date;
+  commentsOpen: boolean;
+  commentsCloseAt: Date | null;
+  publishedAt: Date | null;
+  status: string;
+  commentsKeepOpen: boolean;
+  premoderateAll: boolean;
+  premoderateLinks: boolean;
+};
 
 async function articleOf(tx: Db, id: number): Promise<Article | null> {
-  const found = await row<Omit<Article, "updatedAt" | "commentsCloseAt" | "publishedAt" | "commentsOpen"> & {
+  const found = await row<Omit<Article, "updatedAt" | "commentsCloseAt" | "publishedAt" | "commentsOpen" | "commentsKeepOpen" | "premoderateAll" | "premoderateLinks"> & {
     updatedAt: number | string;
     commentsCloseAt: number | string | null;
     publishedAt: number | string | null;
     commentsOpen: unknown;
+    commentsKeepOpen: unknown;
+    premoderateAll: unknown;
+    premoderateLinks: unknown;
   }>(
     tx,
     sql`select id, slug, status, updated_at as "updatedAt", comments_open as "commentsOpen",
-               comments_close_at as "commentsCloseAt", published_at as "publishedAt"
+               comments_close_at as "commentsCloseAt", published_at as "publishedAt", comments_keep_open as "commentsKeepOpen",
+               premoderate_all as "premoderateAll", premoderate_links as "premoderateLinks"
         from articles where id = ${id}`,
   );
   if (!found) return null;
   const date = (v: number | string | null) => (v === null ? null : new Date(Number(v)));
   return {
     ...found,
-    commentsOpen: found.commentsOpen === true || found.commentsOpen === 1 || found.commentsOpen === "1",
+    commentsOpen: bool(found.commentsOpen),
+    commentsKeepOpen: bool(found.commentsKeepOpen),
+    premoderateAll: bool(found.premoderateAll),
+    premoderateLinks: bool(found.premoderateLinks),
     updatedAt: new Date(Number(found.updatedAt)),
     commentsCloseAt: date(found.commentsCloseAt),
     publishedAt: date(found.publishedAt),

@@ -15,14 +15,19 @@ export const NUMBER_FIELDS = [
   "spamRetentionDays",
   "blatantSpamRetentionDays",
   "trashRetentionDays",
+  "trustMinApproved",
+  "trustRejectedPercent",
+  "trustRejectedDays",
+  "reportsToHold",
+  "reportsPerHour",
 ] as const;
 
 export type ListField = (typeof LIST_FIELDS)[number];
 export type NumberField = (typeof NUMBER_FIELDS)[number];
-export type ModerationSettingsField = ListField | NumberField | "holdFirstTime" | "commentOrder";
+export type ModerationSettingsField = ListField | NumberField | "trustRejectedHold" | "commentOrder";
 
 /** What the form shows: lists as text (one entry per line), numbers and the order as typed. */
-export type ModerationSettingsValues = Record<ListField | NumberField, string> & { holdFirstTime: boolean; commentOrder: string };
+export type ModerationSettingsValues = Record<ListField | NumberField, string> & { trustRejectedHold: boolean; commentOrder: string };
 
 /** What the settings action answers (for useActionState). */
 export type ModerationSettingsState = {
@@ -45,7 +50,12 @@ export function toFormValues(settings: Settings): ModerationSettingsValues {
     blockIps: settings.blockIps.join("\n"),
     holdWords: settings.holdWords.join("\n"),
     linkLimit: String(settings.linkLimit),
-    holdFirstTime: settings.holdFirstTime,
+    trustRejectedHold: settings.trustRejectedHold,
+    trustMinApproved: String(settings.trustMinApproved),
+    trustRejectedPercent: String(settings.trustRejectedPercent),
+    trustRejectedDays: String(settings.trustRejectedDays),
+    reportsToHold: String(settings.reportsToHold),
+    reportsPerHour: String(settings.reportsPerHour),
     commentOrder: settings.commentOrder,
     commentEditMinutes: String(settings.commentEditMinutes),
     commentsAutoCloseDays: String(settings.commentsAutoCloseDays),
@@ -161,7 +171,12 @@ const formSchema = z.object({
   ),
   holdWords: listField("a word or phrase (it needs a letter or a digit)", (l) => (/[\p{L}\p{N}]/u.test(l) ? l : null)),
   linkLimit: numberField("linkLimit"),
-  holdFirstTime: z.boolean(),
+  trustRejectedHold: z.boolean(),
+  trustMinApproved: numberField("trustMinApproved"),
+  trustRejectedPercent: numberField("trustRejectedPercent"),
+  trustRejectedDays: numberField("trustRejectedDays"),
+  reportsToHold: numberField("reportsToHold"),
+  reportsPerHour: numberField("reportsPerHour"),
   commentOrder: z.enum(SITE_COMMENT_ORDERS, { error: "Choose Oldest first or Newest first." }),
   commentEditMinutes: numberField("commentEditMinutes"),
   commentsAutoCloseDays: numberField("commentsAutoCloseDays"),
@@ -175,7 +190,7 @@ const text = (v: FormDataEntryValue | null) => (typeof v === "string" ? v : "");
 /** What was typed, kept as typed (cut at a sane length) to show again. */
 export function readFormValues(formData: FormData): ModerationSettingsValues {
   const values = {
-    holdFirstTime: formData.get("holdFirstTime") !== null,
+    trustRejectedHold: formData.get("trustRejectedHold") !== null,
     commentOrder: text(formData.get("commentOrder")).slice(0, 20),
   } as ModerationSettingsValues;
   for (const key of LIST_FIELDS) values[key] = text(formData.get(key)).slice(0, MAX_LIST_CHARS + 1);
@@ -202,7 +217,8 @@ export async function saveModerationSettingsForm(formData: FormData): Promise<Mo
     }
     return { status: "invalid", message: INVALID_MESSAGE, fieldErrors, values };
   }
-  const saved = await updateSettings(parsed.data);
+  // holdFirstTime is the old first-time rule, read only while trustMinApproved was never saved.
+  const saved = await updateSettings({ ...parsed.data, holdFirstTime: false });
   if (!saved.ok) {
     const fieldErrors: ModerationSettingsState["fieldErrors"] = {};
     for (const [key, message] of Object.entries(saved.errors)) fieldErrors[key as ModerationSettingsField] = message;

@@ -135,6 +135,11 @@ describe("the site setting and the reader's choice", () => {
         spamRetentionDays: "15",
         blatantSpamRetentionDays: "1",
         trashRetentionDays: "30",
+        trustMinApproved: "0",
+        trustRejectedPercent: "30",
+        trustRejectedDays: "7",
+        reportsToHold: "3",
+        reportsPerHour: "20",
       };
       for (const [k, v] of Object.entries({ ...base, ...fields })) data.set(k, v);
       return data;

@@ -17,6 +17,11 @@ function form(fields: Record<string, string>): FormData {
     spamRetentionDays: "15",
     blatantSpamRetentionDays: "1",
     trashRetentionDays: "30",
+    trustMinApproved: "0",
+    trustRejectedPercent: "30",
+    trustRejectedDays: "7",
+    reportsToHold: "3",
+    reportsPerHour: "20",
   };
   const data = new FormData();
   for (const [k, v] of Object.entries({ ...base, ...fields })) data.set(k, v);
@@ -26,7 +31,7 @@ function form(fields: Record<string, string>): FormData {
 describe("the moderation settings form", () => {
   it("saves tidied lists and numbers, and the pipeline uses them at once", async () => {
     const state = await saveModerationSettingsForm(
-      form({ blockWords: "Casino\n\n  casino  \nviagra", blockEmails: "spam.example\nbad@x.example", blockIps: "203.0.113.0/24\n2001:db8::1", holdWords: "refund", linkLimit: "4", holdFirstTime: "on" }),
+      form({ blockWords: "Casino\n\n  casino  \nviagra", blockEmails: "spam.example\nbad@x.example", blockIps: "203.0.113.0/24\n2001:db8::1", holdWords: "refund", linkLimit: "4", trustMinApproved: "2", trustRejectedHold: "on", reportsToHold: "5" }),
     );
     expect(state).toMatchObject({ status: "saved", message: "Settings saved.", fieldErrors: {} });
     expect(await getSettings()).toMatchObject({
@@ -35,7 +40,9 @@ describe("the moderation settings form", () => {
       blockIps: ["203.0.113.0/24", "2001:db8::1"],
       holdWords: ["refund"],
       linkLimit: 4,
-      holdFirstTime: true,
+      trustMinApproved: 2,
+      trustRejectedHold: true,
+      reportsToHold: 5,
     });
     const article = await createArticle();
     const blocked = await postComment(article, { content: "Win at the c.a.s.i.n.o tonight" });
@@ -43,7 +50,7 @@ describe("the moderation settings form", () => {
     const fromRange = await postComment(article, { content: "Hello from a listed network" }, { ip: "203.0.113.77" });
     expect(fromRange).toMatchObject({ ok: true, status: "spam" });
     await saveModerationSettingsForm(form({}));
-    expect(await getSettings()).toMatchObject({ blockWords: [], holdFirstTime: false, linkLimit: 2 });
+    expect(await getSettings()).toMatchObject({ blockWords: [], trustMinApproved: 0, trustRejectedHold: false, reportsToHold: 3, linkLimit: 2 });
   });
 
   it("refuses bad input field by field, keeps what was typed and saves nothing", async () => {

@@ -8,8 +8,8 @@ describe("the role table", () => {
     const table = Object.fromEntries(USER_ROLES.map((r) => [r, CAPABILITIES.filter((c) => can({ role: r, banned: false }, c))]));
     expect(table).toEqual({
       reader: ["comment:create"],
-      editor: ["comment:create", "article:edit", "article:publish", "review:write"],
-      moderator: ["comment:create", "comment:moderate"],
+      editor: ["comment:create", "article:edit", "article:publish", "review:write", "article:comments"],
+      moderator: ["comment:create", "comment:moderate", "article:comments"],
       admin: [...CAPABILITIES],
     });
   });

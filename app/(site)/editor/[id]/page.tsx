@@ -1,3 +1,5 @@
+import { CommentSettingsPanel } from "@/app/_comment-settings/panel";
+import { articleCommentSettings } from "@/lib/articles/comment-settings";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -55,6 +57,7 @@ export default async function EditArticlePage({ params, searchParams }: Props) {
   const done = noticeText(WORKFLOW_NOTICES, "done", query, undefined) ?? (query.created ? "Draft created." : null);
   const error = noticeText(WORKFLOW_ERRORS, "error", query, undefined);
   const history = await articleHistory(article.id);
+  const commentSettings = can(user, "article:comments") ? await articleCommentSettings(article.id) : null;
   const revisions = await listRevisions(article.id);
   const sentBack = article.status === "draft" ? await pendingSendBackNote(article.id) : null;
   const steps = workflowActionsFor(article.status).filter((a) => a === "submit" || can(user, "article:publish"));
@@ -124,6 +127,8 @@ export default async function EditArticlePage({ params, searchParams }: Props) {
         initialPreview={renderMarkdown(article.body)}
         initial={{ status: "idle", message: null, fieldErrors: {}, values: articleToForm(article), version: article.version }}
       />
+
+      {commentSettings ? <CommentSettingsPanel settings={commentSettings} query={query} /> : null}
 
       <section className="panel" aria-labelledby="history-title">
         <h2 id="history-title">History</h2>

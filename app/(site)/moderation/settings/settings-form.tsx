@@ -50,6 +50,24 @@ const HOLD_WORDS: ListSpec = {
 
 const LINK_LIMIT: NumberSpec = { name: "linkLimit", label: "Link limit", hint: "More links than this holds a comment in Pending." };
 
+const TRUST_MIN: NumberSpec = {
+  name: "trustMinApproved",
+  label: "Hold comments from commenters with fewer approved comments than",
+  hint: "0: off. 1 holds a commenter's comments until one of theirs is approved (WordPress's “previously approved”). Staff are never held.",
+};
+const TRUST_REJECTED: NumberSpec[] = [
+  { name: "trustRejectedPercent", label: "Rejected share (%)", hint: "Held when at least this share of their comments in the window went to Spam or Trash." },
+  { name: "trustRejectedDays", label: "Window (days)", hint: "How far back the rejected share looks." },
+];
+const REPORTS: NumberSpec[] = [
+  {
+    name: "reportsToHold",
+    label: "Reports that hold a comment",
+    hint: "A published comment is held (Pending, “Reported by N readers”) once this many different accounts reported it. 0: never; reports still go to the Reported queue.",
+  },
+  { name: "reportsPerHour", label: "Reports per account per hour", hint: "More are refused until the hour is over." },
+];
+
 const EDIT_WINDOW: NumberSpec = {
   name: "commentEditMinutes",
   label: "Edit window (minutes)",
@@ -165,22 +183,37 @@ export function ModerationSettingsForm({ action, initial, ranges }: Props) {
         <p className="muted mod-settings__intro">A held comment waits in Pending until a moderator approves it.</p>
         {list(HOLD_WORDS)}
         {number(LINK_LIMIT)}
+      </section>
+
+      <section className="panel mod-settings__section" aria-labelledby="mod-settings-trust-heading">
+        <h2 id="mod-settings-trust-heading">Trust rules</h2>
+        <p className="muted mod-settings__intro">
+          A commenter's record: an account's comments, or a guest's under their email address sent from the same browser or
+          network. Comments by editors, moderators and admins are never held by these rules.
+        </p>
+        {number(TRUST_MIN)}
         <div className="form-field mod-settings__field">
-          <label className="form-check" htmlFor={id("holdFirstTime")}>
+          <label className="form-check" htmlFor={id("trustRejectedHold")}>
             <input
-              id={id("holdFirstTime")}
-              name="holdFirstTime"
+              id={id("trustRejectedHold")}
+              name="trustRejectedHold"
               type="checkbox"
-              defaultChecked={values.holdFirstTime}
-              aria-describedby={describedBy("holdFirstTime", errors.holdFirstTime)}
+              defaultChecked={values.trustRejectedHold}
+              aria-describedby={describedBy("trustRejectedHold", errors.trustRejectedHold)}
             />
-            <span>Hold first-time commenters</span>
+            <span>Hold comments from commenters whose comments were often rejected lately</span>
           </label>
-          <span id={`${id("holdFirstTime")}-hint`} className="field-note">
-            Hold a first-time commenter's comment until one of theirs is approved.
+          <span id={`${id("trustRejectedHold")}-hint`} className="field-note">
+            Uses the share and window below.
           </span>
-          <FieldError name="holdFirstTime" error={errors.holdFirstTime} />
+          <FieldError name="trustRejectedHold" error={errors.trustRejectedHold} />
         </div>
+        {TRUST_REJECTED.map(number)}
+      </section>
+
+      <section className="panel mod-settings__section" aria-labelledby="mod-settings-reports-heading">
+        <h2 id="mod-settings-reports-heading">Reader reports</h2>
+        {REPORTS.map(number)}
       </section>
 
       <section className="panel mod-settings__section" aria-labelledby="mod-settings-threads-heading">
