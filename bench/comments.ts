@@ -7,6 +7,10 @@
  * It runs twice, once with each SQLite durability setting
  * (`SQLITE_SYNCHRONOUS=normal`, the default, and `full`, which fsyncs every
  * commit: decision 010); `BENCH_SYNC=normal` or `full` runs one.
+ * `BENCH_TRUST=1` turns the trust rules on (fewer than 1 approved comment, and
+ * 30% rejected in 7 days, both read for every post) and posts as 50 returning
+ * guests, so every post reads a growing record (issue 21: the POST rate may
+ * drop by at most 10%).
  * Not part of the test suite.
  */
 import { spawn } from "node:child_process";
@@ -24,6 +28,7 @@ const SLUG = "syria-us-led-coalition-deeply-in-denial-about-civilian-casualties-
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const AKISMET_PORT = Number(process.env.BENCH_AKISMET_PORT ?? 3997);
 const AKISMET_URL = `http://127.0.0.1:${AKISMET_PORT}`;
+const TRUST = process.env.BENCH_TRUST === "1";
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
   return new Promise<void>((resolve, reject) => {
@@ -80,7 +85,8 @@ async function benchWith(synchronous: "normal" | "full") {
   // Every request comes from 127.0.0.1 within milliseconds: switch off the
   // flood and minimum-time defences so each post runs the whole pipeline.
   await run("npx", ["tsx", "--conditions=react-server", "scripts/db-seed.ts"], env);
-  await run("npx", ["tsx", "--conditions=react-server", "scripts/settings.ts", "set", "floodSeconds=0", "minSubmitSeconds=0"], env);
+  await run("npx", ["tsx", "--conditions=react-server", "scripts/settings.ts", "set", "floodSeconds=0", "minSubmitSeconds=0", ...(TRUST ? ["trustMinApproved=1", "trustRejectedHold=true"] : [])], env);
+  if (TRUST) console.log("Trust rules on: trustMinApproved=1, trustRejectedHold=true (30% in 7 days); 50 returning guests");
 
   // BENCH_PROFILE=1 writes a CPU profile of the server to .tmp/bench-profile.
   const nodeArgs = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", ".tmp/bench-profile"] : [];
@@ -114,7 +120,7 @@ async function benchWith(synchronous: "normal" | "full") {
                 body: JSON.stringify({
                   content: `Benchmark comment number ${n}: distinct text so no duplicate check refuses it.`,
                   name: `Bench Reader ${n}`,
-                  email: `bench${n}@example.com`,
+                  email: TRUST ? `bench${n % 50}@example.com` : `bench${n}@example.com`,
                   formToken,
                 }),
               };

@@ -7,7 +7,17 @@
  * are timed in process (p50 / p99 over BENCH_ITERATIONS, default 200); with a
  * production build (.next/BUILD_ID) and BENCH_HTTP not "0", the /moderation
  * page is also timed over HTTP as a signed-in moderator.
- * Exits 1 when a queue read takes 50 ms or more at p99, or when a result is wrong.
+ * Moderating people (issue 21): inside the same comments, one reader account
+ * and one guest address have a tenth each (10,000 at the default size, every
+ * status, all articles, 90 days), with commenter history and notes; 10,000
+ * published comments have 1 to 6 open reports from distinct readers (rows in
+ * comment_reports, counted by its triggers) and 3,000 more have closed ones.
+ * The commenter page's reads (profile, comments, history, notes) are timed
+ * together as the page does them, at page 1 and page 100 of the comments, for
+ * both; the Reported queue (count, page, the page's open reports) at pages 1
+ * and 50; then each read alone. Their query plans are printed, and those of
+ * every statement of a read over the target.
+ * Exits 1 when a read takes 50 ms or more at p99, or when a result is wrong.
  * Not part of the test suite. Run with `tsx --conditions=react-server`.
  */
 import { spawn } from "node:child_process";
@@ -16,6 +26,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import type { SQL } from "drizzle-orm";
+import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/lib/db";
 import type { SqliteDb } from "@/lib/db/sqlite";
 import type { QueueFilter, QueuePage } from "@/lib/moderation/queue";
@@ -35,6 +46,14 @@ const DB = path.join(DIR, "app.db");
 /** A fixed test secret (48 characters), only for this benchmark's throwaway server. */
 const SECRET = "bench-moderation-test-secret-not-for-production!";
 const MODERATOR = { name: "Mo", email: "mo@bench.example" };
+/** The commenter page's subjects: a reader account and a guest address, each on every 10th comment (10,000 of 100,000). */
+const HEAVY_READER = { name: "Rosa Haddad", email: "rosa.haddad@posteo.de" };
+const HEAVY_GUEST = { email: "nils.novak@gmx.net", names: ["Nils Novak", "Nils N.", "nils"], ips: ["81.2.69.160", "81.2.69.161", "2a02:8108:1b40::17"] };
+const HEAVY_READER_SLOT = 3;
+const HEAVY_GUEST_SLOT = 7;
+/** Published comments with open reports (1 to 6 each) in the Reported queue; and others whose reports were closed. */
+const REPORTED = 10_000;
+const CLOSED_REPORTED = 3_000;
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -153,8 +172,21 @@ function spamText(): string {
 
 type Tally = Record<Status, number> & { events: number; heldPending: number; textSpam: number };
 
+/** What the commenter page and the Reported queue are timed on (see `generate`). */
+type People = {
+  /** The reader account with a tenth of the comments, and its comments per status. */
+  heavyReader: { userId: number; counts: Record<Status, number>; events: number; notes: number };
+  /** The guest address with another tenth. */
+  heavyGuest: { email: string; latestName: string; counts: Record<Status, number>; events: number; notes: number };
+  /** Published comments with open reports, and those reports. */
+  reported: number;
+  openReports: number;
+  /** Reports a moderator already closed (on other comments: not in the queue). */
+  closedReports: number;
+};
+
 /** Fills the migrated, seeded database; returns what it inserted. */
-async function generate(): Promise<{ tally: Tally; busiestArticle: number; term: string; moderatorId: number; seconds: number }> {
+async function generate(): Promise<{ tally: Tally; people: People; now: number; busiestArticle: number; term: string; moderatorId: number; seconds: number }> {
   const { hash } = await import("@node-rs/argon2");
   const started = performance.now();
   const db = new Database(DB);
@@ -216,6 +248,20 @@ async function generate(): Promise<{ tally: Tally; busiestArticle: number; term:
     // Recent approved comments per article, for replies.
     const recent = new Map<number, number[]>(articles.map((a) => [a.id, []]));
 
+    // The commenter page's two heavy subjects: every 10th comment from a reader account,
+    // every 10th (another slot) from one guest address, whatever their status (spam too).
+    const zero = (): Record<Status, number> => ({ pending: 0, approved: 0, spam: 0, trash: 0 });
+    const heavyReaderId = Number(insertUser.run(HEAVY_READER.email, HEAVY_READER.name, null, "reader", start, start).lastInsertRowid);
+    const heavyReader: Author = { name: HEAVY_READER.name, email: HEAVY_READER.email, url: "", ip: "81.2.69.142", userId: heavyReaderId };
+    const people = {
+      heavyReader: { userId: heavyReaderId, counts: zero(), events: 0, notes: 0 },
+      heavyGuest: { email: HEAVY_GUEST.email, latestName: "", counts: zero(), events: 0, notes: 0 },
+      reported: 0,
+      openReports: 0,
+      closedReports: 0,
+    };
+    const approvedIds: { id: number; userId: number | null; createdAt: number }[] = [];
+
     for (let i = 0; i < COMMENTS; i++) {
       const createdAt = Math.round(times[i]!);
       const article = articles[skewed(articles.length, 1.6)]!;
@@ -223,7 +269,17 @@ async function generate(): Promise<{ tally: Tally; busiestArticle: number; term:
       const status: Status = r < 0.55 ? "approved" : r < 0.8 ? "spam" : r < 0.95 ? "pending" : "trash";
       const s = random(); // sub-kind within the status
       const spammy = status === "spam" && s < 0.94; // the rest: a moderator's correction of a human's comment
-      const author = spammy ? spamPool[skewed(spamPool.length, 3)]! : random() < 0.05 ? pick(readers) : hamPool[skewed(hamPool.length, 2)]!;
+      let author = spammy ? spamPool[skewed(spamPool.length, 3)]! : random() < 0.05 ? pick(readers) : hamPool[skewed(hamPool.length, 2)]!;
+      // (Chosen after the draws above, so the rest of the data is drawn as before.)
+      if (i % 10 === HEAVY_READER_SLOT) {
+        author = heavyReader;
+        people.heavyReader.counts[status] += 1;
+      } else if (i % 10 === HEAVY_GUEST_SLOT) {
+        const name = HEAVY_GUEST.names[Math.floor(i / 1000) % HEAVY_GUEST.names.length]!;
+        author = { name, email: HEAVY_GUEST.email, url: "", ip: HEAVY_GUEST.ips[i % HEAVY_GUEST.ips.length]!, userId: null };
+        people.heavyGuest.counts[status] += 1;
+        people.heavyGuest.latestName = name;
+      }
       const links = spammy ? 0 : status === "pending" && s < 0.4 ? 3 : random() < 0.1 ? 1 : 0;
       const content = spammy ? spamText() : hamText(links);
       const siblings = recent.get(article.id)!;
@@ -385,6 +441,7 @@ async function generate(): Promise<{ tally: Tally; busiestArticle: number; term:
       if (status === "approved") {
         siblings.push(id);
         if (siblings.length > 50) siblings.shift();
+        approvedIds.push({ id, userId: author.userId, createdAt });
       }
       if (
         status === "spam" &&
@@ -393,12 +450,108 @@ async function generate(): Promise<{ tally: Tally; busiestArticle: number; term:
         tally.textSpam += 1;
       }
     }
+    Object.assign(people, addReports(db, approvedIds, readers, moderatorId, now, tally));
+    addCommenterRecords(db, people, readers, hamPool, moderatorId, start, now);
+
     const busiest = db.prepare("select article_id as id from comments group by article_id order by count(*) desc limit 1").get() as { id: number };
-    return { moderatorId, busiestArticle: busiest.id };
+    return { moderatorId, busiestArticle: busiest.id, people };
   })();
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
-  return { tally, term, ...result, seconds: (performance.now() - started) / 1000 };
+  return { tally, term, now, ...result, seconds: (performance.now() - started) / 1000 };
+}
+
+const REPORT_REASON_WORDS: Record<string, string> = { offensive: "Offensive", abusive: "Abusive or harassing", spam: "Spam or advertising", off_topic: "Off topic", other: "Other" };
+const REPORT_NOTES = ["", "", "", "Personal attack on another reader.", "This is an advert.", "Not about the article at all.", "Insulting language."];
+
+/**
+ * Reader reports: REPORTED published comments with 1 to 6 open reports each,
+ * from distinct reader accounts (never the comment's author), with their
+ * "report" events; the table's triggers keep comments.open_report_count. And
+ * CLOSED_REPORTED other published comments whose reports a moderator already
+ * reviewed (closed: not in the queue, not counted).
+ */
+function addReports(
+  db: Database.Database,
+  approved: { id: number; userId: number | null; createdAt: number }[],
+  readers: Author[],
+  moderatorId: number,
+  now: number,
+  tally: Tally,
+): Pick<People, "reported" | "openReports" | "closedReports"> {
+  const insertReport = db.prepare(
+    `insert into comment_reports (comment_id, user_id, reason, note, created_at, closed_at, closed_by) values (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertEvent = db.prepare(
+    `insert into comment_events (comment_id, type, actor_id, from_status, to_status, message, detail, created_at) values (?, ?, ?, null, null, ?, ?, ?)`,
+  );
+  // A partial Fisher-Yates shuffle: the first REPORTED + CLOSED_REPORTED of `approved` at random.
+  const reportedCount = Math.min(REPORTED, Math.floor(approved.length / 2));
+  const closedCount = Math.min(CLOSED_REPORTED, approved.length - reportedCount);
+  for (let i = 0; i < reportedCount + closedCount; i++) {
+    const j = i + Math.floor(random() * (approved.length - i));
+    [approved[i], approved[j]] = [approved[j]!, approved[i]!];
+  }
+  let openReports = 0;
+  let closedReports = 0;
+  for (let i = 0; i < reportedCount + closedCount; i++) {
+    const comment = approved[i]!;
+    const open = i < reportedCount;
+    // 1 to 6 reports, most comments with one or two.
+    const n = 1 + skewed(6, 1.8);
+    const reporters = new Set<Author>();
+    while (reporters.size < n) {
+      const r = pick(readers);
+      if (r.userId !== comment.userId) reporters.add(r);
+    }
+    let last = comment.createdAt;
+    for (const reporter of reporters) {
+      const at = Math.min(now - 1, last + 60_000 + Math.floor(random() * 6 * 3_600_000));
+      last = at;
+      const reason = pick(Object.keys(REPORT_REASON_WORDS));
+      const note = pick(REPORT_NOTES);
+      insertReport.run(comment.id, reporter.userId, reason, note, at, open ? null : Math.min(now, at + 3_600_000), open ? null : moderatorId);
+      insertEvent.run(comment.id, "report", reporter.userId, `Reported by ${reporter.name}: ${REPORT_REASON_WORDS[reason]}${note ? ` (“${note}”)` : ""}`, JSON.stringify({ reason }), at);
+      tally.events += 1;
+      if (open) openReports += 1;
+      else closedReports += 1;
+    }
+    if (!open) {
+      insertEvent.run(comment.id, "reports_closed", moderatorId, `${n} ${n === 1 ? "report" : "reports"} reviewed by ${MODERATOR.name} (approved)`, null, Math.min(now, last + 3_600_000));
+      tally.events += 1;
+    }
+  }
+  return { reported: reportedCount, openReports, closedReports };
+}
+
+/**
+ * The commenter page's history and notes: a few dozen for the two heavy
+ * subjects, and one or two for some other readers and guests.
+ */
+function addCommenterRecords(db: Database.Database, people: People, readers: Author[], guests: Author[], moderatorId: number, start: number, now: number) {
+  const insertEvent = db.prepare(`insert into commenter_events (user_id, email, type, actor_id, message, created_at) values (?, ?, ?, ?, ?, ?)`);
+  const insertNote = db.prepare(`insert into commenter_notes (user_id, email, author_id, body, created_at) values (?, ?, ?, ?, ?)`);
+  const when = () => start + Math.floor(random() * (now - start));
+  const accountEvents: [string, string][] = [
+    ["suspended", "Suspended for 1 day"],
+    ["suspension_lifted", "Suspension lifted early"],
+    ["premoderated", "Always pre-moderate: every new comment is held"],
+    ["premoderation_lifted", "No longer pre-moderated"],
+    ["renamed", "Renamed"],
+  ];
+  const guestEvents = accountEvents.filter(([type]) => type.startsWith("premoderat"));
+  const notes = ["Warned by mail about personal attacks.", "Often off topic, but in good faith.", "Posts links to the same site: watch.", "Apologised; lifted early."];
+  const add = (userId: number | null, email: string | null, events: number, noteCount: number) => {
+    for (let i = 0; i < events; i++) {
+      const [type, message] = pick(userId ? accountEvents : guestEvents);
+      insertEvent.run(userId, email, type, moderatorId, message, when());
+    }
+    for (let i = 0; i < noteCount; i++) insertNote.run(userId, email, moderatorId, pick(notes), when());
+  };
+  add(people.heavyReader.userId, null, (people.heavyReader.events = 40), (people.heavyReader.notes = 12));
+  add(null, people.heavyGuest.email, (people.heavyGuest.events = 16), (people.heavyGuest.notes = 6));
+  for (const r of readers) if (random() < 0.3) add(r.userId, null, 1 + Math.floor(random() * 3), random() < 0.5 ? 1 : 0);
+  for (const g of guests.slice(0, 500)) if (random() < 0.2) add(null, g.email, 1, random() < 0.5 ? 1 : 0);
 }
 
 // ---------------------------------------------------------------------------
@@ -417,6 +570,223 @@ async function formatPlan(db: Db, query: SQL): Promise<string> {
       return `${"  ".repeat(d)}${r.detail}`;
     })
     .join("\n");
+}
+
+/** The statements `work` hands the app's SQLite connection through `rows`/`row` (drizzle's `all`), for their plans. */
+async function sqlOf(db: Db, work: () => Promise<unknown>): Promise<SQL[]> {
+  const target = db as unknown as { all: (query: SQL) => unknown };
+  const original = target.all;
+  const seen: SQL[] = [];
+  target.all = function (this: unknown, query: SQL) {
+    seen.push(query);
+    return original.call(this, query);
+  };
+  try {
+    await work();
+  } finally {
+    target.all = original;
+  }
+  return seen;
+}
+
+/** A statement's SQL text (placeholders for its parameters). */
+function sqliteText(query: SQL): string {
+  return new SQLiteSyncDialect().sqlToQuery(query).sql;
+}
+
+// ---------------------------------------------------------------------------
+// Moderating people: the commenter page and the Reported queue
+
+type Timed = { c: { name: string }; p50: number; p99: number; max: number; rows: number; total: number };
+
+/** Times `once` as the queue cases are timed: WARMUP calls, then ITERATIONS timed; answers the summary and the last result. */
+async function measure<T>(once: () => Promise<T>): Promise<{ p50: number; p99: number; max: number; last: T }> {
+  let last = await once();
+  for (let i = 1; i < WARMUP; i++) await once();
+  const samples: number[] = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    const t = performance.now();
+    last = await once();
+    samples.push(performance.now() - t);
+  }
+  return { ...summarize(samples), last };
+}
+
+/**
+ * The commenter page's reads (lib/community/commenters.ts) for the heavy
+ * reader account and guest address, as /moderation/commenter does them
+ * (the profile, then the comments, history and notes side by side), at
+ * page 1 and page 100 of the comments; and the Reported queue as
+ * /moderation?queue=reported does (the count, the page, the page's open
+ * reports), at pages 1 and 50. Then each read alone. Every result is checked
+ * against the generated data; wrong ones go to `problems`.
+ */
+async function peopleReads(db: Db, people: People, problems: string[]) {
+  const { commenterComments, commenterHistory, commenterNotesOf, commenterProfile, commenterQueries, REJECTED_WINDOW_DAYS, COMMENTER_PAGE_SIZE } = await import(
+    "@/lib/community/commenters"
+  );
+  const { buildReportedQuery, reportedCount, reportedPage, QUEUE_PAGE_SIZE } = await import("@/lib/moderation/queue");
+  const { openReportsOf } = await import("@/lib/community/reports");
+  const raw = (db as unknown as SqliteDb).$client;
+  const one = <T>(sqlText: string, ...args: unknown[]) => raw.prepare(sqlText).get(...args) as T;
+
+  const now = new Date();
+  const since = now.getTime() - REJECTED_WINDOW_DAYS * 86_400_000;
+  const DEEP_PAGE = 100;
+  const REPORTED_DEEP_PAGE = 50;
+  type Subject = Parameters<typeof commenterProfile>[0];
+  const subjects: { label: string; subject: Subject; column: string; value: string | number; counts: Record<Status, number>; name: string; events: number; notes: number }[] = [
+    {
+      label: "account",
+      subject: { kind: "account", userId: people.heavyReader.userId },
+      column: "user_id",
+      value: people.heavyReader.userId,
+      counts: people.heavyReader.counts,
+      name: HEAVY_READER.name,
+      events: people.heavyReader.events,
+      notes: people.heavyReader.notes,
+    },
+    {
+      label: "guest",
+      subject: { kind: "guest", email: people.heavyGuest.email },
+      column: "author_email",
+      value: people.heavyGuest.email,
+      counts: people.heavyGuest.counts,
+      name: people.heavyGuest.latestName,
+      events: people.heavyGuest.events,
+      notes: people.heavyGuest.notes,
+    },
+  ];
+  const heavyTotal = Object.values(people.heavyReader.counts).reduce((a, b) => a + b, 0);
+
+  const reads = new Map<string, () => Promise<unknown>>();
+  const together: Timed[] = [];
+  const alone: Timed[] = [];
+  const time = async <T>(list: Timed[], name: string, once: () => Promise<T>, outcome: (last: T) => { rows: number; total: number; wrong: string[] }) => {
+    reads.set(name, once);
+    const m = await measure(once);
+    const o = outcome(m.last);
+    list.push({ c: { name }, p50: m.p50, p99: m.p99, max: m.max, rows: o.rows, total: o.total });
+    for (const w of o.wrong) problems.push(`${name}: ${w}`);
+  };
+
+  for (const s of subjects) {
+    const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
+    const recent = one<{ n: number; rejected: number | null }>(
+      `select count(*) as n, sum(status in ('spam', 'trash')) as rejected from comments where ${s.column} = ? and created_at >= ?`,
+      s.value,
+      since,
+    );
+    // The first comment of a page, newest first, as a plain query finds it.
+    const firstOf = (page: number) =>
+      one<{ id: number } | undefined>(`select id from comments where ${s.column} = ? order by created_at desc, id desc limit 1 offset ?`, s.value, (page - 1) * COMMENTER_PAGE_SIZE)?.id;
+    const pageFirst = new Map([1, DEEP_PAGE].map((p) => [p, firstOf(p)]));
+    const checkProfile = (profile: Awaited<ReturnType<typeof commenterProfile>>): string[] => {
+      if (!profile) return ["no profile"];
+      const wrong: string[] = [];
+      if (profile.total !== total) wrong.push(`total ${profile.total}, expected ${total}`);
+      for (const status of Object.keys(s.counts) as Status[]) {
+        if (profile.counts[status] !== s.counts[status]) wrong.push(`${status} ${profile.counts[status]}, expected ${s.counts[status]}`);
+      }
+      if (profile.recent.total !== recent.n || profile.recent.rejected !== (recent.rejected ?? 0)) {
+        wrong.push(`recent ${profile.recent.rejected} of ${profile.recent.total}, expected ${recent.rejected ?? 0} of ${recent.n}`);
+      }
+      if (profile.name !== s.name) wrong.push(`name "${profile.name}", expected "${s.name}"`);
+      return wrong;
+    };
+    const checkList = (list: Awaited<ReturnType<typeof commenterComments>>, page: number): string[] => {
+      const wrong: string[] = [];
+      const expected = Math.max(0, Math.min(COMMENTER_PAGE_SIZE, total - (page - 1) * COMMENTER_PAGE_SIZE));
+      if (list.length !== expected) wrong.push(`page ${page}: ${list.length} comments, expected ${expected}`);
+      if (list[0] && list[0].id !== pageFirst.get(page)) wrong.push(`page ${page} starts at comment ${list[0].id}, expected ${pageFirst.get(page)}`);
+      if (list.some((c, i) => i > 0 && c.createdAt.getTime() > list[i - 1]!.createdAt.getTime())) wrong.push(`page ${page}: not newest first`);
+      return wrong;
+    };
+    const checkHistory = (history: unknown[]) => (history.length === Math.min(200, s.events) ? [] : [`${history.length} history items, expected ${s.events}`]);
+    const checkNotes = (notes: unknown[]) => (notes.length === s.notes ? [] : [`${notes.length} notes, expected ${s.notes}`]);
+
+    for (const page of [1, DEEP_PAGE]) {
+      await time(
+        together,
+        `Commenter page${page > 1 ? ` ${page}` : ""}, ${s.label} (4 reads)`,
+        async () => {
+          const profile = await commenterProfile(s.subject, now, db);
+          const [list, history, notes] = await Promise.all([commenterComments(s.subject, { page }, db), commenterHistory(s.subject, db), commenterNotesOf(s.subject, db)]);
+          return { profile, list, history, notes };
+        },
+        (r) => ({ rows: r.list.length, total: r.profile?.total ?? 0, wrong: [...checkProfile(r.profile), ...checkList(r.list, page), ...checkHistory(r.history), ...checkNotes(r.notes)] }),
+      );
+    }
+    await time(alone, `  commenterProfile, ${s.label}`, () => commenterProfile(s.subject, now, db), (p) => ({ rows: 1, total: p?.total ?? 0, wrong: checkProfile(p) }));
+    for (const page of [1, DEEP_PAGE]) {
+      await time(alone, `  commenterComments page ${page}, ${s.label}`, () => commenterComments(s.subject, { page }, db), (l) => ({ rows: l.length, total: total, wrong: checkList(l, page) }));
+    }
+    await time(alone, `  commenterHistory, ${s.label}`, () => commenterHistory(s.subject, db), (h) => ({ rows: h.length, total: s.events, wrong: checkHistory(h) }));
+    await time(alone, `  commenterNotesOf, ${s.label}`, () => commenterNotesOf(s.subject, db), (n) => ({ rows: n.length, total: s.notes, wrong: checkNotes(n) }));
+  }
+
+  // The Reported queue: the triggers' counts first (once, untimed).
+  const counted = one<{ comments: number; reports: number }>(
+    "select count(*) as comments, coalesce(sum(open_report_count), 0) as reports from comments where open_report_count > 0",
+  );
+  if (counted.comments !== people.reported || counted.reports !== people.openReports) {
+    problems.push(`open_report_count: ${counted.reports} reports on ${counted.comments} comments, expected ${people.openReports} on ${people.reported}`);
+  }
+  type Reported = { total: number; page: Awaited<ReturnType<typeof reportedPage>>; reports: Awaited<ReturnType<typeof openReportsOf>> };
+  const checkReported = (r: Reported, page: number): string[] => {
+    const wrong: string[] = [];
+    const rows = r.page.rows;
+    const expected = Math.max(0, Math.min(QUEUE_PAGE_SIZE, people.reported - (page - 1) * QUEUE_PAGE_SIZE));
+    if (r.total !== people.reported || r.page.total !== people.reported) wrong.push(`count ${r.total} / ${r.page.total}, expected ${people.reported}`);
+    if (rows.length !== expected || r.page.page !== page) wrong.push(`page ${r.page.page}: ${rows.length} rows, expected page ${page} with ${expected}`);
+    if (rows.some((c) => c.status !== "approved")) wrong.push("a comment not published");
+    if (rows.some((c, i) => i > 0 && (c.openReports > rows[i - 1]!.openReports || (c.openReports === rows[i - 1]!.openReports && c.id < rows[i - 1]!.id)))) {
+      wrong.push("not most reported first");
+    }
+    if (rows.some((c) => (r.reports.get(c.id)?.length ?? 0) !== c.openReports || c.openReports < 1 || c.openReports > 6)) wrong.push("open reports not 1 to 6, or not the count");
+    if (rows.some((c) => c.history.filter((e) => e.type === "report").length < c.openReports)) wrong.push("a report missing from a comment's history");
+    return wrong;
+  };
+  for (const page of [1, REPORTED_DEEP_PAGE]) {
+    await time(
+      together,
+      `Reported, page ${page} (count, page, reports)`,
+      async (): Promise<Reported> => {
+        const total = await reportedCount(db);
+        const list = await reportedPage({ page }, db);
+        const reports = await openReportsOf(
+          list.rows.map((r) => r.id),
+          db,
+        );
+        return { total, page: list, reports };
+      },
+      (r) => ({ rows: r.page.rows.length, total: r.total, wrong: checkReported(r, page) }),
+    );
+  }
+  await time(alone, "  reportedCount", () => reportedCount(db), (n) => ({ rows: 1, total: n, wrong: n === people.reported ? [] : [`${n}, expected ${people.reported}`] }));
+  for (const page of [1, REPORTED_DEEP_PAGE]) {
+    await time(alone, `  reportedPage page ${page}`, () => reportedPage({ page }, db), (p) => ({ rows: p.rows.length, total: p.total, wrong: p.page === page ? [] : [`page ${p.page}`] }));
+  }
+  const deepIds = (await reportedPage({ page: REPORTED_DEEP_PAGE }, db)).rows.map((r) => r.id);
+  await time(alone, `  openReportsOf (page ${REPORTED_DEEP_PAGE}'s ${deepIds.length} ids)`, () => openReportsOf(deepIds, db), (m) => ({
+    rows: m.size,
+    total: [...m.values()].reduce((a, l) => a + l.length, 0),
+    wrong: m.size === deepIds.length ? [] : [`reports of ${m.size} comments, expected ${deepIds.length}`],
+  }));
+
+  const [openReportsSql] = await sqlOf(db, () => openReportsOf(deepIds, db));
+  const deep = { since, offset: (DEEP_PAGE - 1) * COMMENTER_PAGE_SIZE };
+  return {
+    heavyTotal,
+    results: [...together, ...alone],
+    reads,
+    queries: {
+      account: commenterQueries(db, subjects[0]!.subject, deep),
+      guest: commenterQueries(db, subjects[1]!.subject, deep),
+      reported: buildReportedQuery(db, { limit: QUEUE_PAGE_SIZE, offset: (REPORTED_DEEP_PAGE - 1) * QUEUE_PAGE_SIZE }),
+      openReports: openReportsSql!,
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -640,7 +1010,7 @@ async function main() {
   ];
 
   const problems: string[] = [];
-  const results: { c: Case; p50: number; p99: number; max: number; rows: number; total: number }[] = [];
+  const results: { c: Pick<Case, "name" | "filter">; p50: number; p99: number; max: number; rows: number; total: number }[] = [];
   for (const c of cases) {
     const once = async (): Promise<{ rows: number; total: number; page?: number; result?: QueuePage }> => {
       if (!c.filter) {
@@ -671,18 +1041,30 @@ async function main() {
     }
   }
 
+  const people = await peopleReads(db, gen.people, problems);
+
   console.log(`\nModeration queue reads in process (${ITERATIONS} iterations after ${WARMUP} warm-up; target p99 < ${TARGET_P99_MS} ms)`);
   const header = `${"case".padEnd(44)}${"p50".padStart(11)}${"p99".padStart(11)}${"max".padStart(11)}${"rows".padStart(7)}${"total".padStart(9)}  `;
-  console.log(header);
-  console.log("-".repeat(header.length + 4));
   const missed: typeof results = [];
-  for (const r of results) {
-    const over = r.p99 >= TARGET_P99_MS;
-    if (over) missed.push(r);
-    console.log(
-      `${r.c.name.padEnd(44)}${ms(r.p50).padStart(11)}${ms(r.p99).padStart(11)}${ms(r.max).padStart(11)}${String(r.rows).padStart(7)}${String(r.total).padStart(9)}  ${over ? "MISSED" : "ok"}`,
-    );
-  }
+  const table = (title: string | null, list: typeof results) => {
+    if (title) console.log(`\n${title}`);
+    console.log(header);
+    console.log("-".repeat(header.length + 4));
+    for (const r of list) {
+      const over = r.p99 >= TARGET_P99_MS;
+      if (over) missed.push(r);
+      console.log(
+        `${r.c.name.padEnd(44)}${ms(r.p50).padStart(11)}${ms(r.p99).padStart(11)}${ms(r.max).padStart(11)}${String(r.rows).padStart(7)}${String(r.total).padStart(9)}  ${over ? "MISSED" : "ok"}`,
+      );
+    }
+  };
+  table(null, results);
+  table(
+    `Moderating people: the commenter page (reader account #${gen.people.heavyReader.userId} and guest ${gen.people.heavyGuest.email}, ` +
+      `${people.heavyTotal.toLocaleString("en")} comments each) and the Reported queue (${gen.people.reported.toLocaleString("en")} comments, ` +
+      `${gen.people.openReports.toLocaleString("en")} open reports); the page's reads together, then one by one`,
+    people.results,
+  );
 
   const spam = buildQueueQuery(db, { status: "spam" }, { limit: 50, offset: 0 });
   console.log("\nQuery plan: counts");
@@ -692,7 +1074,31 @@ async function main() {
   console.log(await formatPlan(db, spam.countSql));
   console.log("\nQuery plan: Spam queue, page");
   console.log(await formatPlan(db, spam.pageSql));
+  console.log(`\nQuery plan: commenter page, reader account, counts per status`);
+  console.log(await formatPlan(db, people.queries.account.counts));
+  console.log(`\nQuery plan: commenter page, reader account, recent share`);
+  console.log(await formatPlan(db, people.queries.account.recent));
+  console.log(`\nQuery plan: commenter page, reader account, page 100 of the comments`);
+  console.log(await formatPlan(db, people.queries.account.page));
+  console.log(`\nQuery plan: commenter page, guest address, page 100 of the comments`);
+  console.log(await formatPlan(db, people.queries.guest.page));
+  console.log("\nQuery plan: Reported queue, count");
+  console.log(await formatPlan(db, people.queries.reported.countSql));
+  console.log("\nQuery plan: Reported queue, page 50");
+  console.log(await formatPlan(db, people.queries.reported.pageSql));
+  console.log("\nQuery plan: the open reports of a page of the Reported queue");
+  console.log(await formatPlan(db, people.queries.openReports));
   for (const r of missed) {
+    const read = people.reads.get(r.c.name);
+    if (read) {
+      // Every statement the read runs through the app's raw-SQL helpers, with its plan.
+      for (const [i, query] of (await sqlOf(db, read)).entries()) {
+        console.log(`\nQuery plan of a read over the target: ${r.c.name}, statement ${i + 1}`);
+        console.log(`  ${sqliteText(query).replace(/\s+/g, " ")}`);
+        console.log(await formatPlan(db, query));
+      }
+      continue;
+    }
     if (!r.c.filter) continue;
     const q = buildQueueQuery(db, r.c.filter, { limit: 50, offset: 0 });
     console.log(`\nQuery plan of a case over the target: ${r.c.name}, count`);

@@ -116,9 +116,9 @@ export function CommentThread({ comments: shared, newCommentsHere, newestFirst, 
                 ) : (
                   name
                 )}
+                {flags & STAFF ? <span className="badge badge--staff">Staff</span> : null}
+                {flags & FEATURED ? <span className="badge badge--featured">Featured</span> : null}
               </b>
-              {flags & STAFF ? <span className="badge badge--staff">Staff</span> : null}
-              {flags & FEATURED ? <span className="badge badge--featured">Featured</span> : null}
               <a href={`#comment-${id}`}>
                 {/* An absolute date: a cached page never goes stale by itself. */}
                 <time dateTime={iso}>{commentDate(iso)}</time>

@@ -29,7 +29,7 @@ export function CommentSettingsForm({
       <label className="form-check">
         <input type="checkbox" name="premoderateLinks" defaultChecked={values.premoderateLinks} /> Pre-moderate comments with links
       </label>
-      <p>
+      <div className="form-field">
         <label htmlFor="comments-message">Message above the comments</label>
         <textarea
           id="comments-message"
@@ -43,7 +43,7 @@ export function CommentSettingsForm({
         <span id="comments-message-hint" className="field-note">
           Plain text, at most {messageMax} characters, shown to every reader above the thread. Empty: none.
         </span>
-      </p>
+      </div>
       <button type="submit" disabled={pending}>
         Save comment settings
       </button>

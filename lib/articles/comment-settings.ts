@@ -71,8 +71,13 @@ export type CommentSettingsResult = { ok: true; code: "closed" | "opened" | "sav
  */
 export async function setArticleCommentsOpen(actorId: number, id: number, open: boolean, now = new Date(), db: Db = getDb()): Promise<CommentSettingsResult> {
   return transaction(db, async (tx) => {
-    const [article] = await tx.select({ id: articles.id }).from(articles).where(eq(articles.id, id));
+    const [article] = await tx
+      .select({ open: articles.commentsOpen, keepOpen: articles.commentsKeepOpen, closeAt: articles.commentsCloseAt })
+      .from(articles)
+      .where(eq(articles.id, id));
     if (!article) return { ok: false, code: "gone", message: "That article no longer exists." };
+    // Already so: nothing written, and an editor's open form is not pushed into a conflict.
+    if (open ? article.open && article.keepOpen && article.closeAt === null : !article.open) return { ok: true, code: "unchanged" };
     await tx
       .update(articles)
       // The version moves on: an editor's form opened before saves over nothing (it is told to reload).

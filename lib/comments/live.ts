@@ -5,7 +5,7 @@ import { getDb, row, rows, sql, type Db } from "@/lib/db";
 import { inIds } from "@/lib/db/dialect";
 import { addressLimitKey } from "@/lib/http/address-key";
 import { getSettings } from "@/lib/settings";
-import { CAN_REPLY, EDITED, type CompactComment } from "./compact";
+import { CAN_REPLY, EDITED, FEATURED, STAFF, type CompactComment } from "./compact";
 import { commentsAreOpen } from "./defences";
 import { compactComment } from "./thread-view";
 
@@ -104,12 +104,17 @@ async function liveRows(db: Db, ids: readonly number[], depths: ReadonlyMap<numb
     createdAt: number | string;
     editedAt: number | string | null;
     respectCount: number;
+    featured: number | boolean;
+    staff: number | boolean;
   }>(
     db,
-    sql`select id, parent_id as "parentId", author_name as "authorName", author_url as "authorUrl", author_email as "authorEmail",
-          content, created_at as "createdAt", edited_at as "editedAt", respect_count as "respectCount"
-        from comments where ${inIds(db, sql`id`, ids)} and status = 'approved'
-        order by created_at, id`,
+    sql`select c.id, c.parent_id as "parentId", c.author_name as "authorName", c.author_url as "authorUrl", c.author_email as "authorEmail",
+          c.content, c.created_at as "createdAt", c.edited_at as "editedAt", c.respect_count as "respectCount",
+          case when c.featured_at is null then 0 else 1 end as featured,
+          case when u.role in ('editor', 'moderator', 'admin') then 1 else 0 end as staff
+        from comments c left join users u on u.id = c.user_id
+        where ${inIds(db, sql`c.id`, ids)} and c.status = 'approved'
+        order by c.created_at, c.id`,
   );
   return found.map((c) => {
     const depth = depths.get(Number(c.id)) ?? 1;
@@ -118,7 +123,8 @@ async function liveRows(db: Db, ids: readonly number[], depths: ReadonlyMap<numb
       id: Number(c.id),
       depth,
       createdAt: new Date(Number(c.createdAt)),
-      flags: (depth < maxDepth ? CAN_REPLY : 0) | (c.editedAt === null ? 0 : EDITED),
+      flags:
+        (depth < maxDepth ? CAN_REPLY : 0) | (c.editedAt === null ? 0 : EDITED) | (Number(c.featured) === 1 ? FEATURED : 0) | (Number(c.staff) === 1 ? STAFF : 0),
       respectCount: Number(c.respectCount),
     });
     return { parentId: c.parentId === null ? null : Number(c.parentId), comment };

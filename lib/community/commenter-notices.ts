@@ -31,6 +31,7 @@ export const COMMENTER_ERRORS: NoticeCatalog = {
   self: () => "You cannot do this to your own account.",
   staff: () => "Staff accounts are managed by an admin on /admin/users.",
   not_suspended: () => "This account is not suspended.",
+  staff_trusted: () => "Comments by staff accounts are never held: change the role on /admin/users first.",
   note_gone: () => "That note no longer exists.",
   ban_refused: () => "The ban was refused (the last admin cannot be banned).",
   invalid: () => "That request was not understood; nothing changed.",

@@ -156,6 +156,7 @@ export async function suspendAccount(actor: Actor, userId: number, choice: Suspe
   if (!length) return { ok: false, code: "choose_length", message: "Choose how long the suspension lasts." };
   const text = message.trim();
   if (text.length > SUSPENSION_MESSAGE_MAX) return { ok: false, code: "message_long", message: `The message can be at most ${SUSPENSION_MESSAGE_MAX} characters.` };
+  if (text.includes("\u0000")) return { ok: false, code: "message_char", message: "The message contains a character that cannot be stored." };
   return transaction(db, async (tx) => {
     const target = await readerTarget(tx, userId, actor);
     if (!target.ok) return target;
@@ -195,6 +196,8 @@ export async function setPremoderated(actor: Actor, subject: CommenterSubject, o
     if (subject.kind === "account") {
       const target = await readerTarget(tx, subject.userId, actor);
       if (!target.ok) return target;
+      // Staff comments are approved before any hold rule is asked (lib/comments/defences.ts).
+      if (STAFF.includes(target.role)) return { ok: false, code: "staff_trusted", message: "Comments by staff accounts are never held: change the role on /admin/users first." };
       changed = (await tx.update(users).set({ premoderate: on, updatedAt: now }).where(and(eq(users.id, subject.userId), eq(users.premoderate, !on))).returning({ id: users.id })).length > 0;
     } else if (on) {
       changed = (await tx.insert(premoderatedAddresses).values({ email: subject.email, actorId: actor.id, createdAt: now }).onConflictDoNothing().returning()).length > 0;

@@ -25,7 +25,7 @@ export function standingRefusal(standing: Standing, doing: string): string | nul
   return null;
 }
 
-/** "Your account is suspended until 6 Dec 2026, 21:40." (the contract's words). */
+/** "Your account is suspended until 6 December 2026 at 21:40 UTC." (the contract's words). */
 export function suspendedUntilText(until: Date): string {
   return `Your account is suspended until ${formatDateTime(until)}.`;
 }

@@ -110,6 +110,11 @@ export async function erasePersonalData(subject: DataSubject, door: ErasureDoor,
       );
       summary.mailsErased += await execute(tx, sql`delete from mail_outbox where lower(to_address) = lower(${email})`);
       await blankAddressInOtherMail(tx, email);
+      // What moderators wrote and recorded about the address as a guest commenter. (An account's
+      // go with the account. "Always pre-moderate" on the address stays: it holds nothing but the
+      // address, and erasing it must not be a way round a moderator's decision; docs/decisions/025.)
+      await execute(tx, sql`delete from commenter_notes where email = ${email}`);
+      await execute(tx, sql`delete from commenter_events where email = ${email}`);
     }
     if (subject.kind === "email" && !(await accountHasEmail(tx, email))) {
       const escaped = likeEscape(email);

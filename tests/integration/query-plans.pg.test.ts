@@ -5,20 +5,44 @@
  * checked. Runs in the PostgreSQL pass only.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { execute, getDb, sql, transaction } from "@/lib/db";
+import type { SQL } from "drizzle-orm";
+import { execute, getDb, sql, transaction, type Db } from "@/lib/db";
+import { commenterQueries } from "@/lib/community/commenters";
+import { featuredComments } from "@/lib/community/featured";
+import { hasReported, reportsSince } from "@/lib/community/reports";
 import { DAY_MS, spamStatsQuery } from "@/lib/moderation/stats";
 import { outboxDueQuery } from "@/lib/jobs/feedback-outbox";
-import { buildQueueQuery, queueCountsQuery } from "@/lib/moderation/queue";
+import { buildQueueQuery, buildReportedQuery, queueCountsQuery } from "@/lib/moderation/queue";
 import { retentionBatchQuery } from "@/lib/jobs/retention";
 import { LAST_CHECK_SQL } from "@/lib/spam/overview";
 import { pgPlan } from "../support/plans";
 
+/**
+ * The SQL a function of the app runs (its queries are not exported): the
+ * statements it hands the pool, recorded while it runs, so the plan checked
+ * is the app's own and not a copy that could drift from it.
+ */
+async function sqlOf(db: Db, work: () => Promise<unknown>): Promise<SQL[]> {
+  const target = db as unknown as { execute: (query: SQL) => unknown };
+  const original = target.execute;
+  const seen: SQL[] = [];
+  target.execute = function (this: unknown, query: SQL) {
+    seen.push(query);
+    return original.call(this, query);
+  };
+  try {
+    await work();
+  } finally {
+    target.execute = original;
+  }
+  return seen;
+}
 
 // EXPLAIN QUERY PLAN and its wording are SQLite's; the PostgreSQL block below checks the same queries.
 
 // PostgreSQL: EXPLAIN (FORMAT JSON) of the same hot queries, on a database
 // seeded below to a realistic shape (40,000 comments, 190,000 events, 2,000
-// articles, 10,000 outbox rows) and then VACUUM ANALYZEd, so each check is
+// articles, 10,000 outbox rows, ~7,500 reader reports) and then VACUUM ANALYZEd, so each check is
 // the planner's own choice. Only the queue counts, a count of the whole
 // table, are checked with enable_seqscan off (see there).
 describe("hot queries use indexes (PostgreSQL)", () => {
@@ -86,10 +110,13 @@ describe("hot queries use indexes (PostgreSQL)", () => {
     // check, planned with enable_seqscan off, is that an index answers the
     // count alone (an index-only scan, no table reads); PostgreSQL takes
     // whichever of the (…, status, …) indexes is smallest, not necessarily
-    // the one SQLite is told to use.
+    // the one SQLite is told to use. Since migration 0011 the commenter page's
+    // (user_id | author_email, created_at, status) indexes carry the status too,
+    // and comments_user_created_idx (a null user_id for guests) is as small as
+    // any: which one wins depends on the table's churn.
     const counts = await plan(queueCountsQuery(getDb()), { noSeqScan: true });
     expect(counts.nodes.map((n) => n["Node Type"]), counts.text).toContain("Index Only Scan");
-    expect(counts.indexes, counts.text).toEqual([expect.stringMatching(/^comments_(article_)?status_created_idx$/)]);
+    expect(counts.indexes, counts.text).toEqual([expect.stringMatching(/^comments_((article_)?status|user|email)_created_idx$/)]);
   });
 
   it("a moderation queue page by status, newest first, and its count, with and without filters", async () => {
@@ -161,6 +188,80 @@ describe("hot queries use indexes (PostgreSQL)", () => {
     const lastCheck = await plan(sql.raw(LAST_CHECK_SQL));
     expect(lastCheck.indexes, lastCheck.text).toEqual(["comment_events_type_created_idx"]);
   });
+
+  it("the commenter page: counts and recent share from the person's index alone, the latest name and the page on it", async () => {
+    const db = getDb();
+    for (const [subject, index] of [
+      [{ kind: "account", userId: 1 }, "comments_user_created_idx"],
+      [{ kind: "guest", email: "regular@example.com" }, "comments_email_created_idx"],
+    ] as const) {
+      const q = commenterQueries(db, subject, { since: NOW - 7 * DAY_MS });
+      for (const query of [q.counts, q.recent]) {
+        const p = await plan(query);
+        expect(p.indexes, p.text).toEqual([index]);
+        expect(p.nodes.map((n) => n["Node Type"]), p.text).toContain("Index Only Scan");
+        expect(p.seqScans, p.text).toEqual([]);
+      }
+      const latest = await plan(q.latestName);
+      expect(latest.indexes, latest.text).toEqual([index]);
+      expect(latest.sorts, latest.text).toBe(0);
+      // Page 1 walks the index newest first: the id only breaks ties on created_at
+      // (an Incremental Sort; the index is (…, created_at, status), without the id).
+      const first = await plan(q.page);
+      expect(first.indexes, first.text).toContain(index);
+      expect(first.seqScans, first.text).not.toContain("comments");
+      expect(first.nodes.filter((n) => n["Node Type"] === "Sort"), first.text).toEqual([]);
+      // Page 100 (offset 4,950) and one status: the planner may sort the person's
+      // few rows (or join articles by hash), but reads comments through the index only.
+      for (const query of [commenterQueries(db, subject, { since: 0, offset: 4_950 }).page, commenterQueries(db, subject, { since: 0, status: "spam" }).page]) {
+        const p = await plan(query);
+        expect(p.indexes, p.text).toContain(index);
+        expect(p.seqScans, p.text).not.toContain("comments");
+      }
+    }
+  });
+
+  it("the Reported queue: its count from the partial index alone, its pages in the index's order", async () => {
+    const db = getDb();
+    const q = buildReportedQuery(db);
+    const count = await plan(q.countSql);
+    expect(count.indexes, count.text).toEqual(["comments_reported_idx"]);
+    expect(count.nodes.map((n) => n["Node Type"]), count.text).toContain("Index Only Scan");
+    const page = await plan(q.pageSql);
+    expect(page.nodes.find((n) => n["Index Name"] === "comments_reported_idx")?.["Node Type"], page.text).toBe("Index Scan");
+    expect(page.sorts, page.text).toBe(0);
+    expect(page.seqScans, page.text).toEqual([]);
+    // Page 50: past this seed's ~1,430 reported comments, so the planner reads them all
+    // and may sort after a hash join; still one index scan of the partial index.
+    const deep = await plan(buildReportedQuery(db, { limit: 50, offset: 2_450 }).pageSql);
+    expect(deep.nodes.find((n) => n["Index Name"] === "comments_reported_idx")?.["Node Type"], deep.text).toBe("Index Scan");
+    expect(deep.seqScans, deep.text).not.toContain("comments");
+  });
+
+  it("an article's featured comments, most recently featured first", async () => {
+    // The ids break ties on featured_at: not in the index here (SQLite's rowid is),
+    // so a sort of the article's few featured rows at most.
+    const db = getDb();
+    for (const articleId of [1, 51]) {
+      const [query, ...more] = await sqlOf(db, () => featuredComments(articleId, db));
+      expect(more).toEqual([]);
+      const p = await plan(query!);
+      expect(p.indexes, p.text).toEqual(["comments_article_featured_idx"]);
+      expect(p.seqScans, p.text).toEqual([]);
+    }
+  });
+
+  it("an account's reports in the last hour, and whether it reported a comment", async () => {
+    const db = getDb();
+    const [since] = await sqlOf(db, () => reportsSince(1, new Date(NOW - 3_600_000), db));
+    const recent = await plan(since!);
+    expect(recent.indexes, recent.text).toEqual(["comment_reports_user_created_idx"]);
+    expect(recent.nodes.map((n) => n["Node Type"]), recent.text).toContain("Index Only Scan");
+    const [reported] = await sqlOf(db, () => hasReported(1, 13, db));
+    const one = await plan(reported!);
+    expect(one.indexes, one.text).toEqual(["comment_reports_comment_user_idx"]);
+    expect(one.seqScans, one.text).toEqual([]);
+  });
 });
 
 const NOW = Date.UTC(2026, 2, 1);
@@ -177,13 +278,15 @@ async function seed() {
         from generate_series(1, 2000) i`,
   );
   // 40,000 comments: a quarter on article 1 (a busy thread), the rest spread;
-  // 70% approved, 15% spam, 10% pending, 5% trash; 2 in 5 are replies.
+  // 70% approved, 15% spam, 10% pending, 5% trash; 2 in 5 are replies. Guests
+  // write once, but for a regular (1 comment in 97, ~410, one address); 1
+  // approved comment in 50 is featured (~100 on article 1, ~20 on 40 others).
   await execute(
     db,
-    sql`insert into comments (article_id, user_id, author_name, author_email, content, status, status_reason, ip, spam_check_state, next_spam_check_at, blatant, created_at, updated_at)
+    sql`insert into comments (article_id, user_id, author_name, author_email, content, status, status_reason, ip, spam_check_state, next_spam_check_at, blatant, featured_at, created_at, updated_at)
         select case when i % 4 = 0 then 1 else 1 + (i % 2000) end,
                case when i % 5 = 0 then 1 + (i % 500) end,
-               'Reader ' || i, 'reader' || i || '@example.com',
+               'Reader ' || i, case when i % 97 = 0 then 'regular@example.com' else 'reader' || i || '@example.com' end,
                'Comment ' || md5(i::text) || ' ' || md5((i * 7)::text),
                s.status,
                case s.status when 'spam' then 'Akismet: spam' when 'pending' then 'Held: a link' when 'trash' then 'Moderator: trashed' else 'Akismet: not spam' end,
@@ -191,6 +294,7 @@ async function seed() {
                case when s.status = 'pending' and i % 37 = 0 then 'not_checked' else 'checked' end,
                case when s.status = 'pending' and i % 37 = 0 then ${NOW}::bigint + (i % 100) * 60000 end,
                s.status = 'spam' and i % 3 = 0,
+               case when s.status = 'approved' and i % 50 = 0 then ${NOW}::bigint - i::bigint * 157000 + 60000 end,
                ${NOW}::bigint - i::bigint * 157000, ${NOW}::bigint - i::bigint * 157000
         from generate_series(1, 40000) i,
              lateral (select case when i % 20 < 14 then 'approved' when i % 20 < 17 then 'spam' when i % 20 < 19 then 'pending' else 'trash' end as status) s`,
@@ -214,6 +318,16 @@ async function seed() {
                      ('defence', 'Honeypot', 3000), ('akismet_feedback', 'Queued', 4000)) as t(type, message, offset_ms)
         where c.id % 5 <> 0 or t.type in ('submitted', 'status_change')`,
   );
+  // Reports: 1 approved comment in 13 (~2,150) reported by 1 to 6 distinct readers (~7,500
+  // rows; the triggers keep open_report_count), a third of them closed by a moderator.
+  await execute(
+    db,
+    sql`insert into comment_reports (comment_id, user_id, reason, created_at)
+        select c.id, 1 + ((c.id + k * 37) % 500), 'offensive', c.created_at + k * 60000
+        from comments c, generate_series(0, 5) k
+        where c.status = 'approved' and c.id % 13 = 0 and k <= c.id % 6`,
+  );
+  await execute(db, sql`update comment_reports set closed_at = created_at + 3600000 where comment_id % 3 = 0`);
   await execute(
     db,
     sql`insert into akismet_outbox (comment_id, kind, params, state, next_attempt_at, created_at)

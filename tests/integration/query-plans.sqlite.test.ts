@@ -4,11 +4,36 @@
  * queries on PostgreSQL (the PostgreSQL pass only).
  */
 import { describe, expect, it } from "vitest";
-import { getDb, sql } from "@/lib/db";
+import type { SQL } from "drizzle-orm";
+import { getDb, sql, type Db } from "@/lib/db";
+import { commenterQueries } from "@/lib/community/commenters";
+import { featuredComments } from "@/lib/community/featured";
+import { hasReported, reportsSince } from "@/lib/community/reports";
 import { outboxDueQuery } from "@/lib/jobs/feedback-outbox";
+import { buildReportedQuery } from "@/lib/moderation/queue";
 import { LAST_CHECK_SQL, NOT_CHECKED_SQL } from "@/lib/spam/overview";
 import { sqlitePlan } from "../support/plans";
 
+/**
+ * The SQL a function of the app runs (its queries are not exported): the
+ * statements it hands the connection, recorded while it runs, so the plan
+ * checked is the app's own and not a copy that could drift from it.
+ */
+async function sqlOf(db: Db, work: () => Promise<unknown>): Promise<SQL[]> {
+  const target = db as unknown as { all: (query: SQL) => unknown };
+  const original = target.all;
+  const seen: SQL[] = [];
+  target.all = function (this: unknown, query: SQL) {
+    seen.push(query);
+    return original.call(this, query);
+  };
+  try {
+    await work();
+  } finally {
+    target.all = original;
+  }
+  return seen;
+}
 
 describe("hot queries use indexes (SQLite)", () => {
   const plan = (query: Parameters<typeof sqlitePlan>[1]) => sqlitePlan(getDb(), query);
@@ -81,5 +106,56 @@ describe("hot queries use indexes (SQLite)", () => {
   it("the Akismet panel's figures", async () => {
     expect(await plan(sql.raw(NOT_CHECKED_SQL))).toContain("USING COVERING INDEX comments_recheck_idx");
     expect(await plan(sql.raw(LAST_CHECK_SQL))).toContain("USING COVERING INDEX comment_events_type_created_idx (type=?)");
+  });
+
+  it("the commenter page: counts, recent share and latest name covered by the person's index; the page in its order", async () => {
+    const db = getDb();
+    for (const [subject, index, key] of [
+      [{ kind: "account", userId: 1 }, "comments_user_created_idx", "user_id"],
+      [{ kind: "guest", email: "reader@example.com" }, "comments_email_created_idx", "author_email"],
+    ] as const) {
+      // Page 100 (offset 4,950), and a page of one status.
+      const q = commenterQueries(db, subject, { since: 1, offset: 4_950 });
+      expect(await plan(q.counts)).toContain(`SEARCH c USING COVERING INDEX ${index} (${key}=?)`);
+      expect(await plan(q.recent)).toContain(`SEARCH c USING COVERING INDEX ${index} (${key}=? AND created_at>?)`);
+      for (const query of [q.latestName, q.page, commenterQueries(db, subject, { since: 1, status: "spam" }).page]) {
+        const p = await plan(query);
+        expect(p).toContain(`SEARCH c USING INDEX ${index} (${key}=?)`);
+        // The time order comes from the index: (…, created_at, status) puts the status
+        // between the time and the rowid, so only ties on created_at are sorted by id
+        // ("LAST TERM OF ORDER BY"), never the person's whole list.
+        expect(p).not.toMatch(/TEMP B-TREE FOR (ORDER BY|RIGHT PART|LAST 2)/);
+        expect(p).not.toMatch(/SCAN c\b/);
+      }
+    }
+  });
+
+  it("the Reported queue: count and page, most reported first, on its partial index", async () => {
+    const db = getDb();
+    for (const offset of [0, 2_450]) {
+      const q = buildReportedQuery(db, { limit: 50, offset });
+      expect(await plan(q.countSql)).toContain("SEARCH c USING COVERING INDEX comments_reported_idx (open_report_count>?)");
+      const p = await plan(q.pageSql);
+      expect(p).toContain("SEARCH c USING INDEX comments_reported_idx (open_report_count>?)");
+      expect(p).not.toContain("TEMP B-TREE");
+      expect(p).not.toMatch(/SCAN c\b/);
+    }
+  });
+
+  it("an article's featured comments, most recently featured first", async () => {
+    const db = getDb();
+    const [query, ...more] = await sqlOf(db, () => featuredComments(1, db));
+    expect(more).toEqual([]);
+    const p = await plan(query!);
+    expect(p).toContain("USING INDEX comments_article_featured_idx (article_id=? AND featured_at>?)");
+    expect(p).not.toContain("TEMP B-TREE");
+  });
+
+  it("an account's reports in the last hour, and whether it reported a comment", async () => {
+    const db = getDb();
+    const [since] = await sqlOf(db, () => reportsSince(1, new Date(Date.now() - 3_600_000), db));
+    expect(await plan(since!)).toContain("USING COVERING INDEX comment_reports_user_created_idx (user_id=? AND created_at>?)");
+    const [reported] = await sqlOf(db, () => hasReported(1, 2, db));
+    expect(await plan(reported!)).toContain("USING COVERING INDEX comment_reports_comment_user_idx (comment_id=? AND user_id=?)");
   });
 });

@@ -29,11 +29,11 @@ export function SuspendForm({ subject, choices, messageMax }: { subject: Subject
           </label>
         ))}
       </fieldset>
-      <p>
+      <div className="form-field">
         <label htmlFor="suspension-message">Message to the reader (optional)</label>
         <textarea id="suspension-message" name="message" rows={3} maxLength={messageMax} defaultValue={state?.values.message ?? ""} />
         <span className="field-note">Shown on their comment form until the suspension ends. Plain text, at most {messageMax} characters.</span>
-      </p>
+      </div>
       <button type="submit" disabled={pending}>
         Suspend
       </button>
@@ -51,11 +51,11 @@ export function NoteForm({ subject, max }: { subject: Subject; max: number }) {
           {state.message}
         </p>
       ) : null}
-      <p>
+      <div className="form-field">
         <label htmlFor="note-body">Note</label>
         <textarea id="note-body" name="body" rows={3} maxLength={max} required defaultValue={state?.values.body ?? ""} />
         <span className="field-note">Seen by moderators and admins only.</span>
-      </p>
+      </div>
       <button type="submit" disabled={pending}>
         Add note
       </button>

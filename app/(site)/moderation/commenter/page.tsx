@@ -115,11 +115,13 @@ export default async function CommenterPage({ searchParams }: Props) {
               <SuspendForm subject={fields} choices={SUSPENSION_CHOICES.map(({ value, label }) => ({ value, label }))} messageMax={SUSPENSION_MESSAGE_MAX} />
             )
           ) : null}
-          <form action={premoderateAction} className="inline-form">
-            {hidden}
-            <input type="hidden" name="on" value={profile.premoderated ? "false" : "true"} />
-            <button type="submit">{profile.premoderated ? "Stop pre-moderating" : "Always pre-moderate"}</button>
-          </form>
+          {staff ? null : (
+            <form action={premoderateAction} className="inline-form">
+              {hidden}
+              <input type="hidden" name="on" value={profile.premoderated ? "false" : "true"} />
+              <button type="submit">{profile.premoderated ? "Stop pre-moderating" : "Always pre-moderate"}</button>
+            </form>
+          )}
           {account ? (
             <form action={banAction} className="inline-form">
               {hidden}

@@ -31,7 +31,7 @@ export function ReportForm({ commentId, reasons, noteMax }: { commentId: number;
           </p>
         ) : null}
       </fieldset>
-      <p>
+      <div className="form-field">
         <label htmlFor="report-note">Note (optional)</label>
         <textarea
           id="report-note"
@@ -50,7 +50,7 @@ export function ReportForm({ commentId, reasons, noteMax }: { commentId: number;
             {errors.note}
           </span>
         ) : null}
-      </p>
+      </div>
       <button type="submit" disabled={pending}>
         Send report
       </button>
