@@ -21,6 +21,10 @@ export type ApiComment = {
   createdAt: string;
   /** How many readers respect it (may lag by up to a minute: lib/cache/invalidation.ts). */
   respects: number;
+  /** Featured by a moderator (the page's Featured comments). */
+  featured: boolean;
+  /** Written by an editor, moderator or admin account. */
+  staff: boolean;
   permalink: string;
   replies: ApiComment[];
 };
@@ -34,6 +38,8 @@ function toApi(node: ThreadNode, pageUrl: string): ApiComment {
     content: node.content,
     createdAt: node.createdAt.toISOString(),
     respects: node.respectCount,
+    featured: Boolean(node.featuredAt),
+    staff: node.staff ?? false,
     permalink: `${pageUrl}#comment-${node.id}`,
     replies: node.children.map((c) => toApi(c, pageUrl)),
   };
