@@ -395,7 +395,7 @@ test("a guest commenter's page, by email address: Always pre-moderate holds thei
   await page.context().close();
 });
 
-test("Feature and Unfeature from /moderation and from the article (with and without JavaScript); Featured comments, Featured and Staff badges", async ({ browser, baseURL }) => {
+test("Feature and Unfeature from /moderation and from the article with JavaScript; Featured comments, Featured and Staff badges", async ({ browser, baseURL }) => {
   const article = createArticle("feature");
   const plain = insertComment(article, "A comment worth featuring.", { name: "Fern Featured" });
   const staff = insertComment(article, "A word from the moderators.", { account: moderator });
@@ -453,18 +453,27 @@ test("Feature and Unfeature from /moderation and from the article (with and with
   expect(commentRow(plain).featured).toBeNull();
   await reloadUntil(mod, article.path, () => expect(mod.getByRole("region", { name: "Featured comments" }).locator(`a[href="/comments/${plain}"]`)).toHaveCount(0, { timeout: 1_000 }));
   await mod.context().close();
+});
 
-  // Without JavaScript: the form posts and comes back to the comment.
-  const noJs = await pageFor(browser, baseURL!, moderator, false);
-  await reloadUntil(noJs, article.path, () => expect(own(noJs, plain).getByRole("button", { name: "Feature", exact: true })).toBeVisible({ timeout: 1_000 }));
-  await own(noJs, plain).getByRole("button", { name: "Feature", exact: true }).click();
-  await expect(noJs).toHaveURL(new RegExp(`#comment-${plain}$`));
-  expect(commentRow(plain).featured).not.toBeNull();
-  await reloadUntil(noJs, article.path, async () => {
-    await expect(own(noJs, plain).getByRole("button", { name: "Unfeature", exact: true })).toBeVisible({ timeout: 1_000 });
-    await expect(noJs.getByRole("region", { name: "Featured comments" }).locator(`a[href="/comments/${plain}"]`)).toBeVisible({ timeout: 1_000 });
+test("Feature and Unfeature on the article without JavaScript: the form posts and comes back to the comment", async ({ browser, baseURL }) => {
+  const article = createArticle("feature-no-js");
+  const id = insertComment(article, "Featured by a moderator whose scripts are off.", { name: "Nell NoScript" });
+  const page = await pageFor(browser, baseURL!, moderator, false);
+  await openShowing(page, article.path, id);
+  await own(page, id).getByRole("button", { name: "Feature", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`${article.path}#comment-${id}$`));
+  expect(commentRow(id).featured).not.toBeNull();
+  await reloadUntil(page, article.path, async () => {
+    await expect(own(page, id).getByRole("button", { name: "Unfeature", exact: true })).toBeVisible({ timeout: 1_000 });
+    await expect(page.getByRole("region", { name: "Featured comments" }).locator(`a[href="/comments/${id}"]`)).toBeVisible({ timeout: 1_000 });
   });
-  await noJs.context().close();
+  await expect(own(page, id).getByText("Featured", { exact: true })).toBeVisible();
+
+  await own(page, id).getByRole("button", { name: "Unfeature", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`${article.path}#comment-${id}$`));
+  expect(commentRow(id).featured).toBeNull();
+  await reloadUntil(page, article.path, () => expect(page.getByRole("region", { name: "Featured comments" })).toHaveCount(0, { timeout: 1_000 }));
+  await page.context().close();
 });
 
 test("one article's comment settings on /moderation/articles/<id>: Close and Open comments, Pre-moderate all comments, the message above the comments", async ({ browser, baseURL, request }) => {

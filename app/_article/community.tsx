@@ -4,7 +4,7 @@ import { useActionState, useEffect, useState } from "react";
 import { reportPath } from "@/lib/community/report-path";
 import type { FeatureState } from "@/lib/community/feature-state";
 import { featureCommentAction } from "./actions";
-import { usePersonal } from "./personal";
+import { usePersonal, useRefreshAfter } from "./personal";
 
 /**
  * A published comment's `Report` control: a link to its report form (which
@@ -28,14 +28,12 @@ export function ReportControl({ id }: { id: number }) {
  * comes back to the comment.
  */
 export function FeatureControl({ id, featured, returnTo }: { id: number; featured: boolean; returnTo: string }) {
-  const { view, refresh } = usePersonal();
+  const { view } = usePersonal();
   const [script, setScript] = useState(false);
   useEffect(() => setScript(true), []);
-  const [state, action, pending] = useActionState<FeatureState, FormData>(async (prev, form) => {
-    const next = await featureCommentAction(prev, form);
-    refresh();
-    return next;
-  }, null);
+  // The server action itself (not a wrapper): so the form posts without JavaScript too.
+  const [state, action, pending] = useActionState<FeatureState, FormData>(featureCommentAction, null);
+  useRefreshAfter(pending);
   if (!view?.account?.areas.includes("moderation")) return null;
   const now = state && state.commentId === id && state.featured !== undefined ? state.featured : featured;
   return (

@@ -211,7 +211,7 @@ describe("hot queries use indexes (PostgreSQL)", () => {
       const first = await plan(q.page);
       expect(first.indexes, first.text).toContain(index);
       expect(first.seqScans, first.text).not.toContain("comments");
-      expect(first.nodes.filter((n) => n["Node Type"] === "Sort").every((n) => Number(n["Plan Rows"]) <= 50), first.text).toBe(true);
+      expect(first.nodes.filter((n) => n["Node Type"] === "Sort").every((n) => Number((n as Record<string, unknown>)["Plan Rows"]) <= 50), first.text).toBe(true);
       // Page 100 (offset 4,950) and one status: the planner may sort the person's
       // few rows (or join articles by hash), but reads comments through the index only.
       for (const query of [commenterQueries(db, subject, { since: 0, offset: 4_950 }).page, commenterQueries(db, subject, { since: 0, status: "spam" }).page]) {
