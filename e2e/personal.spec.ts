@@ -136,7 +136,7 @@ test("the personal request answers nothing shareable, and nothing of anyone else
   // Answered by the server itself (scripts/server.mjs), with the headers Next sends with every answer.
   expect(anonymous.headers()["x-content-type-options"]).toBe("nosniff");
   expect(anonymous.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
-  expect(await anonymous.json()).toEqual({ account: null, remembered: null, respected: [], own: {}, held: [] });
+  expect(await anonymous.json()).toEqual({ account: null, remembered: null, respected: [], reported: [], own: {}, held: [] });
   expect((await request.get("/api/articles/no-such-article/personal")).status()).toBe(404);
 
   // Someone else's own-comments cookie, forged: ignored (it is signed).
