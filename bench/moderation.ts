@@ -574,21 +574,9 @@ async function formatPlan(db: Db, query: SQL): Promise<string> {
     .join("\n");
 }
 
-/** The statements `work` hands the app's SQLite connection through `rows`/`row` (drizzle's `all`), for their plans. */
+/** The statements `work` hands the app's connection, for their plans (tests/support/plans.ts; imported once the database settings are in place). */
 async function sqlOf(db: Db, work: () => Promise<unknown>): Promise<SQL[]> {
-  const target = db as unknown as { all: (query: SQL) => unknown };
-  const original = target.all;
-  const seen: SQL[] = [];
-  target.all = function (this: unknown, query: SQL) {
-    seen.push(query);
-    return original.call(this, query);
-  };
-  try {
-    await work();
-  } finally {
-    target.all = original;
-  }
-  return seen;
+  return (await import("../tests/support/plans")).sqlOf(db, work);
 }
 
 /** A statement's SQL text (placeholders for its parameters). */
@@ -1022,15 +1010,7 @@ async function main() {
       const result = await queuePage(c.filter, db);
       return { rows: result.rows.length, total: result.total, page: result.page, result };
     };
-    let last = await once();
-    for (let i = 1; i < WARMUP; i++) await once();
-    const samples: number[] = [];
-    for (let i = 0; i < ITERATIONS; i++) {
-      const t = performance.now();
-      last = await once();
-      samples.push(performance.now() - t);
-    }
-    const s = summarize(samples);
+    const { last, ...s } = await measure(once);
     results.push({ c, ...s, rows: last.rows, total: last.total });
     if (last.rows !== c.expect.rows || last.total !== c.expect.total || (c.expect.page && last.page !== c.expect.page)) {
       problems.push(`${c.name}: got ${last.rows} rows of ${last.total} (page ${last.page ?? "-"}), expected ${c.expect.rows} of ${c.expect.total}`);

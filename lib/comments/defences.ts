@@ -1,5 +1,5 @@
 import type { Settings } from "@/lib/settings/schema";
-import { contentHolds, formTokenHold, trustRulesOn, type CommenterRecord, type HoldRule } from "@/lib/spam/verdict";
+import { contentHolds, formTokenHold, type CommenterRecord, type HoldRule } from "@/lib/spam/verdict";
 import type { FormTokenCheck } from "./form-token";
 import { countLinks } from "./links";
 import { findListedEmail, findListedIp, findListedWord } from "./matching";
@@ -166,7 +166,7 @@ export async function runDefences(input: DefenceInput): Promise<DefenceResult> {
     record: () =>
       lookups.commenterRecord(
         { email: author.email, userId: author.userId, ipKey: author.ipKey ?? "", ownIds: author.ownIds ?? [] },
-        trustRulesOn(settings) && settings.trustRejectedHold ? new Date(input.now.getTime() - settings.trustRejectedDays * DAY_MS) : null,
+        settings.trustRejectedHold ? new Date(input.now.getTime() - settings.trustRejectedDays * DAY_MS) : null,
         settings.trustMinApproved,
       ),
   })) {

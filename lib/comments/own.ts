@@ -1,4 +1,5 @@
 import "server-only";
+import { excerpt } from "@/lib/text/excerpt";
 import { and, eq, isNull } from "drizzle-orm";
 import { comments, type CommentStatus, type SpamCheckRecord, type UserRole } from "@/db/schema";
 import { getDb, row, rows, sql, transaction, type Db } from "@/lib/db";
@@ -147,10 +148,6 @@ function parseId(value: unknown): number | null {
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
-function excerpt(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
 
 type Article = {
   id: number;

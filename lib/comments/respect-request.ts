@@ -35,8 +35,8 @@ export type RespectRequestResult =
   | { kind: "sign_in"; location: string }
   | { kind: "refused"; commentId: number | null; message: string; location: string };
 
-/** The article page (and comment) the form came from, on this site only. */
-function backTo(returnTo: string | undefined, commentId: number | null): string {
+/** The article page (and comment) a comment's form came from, on this site only (Respect, Feature). */
+export function backTo(returnTo: string | undefined, commentId: number | null): string {
   const path = siteRedirectPath(returnTo, "/").split("#")[0]!;
   const base = path.startsWith("/articles/") ? path : "/";
   return commentId ? `${base}#comment-${commentId}` : base;

@@ -72,8 +72,10 @@ export async function respectedAmong(userId: number, commentIds: readonly number
 export async function respectedInArticle(userId: number, articleId: number, db: Db = getDb()): Promise<number[]> {
   const found = await rows<{ id: number }>(
     db,
-    sql`select r.comment_id as id from comment_respects r join comments c on c.id = r.comment_id
-        where r.user_id = ${userId} and c.article_id = ${articleId}
+    // CROSS JOIN: SQLite keeps this order (the reader's respects, then each one's comment);
+    // left to choose, it walks every comment of a busy article instead. PostgreSQL plans it freely.
+    sql`select r.comment_id as id from comment_respects r cross join comments c
+        where c.id = r.comment_id and r.user_id = ${userId} and c.article_id = ${articleId}
         order by r.comment_id`,
   );
   return found.map((r) => Number(r.id));

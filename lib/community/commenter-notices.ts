@@ -4,7 +4,7 @@ import type { NoticeCatalog } from "@/lib/http/notices";
 /** A commenter page's subject from its query or a form: `account=<id>` or `email=<address>`. */
 export function parseCommenterSubject(get: (name: string) => unknown): { kind: "account"; userId: number } | { kind: "guest"; email: string } | null {
   const account = z.coerce.number().int().positive().max(2 ** 31 - 1).safeParse(get("account"));
-  if (get("account") !== undefined && get("account") !== null && account.success) return { kind: "account", userId: account.data };
+  if (account.success) return { kind: "account", userId: account.data };
   const email = z.string().trim().toLowerCase().min(3).max(100).email().safeParse(get("email"));
   return email.success ? { kind: "guest", email: email.data } : null;
 }

@@ -2,8 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { getCurrentUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
-import { siteRedirectPath } from "@/lib/auth/redirect-target";
 import { expirePageChanges } from "@/lib/cache/invalidation";
+import { backTo } from "@/lib/comments/respect-request";
 import { getDb } from "@/lib/db";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { moderateComment } from "@/lib/moderation/moderate";
@@ -14,12 +14,6 @@ const input = z.object({
   action: z.enum(["feature", "unfeature"]),
 });
 
-/** The article page (and comment) the form came from, on this site only. */
-function backTo(returnTo: unknown, commentId: number | null): string {
-  const path = siteRedirectPath(typeof returnTo === "string" ? returnTo.slice(0, 2_000) : undefined, "/").split("#")[0]!;
-  const base = path.startsWith("/articles/") ? path : "/";
-  return commentId ? `${base}#comment-${commentId}` : base;
-}
 
 /**
  * Feature / Unfeature from the article page: a moderator's action, recorded
@@ -27,9 +21,10 @@ function backTo(returnTo: unknown, commentId: number | null): string {
  */
 export async function featureFromRequest(raw: { commentId: unknown; action: unknown; returnTo: unknown }): Promise<{ state: FeatureState; location: string }> {
   const parsed = input.safeParse(raw);
-  if (!parsed.success) return { state: { commentId: null, message: "That comment could not be found." }, location: backTo(raw.returnTo, null) };
+  const returnTo = typeof raw.returnTo === "string" ? raw.returnTo.slice(0, 2_000) : undefined;
+  if (!parsed.success) return { state: { commentId: null, message: "That comment could not be found." }, location: backTo(returnTo, null) };
   const { commentId, action } = parsed.data;
-  const location = backTo(raw.returnTo, commentId);
+  const location = backTo(returnTo, commentId);
   const user = await getCurrentUser();
   if (!user || !can(user, "comment:moderate")) return { state: { commentId, message: "Only moderators can feature comments." }, location };
   const result = await moderateComment(getDb(), { id: user.id, name: user.name }, { id: commentId, action, expected: "approved" });

@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb, rows, sql, type Db } from "@/lib/db";
 import { indexedBy } from "@/lib/db/dialect";
+import { excerpt } from "@/lib/text/excerpt";
 
 /** At most this many featured comments are listed above an article's thread. */
 export const FEATURED_LIMIT = 20;
@@ -9,11 +10,6 @@ export type FeaturedComment = { id: number; authorName: string; excerpt: string;
 
 /** Characters of a featured comment shown in the Featured comments list. */
 const EXCERPT = 240;
-
-export function excerptOf(text: string, max = EXCERPT): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
-}
 
 /**
  * An article's published featured comments, most recently featured first
@@ -31,7 +27,7 @@ export async function featuredComments(articleId: number, db: Db = getDb()): Pro
   return found.map((r) => ({
     id: Number(r.id),
     authorName: r.authorName,
-    excerpt: excerptOf(r.content),
+    excerpt: excerpt(r.content, EXCERPT),
     iso: new Date(Number(r.createdAt)).toISOString(),
   }));
 }

@@ -18,8 +18,6 @@ import { standingOf, standingRefusal } from "./standing";
  * JavaScript): who sends it, whether they may, and where they go next.
  */
 
-export { reportPath };
-
 const input = z.object({
   commentId: z.coerce.number().int().positive().max(2 ** 31 - 1),
   reason: z.enum(REPORT_REASONS, { message: "Choose why you are reporting this comment." }),

@@ -2,9 +2,10 @@ import "server-only";
 import { commentReports, comments, REPORT_REASONS, type CommentStatus, type ReportReason } from "@/db/schema";
 import { and, eq, isNull } from "drizzle-orm";
 import { getDb, row, rows, sql, transaction, type Db } from "@/lib/db";
-import { indexedBy, inIds } from "@/lib/db/dialect";
+import { inIds } from "@/lib/db/dialect";
 import { addCommentEvent } from "@/lib/comments/history";
 import { reportHold } from "@/lib/spam/verdict";
+import { excerpt } from "@/lib/text/excerpt";
 
 /**
  * Reader reports: a signed-in reader tells the moderators about a published
@@ -130,20 +131,13 @@ export async function closeOpenReports(tx: Db, commentId: number, actor: { id: n
 export async function reportedInArticle(userId: number, articleId: number, db: Db = getDb()): Promise<number[]> {
   const found = await rows<{ id: number }>(
     db,
-    sql`select r.comment_id as id from comment_reports r join comments c on c.id = r.comment_id
-        where r.user_id = ${userId} and c.article_id = ${articleId}
+    // CROSS JOIN: SQLite keeps this order (the reader's few reports, then each one's comment);
+    // left to choose, it walks every comment of a busy article instead. PostgreSQL plans it freely.
+    sql`select r.comment_id as id from comment_reports r cross join comments c
+        where c.id = r.comment_id and r.user_id = ${userId} and c.article_id = ${articleId}
         order by r.comment_id`,
   );
   return found.map((r) => Number(r.id));
-}
-
-/** Reports one account sent since `since` (the hourly limit is the rate limiter's; this is for its page). */
-export async function reportsSince(userId: number, since: Date, db: Db = getDb()): Promise<number> {
-  const found = await row<{ n: number | string }>(
-    db,
-    sql`select count(*) as n from comment_reports ${indexedBy(db, "comment_reports_user_created_idx")} where user_id = ${userId} and created_at >= ${since.getTime()}`,
-  );
-  return Number(found?.n ?? 0);
 }
 
 export type CommentReport = { commentId: number; reason: ReportReason; note: string; reporterId: number; reporterName: string; reporterEmail: string; createdAt: Date };
@@ -180,11 +174,10 @@ export async function reportableComment(commentId: number, db: Db = getDb()): Pr
         where c.id = ${commentId} and c.status = 'approved' and a.status = 'published'`,
   );
   if (!found) return null;
-  const flat = found.content.replace(/\s+/g, " ").trim();
   return {
     id: Number(found.id),
     authorName: found.authorName,
-    excerpt: flat.length > 400 ? `${flat.slice(0, 399)}…` : flat,
+    excerpt: excerpt(found.content, 400),
     articleTitle: found.articleTitle,
     articleSlug: found.articleSlug,
     userId: found.userId === null ? null : Number(found.userId),

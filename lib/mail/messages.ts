@@ -33,12 +33,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-/** A one-line excerpt: whitespace folded, at most `max` characters (cut at a character, not a UTF-16 half). */
-export function excerpt(text: string, max: number): string {
-  const folded = text.replace(/\s+/g, " ").trim();
-  const chars = Array.from(folded);
-  return chars.length <= max ? folded : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
-}
+export { excerpt } from "@/lib/text/excerpt";
 
 /** A header value on one line (a subject built from a title must not add headers). */
 function oneLine(text: string): string {

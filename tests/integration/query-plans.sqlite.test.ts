@@ -8,32 +8,12 @@ import type { SQL } from "drizzle-orm";
 import { getDb, sql, type Db } from "@/lib/db";
 import { commenterQueries } from "@/lib/community/commenters";
 import { featuredComments } from "@/lib/community/featured";
-import { hasReported, reportsSince } from "@/lib/community/reports";
+import { hasReported, reportedInArticle } from "@/lib/community/reports";
+import { respectedInArticle } from "@/lib/comments/respect";
 import { outboxDueQuery } from "@/lib/jobs/feedback-outbox";
 import { buildReportedQuery } from "@/lib/moderation/queue";
 import { LAST_CHECK_SQL, NOT_CHECKED_SQL } from "@/lib/spam/overview";
-import { sqlitePlan } from "../support/plans";
-
-/**
- * The SQL a function of the app runs (its queries are not exported): the
- * statements it hands the connection, recorded while it runs, so the plan
- * checked is the app's own and not a copy that could drift from it.
- */
-async function sqlOf(db: Db, work: () => Promise<unknown>): Promise<SQL[]> {
-  const target = db as unknown as { all: (query: SQL) => unknown };
-  const original = target.all;
-  const seen: SQL[] = [];
-  target.all = function (this: unknown, query: SQL) {
-    seen.push(query);
-    return original.call(this, query);
-  };
-  try {
-    await work();
-  } finally {
-    target.all = original;
-  }
-  return seen;
-}
+import { sqlOf, sqlitePlan } from "../support/plans";
 
 describe("hot queries use indexes (SQLite)", () => {
   const plan = (query: Parameters<typeof sqlitePlan>[1]) => sqlitePlan(getDb(), query);
@@ -157,10 +137,17 @@ describe("hot queries use indexes (SQLite)", () => {
     expect(p).not.toContain("TEMP B-TREE");
   });
 
-  it("an account's reports in the last hour, and whether it reported a comment", async () => {
+  it("what an account reported and respected on an article (its personal view), and whether it reported a comment", async () => {
     const db = getDb();
-    const [since] = await sqlOf(db, () => reportsSince(1, new Date(Date.now() - 3_600_000), db));
-    expect(await plan(since!)).toContain("USING COVERING INDEX comment_reports_user_created_idx (user_id=? AND created_at>?)");
+    // From the reader's own rows, never the article's comments (a busy thread has thousands).
+    const [mine] = await sqlOf(db, () => reportedInArticle(1, 2, db));
+    const minePlan = await plan(mine!);
+    expect(minePlan).toMatch(/SEARCH r USING (COVERING )?INDEX comment_reports_user_created_idx \(user_id=\?\)/);
+    expect(minePlan).toContain("SEARCH c USING INTEGER PRIMARY KEY (rowid=?)");
+    const [respected] = await sqlOf(db, () => respectedInArticle(1, 2, db));
+    const respectedPlan = await plan(respected!);
+    expect(respectedPlan).toMatch(/SEARCH r USING (COVERING )?INDEX comment_respects_user_comment_idx \(user_id=\?\)/);
+    expect(respectedPlan).toContain("SEARCH c USING INTEGER PRIMARY KEY (rowid=?)");
     const [reported] = await sqlOf(db, () => hasReported(1, 2, db));
     expect(await plan(reported!)).toContain("USING COVERING INDEX comment_reports_comment_user_idx (comment_id=? AND user_id=?)");
   });

@@ -2,7 +2,7 @@
  * Query plans for the tests that check hot queries use their indexes:
  * SQLite's EXPLAIN QUERY PLAN, and PostgreSQL's EXPLAIN (FORMAT JSON).
  */
-import { execute, rows, sql, transaction, type Db } from "@/lib/db";
+import { execute, rows, sql, storeOf, transaction, type Db } from "@/lib/db";
 import type { SQL } from "drizzle-orm";
 
 /** SQLite: the plan's detail lines, one string. */
@@ -53,4 +53,27 @@ export async function pgPlan(db: Db, query: SQL, { noSeqScan = false }: { noSeqS
     sorts: nodes.filter((n) => n["Node Type"] === "Sort" || n["Node Type"] === "Incremental Sort").length,
     text: nodes.map((n) => `${n["Node Type"]}${n["Index Name"] ? ` using ${n["Index Name"]}` : ""}${n["Relation Name"] ? ` on ${n["Relation Name"]}` : ""}`).join("\n"),
   };
+}
+
+/**
+ * The SQL a function of the app runs (when its queries are not exported): the
+ * statements it hands the connection (`rows`/`row`: drizzle's `all` on SQLite,
+ * `execute` on PostgreSQL), recorded while it runs, so the plan checked is the
+ * app's own and not a copy that could drift from it.
+ */
+export async function sqlOf(db: Db, work: () => Promise<unknown>): Promise<SQL[]> {
+  const method = storeOf(db) === "sqlite" ? "all" : "execute";
+  const target = db as unknown as Record<string, (query: SQL) => unknown>;
+  const original = target[method]!;
+  const seen: SQL[] = [];
+  target[method] = function (this: unknown, query: SQL) {
+    seen.push(query);
+    return original.call(this, query);
+  };
+  try {
+    await work();
+  } finally {
+    target[method] = original;
+  }
+  return seen;
 }

@@ -4,7 +4,7 @@ import { notFound, redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
 import { commentLocation } from "@/lib/comments/permalink";
 import { REPORT_CHOICES, REPORT_NOTE_MAX, hasReported, reportableComment } from "@/lib/community/reports";
-import { reportPath } from "@/lib/community/report-request";
+import { reportPath } from "@/lib/community/report-path";
 import { standingOf, standingRefusal } from "@/lib/community/standing";
 import { ReportForm } from "./report-form";
 
