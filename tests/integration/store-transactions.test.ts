@@ -27,9 +27,12 @@ describe(`transactions (${storeOf(getDb())})`, () => {
       await pause(50); // another request runs meanwhile
       throw new Error("the transaction fails");
     });
+    // Its failure is awaited at once: the write below may take longer than its pause on a
+    // busy machine, and a rejection nobody awaits yet is reported as unhandled.
+    const failed = expect(failing).rejects.toThrow("the transaction fails");
     await wrote;
     const outside = db.insert(settings).values({ key: "t1.outside", value: 2 });
-    await expect(failing).rejects.toThrow("the transaction fails");
+    await failed;
     await outside;
     expect(await keys("t1.")).toEqual(["t1.outside"]);
   });
@@ -44,9 +47,11 @@ describe(`transactions (${storeOf(getDb())})`, () => {
       await pause(50);
       throw new Error("rolled back");
     });
+    // Awaited at once, as above: the read below may outlast the transaction's pause.
+    const rolledBack = expect(open).rejects.toThrow("rolled back");
     await wrote;
     const seen = await db.select().from(settings).where(eq(settings.key, "t2.row"));
-    await expect(open).rejects.toThrow("rolled back");
+    await rolledBack;
     expect(seen).toEqual([]);
   });
 
