@@ -110,6 +110,14 @@ echo ""
 echo "Time by stage:"
 printf '  %s\n' "${timings[@]}"
 printf '  %-52s %4d s\n' "all stages after install" "$(($(date +%s) - all_started))"
+# Errors outside any test (vitest's "Unhandled Errors") fail a run whose tests all passed: show them here too.
+for log in .tmp/test-all/vitest-sqlite.log .tmp/test-all/vitest-pg.log; do
+  if grep -q "Unhandled Error" "$log" 2>/dev/null; then
+    echo ""
+    echo "Unhandled errors in $log:"
+    sed 's/\x1b\[[0-9;]*m//g' "$log" | sed -n '/Unhandled Error/,/Test Files/p' | head -n 40
+  fi
+done
 # Last: the counts, ending with the plain line "tests: N passed, N failed".
 node scripts/test-summary.mjs
 if [ "$typecheck_status" -ne 0 ] || [ "$lint_status" -ne 0 ] || [ "$vitest_status" -ne 0 ] || [ "$vitest_pg_status" -ne 0 ] || [ "$build_status" -ne 0 ] || [ "$e2e_status" -ne 0 ]; then

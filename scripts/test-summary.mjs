@@ -30,6 +30,36 @@ const e2e = playwright
     }
   : { passed: 0, failed: 1, skipped: 0 };
 
+// What failed, each with the start of its message: the end of the output is
+// often all a CI page shows, and a failed hook leaves its tests "skipped".
+const failures = [];
+const clip = (text) => String(text ?? "").replace(/\x1b\[[0-9;]*m/g, "").trim().split("\n").slice(0, 12).join("\n      ").slice(0, 1500);
+for (const [label, report] of [["SQLite", vitest], ["PostgreSQL", vitestPg]]) {
+  for (const file of report?.testResults ?? []) {
+    const name = file.name.replace(process.cwd() + "/", "");
+    const failed = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+    for (const t of failed) failures.push(`[${label}] ${name} > ${t.fullName}\n      ${clip(t.failureMessages?.[0])}`);
+    if (file.status === "failed" && failed.length === 0) failures.push(`[${label}] ${name} (the file or a hook failed)\n      ${clip(file.message)}`);
+  }
+}
+const walk = (suite, path) => {
+  for (const spec of suite.specs ?? []) {
+    for (const test of spec.tests ?? []) {
+      if (test.status !== "unexpected") continue;
+      const error = test.results?.find((r) => r.error)?.error;
+      failures.push(`[e2e] ${spec.file}:${spec.line} > ${[...path, spec.title].join(" > ")}\n      ${clip(error?.message)}`);
+    }
+  }
+  for (const child of suite.suites ?? []) walk(child, suite.title && !suite.title.endsWith(".ts") ? [...path, suite.title] : path);
+};
+for (const suite of playwright?.suites ?? []) walk(suite, []);
+if (failures.length > 0) {
+  console.log("");
+  console.log(`Failures (${failures.length}):`);
+  for (const f of failures.slice(0, 20)) console.log(`  ${f}`);
+  if (failures.length > 20) console.log(`  … and ${failures.length - 20} more (see the logs above)`);
+}
+
 const missing = (report) => (report ? "" : " (no report: the run did not finish)");
 console.log("");
 console.log(`unit and integration on SQLite (vitest): ${unit.passed} passed, ${unit.failed} failed, ${unit.skipped} skipped${missing(vitest)}`);
