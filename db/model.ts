@@ -66,7 +66,17 @@ export const HELD_DIGESTS = ["off", "hourly", "daily"] as const;
 export type HeldDigest = (typeof HELD_DIGESTS)[number];
 
 /** What a message in the mail outbox is (lib/mail). */
-export const MAIL_KINDS = ["reply_notification", "notify_confirmation", "held_digest", "data_link"] as const;
+export const MAIL_KINDS = [
+  "reply_notification",
+  "notify_confirmation",
+  "held_digest",
+  "data_link",
+  // Reader accounts (lib/accounts): a reset link, a verification link, a new address's link, a notice to the account's address.
+  "password_reset",
+  "email_verification",
+  "email_change",
+  "account_notice",
+] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /** Who asked for a commenter's data to be erased (the audit log keeps this, not who they were). */
@@ -94,5 +104,22 @@ export const COMMENTER_EVENT_TYPES = [
   "renamed",
   "premoderated",
   "premoderation_lifted",
+  // The account's own changes (lib/accounts): password, address and sign-in methods.
+  "password_changed",
+  "password_reset",
+  "email_verified",
+  "email_change_requested",
+  "email_changed",
+  "email_change_undone",
+  "sign_on_created",
+  "sign_on_linked",
 ] as const;
+
+/**
+ * What a mailed account link does (table account_tokens): reset the
+ * password, verify the address, move the account to a new address, or undo
+ * that move (the link sent to the old address).
+ */
+export const ACCOUNT_TOKEN_KINDS = ["password_reset", "email_verification", "email_change", "email_undo"] as const;
+export type AccountTokenKind = (typeof ACCOUNT_TOKEN_KINDS)[number];
 export type CommenterEventType = (typeof COMMENTER_EVENT_TYPES)[number];

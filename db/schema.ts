@@ -40,6 +40,8 @@ export const commentReports = active.commentReports;
 export const commenterNotes = active.commenterNotes;
 export const commenterEvents = active.commenterEvents;
 export const premoderatedAddresses = active.premoderatedAddresses;
+export const accountTokens = active.accountTokens;
+export const userIdentities = active.userIdentities;
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;

@@ -41,6 +41,12 @@ export const envSchema = z.object({
   ),
   /** The From of the site's mail; default: "The Newsroom" <no-reply@ the SITE_URL host>. */
   MAIL_FROM: optional(z.string().max(320)),
+  /** Single sign-on (OpenID Connect): the provider's issuer URL (discovery at /.well-known/openid-configuration); unset: password sign-in only. */
+  OIDC_ISSUER: optional(httpUrl),
+  OIDC_CLIENT_ID: optional(z.string().min(1).max(500)),
+  OIDC_CLIENT_SECRET: optional(z.string().min(1).max(2000)),
+  /** The provider's name on the button: `Sign in with <OIDC_NAME>`. */
+  OIDC_NAME: optional(z.string().min(1).max(60)).transform((v) => v ?? "Single sign-on"),
   /** Reverse proxies whose X-Forwarded-For is believed: addresses and CIDRs, comma-separated. */
   TRUSTED_PROXIES: optional(z.string())
     .transform((v) => splitTrustedProxies(v ?? ""))
@@ -53,9 +59,24 @@ export const envSchema = z.object({
         });
       }
     }),
+}).superRefine((e, ctx) => {
+  // Single sign-on needs all three; one or two set is a mistake to name, not to ignore.
+  const oidc = { OIDC_ISSUER: e.OIDC_ISSUER, OIDC_CLIENT_ID: e.OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: e.OIDC_CLIENT_SECRET };
+  const set = Object.values(oidc).filter(Boolean).length;
+  if (set > 0 && set < 3) {
+    for (const [variable, value] of Object.entries(oidc)) {
+      if (!value) ctx.addIssue({ code: "custom", path: [variable], message: "must be set too: single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET" });
+    }
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** The single sign-on provider, when all three of its variables are set. */
+export function oidcConfig(e: Env = env()): { issuer: string; clientId: string; clientSecret: string; name: string } | null {
+  if (!e.OIDC_ISSUER || !e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET) return null;
+  return { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, name: e.OIDC_NAME };
+}
 
 export class EnvError extends Error {
   constructor(public readonly issues: { variable: string; message: string }[]) {

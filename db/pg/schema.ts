@@ -32,6 +32,7 @@ import {
   HELD_DIGESTS,
   IMPORT_KINDS,
   MAIL_KINDS,
+  ACCOUNT_TOKEN_KINDS,
   OUTBOX_STATES,
   REPORT_REASONS,
   REVIEW_STATUSES,
@@ -76,6 +77,10 @@ export const users = pgTable(
     suspensionMessage: text("suspension_message").notNull().default(""),
     /** "Always pre-moderate": every new comment of the account is held (lib/spam/verdict.ts). */
     premoderate: boolean("premoderate").notNull().default(false),
+    /** When the address was shown to be the account's (a mailed link opened, an admin or a provider vouching); null: not verified. */
+    emailVerifiedAt: timestampMs("email_verified_at"),
+    /** When the reader last changed their display name (once a day). */
+    nameChangedAt: timestampMs("name_changed_at"),
     ...timestamps,
   },
   (t) => [
@@ -590,3 +595,55 @@ export const premoderatedAddresses = pgTable("premoderated_addresses", {
   actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
   createdAt: timestampMs("created_at").notNull().default(now),
 });
+
+/**
+ * Links mailed for an account (lib/accounts/tokens.ts): only a SHA-256 hash
+ * of the token is kept; a link works once (`used_at`) and until `expires_at`,
+ * and only while the account still has the address it was sent for (`email`:
+ * the account's address for a reset or a verification, the new address for a
+ * change, the old one for its undo).
+ */
+export const accountTokens = pgTable(
+  "account_tokens",
+  {
+    id: id(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ACCOUNT_TOKEN_KINDS }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    email: text("email").notNull(),
+    /** email_change and email_undo: the address the account had when the change was asked. */
+    previousEmail: text("previous_email"),
+    createdAt: timestampMs("created_at").notNull().default(now),
+    expiresAt: timestampMs("expires_at").notNull(),
+    usedAt: timestampMs("used_at"),
+  },
+  (t) => [
+    uniqueIndex("account_tokens_hash_idx").on(t.tokenHash),
+    index("account_tokens_user_kind_idx").on(t.userId, t.kind, t.createdAt),
+    check("account_tokens_kind_check", sql`${t.kind} in ('password_reset','email_verification','email_change','email_undo')`),
+  ],
+);
+
+/**
+ * Single sign-on: the OpenID Connect identities (issuer and subject) tied to
+ * an account (lib/accounts/sign-on.ts). One account may have several; an
+ * identity belongs to one account.
+ */
+export const userIdentities = pgTable(
+  "user_identities",
+  {
+    id: id(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    issuer: text("issuer").notNull(),
+    subject: text("subject").notNull(),
+    /** The address the provider gave at the last sign-in (shown on /account). */
+    email: text("email").notNull().default(""),
+    createdAt: timestampMs("created_at").notNull().default(now),
+    lastUsedAt: timestampMs("last_used_at"),
+  },
+  (t) => [uniqueIndex("user_identities_issuer_subject_idx").on(t.issuer, t.subject), index("user_identities_user_idx").on(t.userId)],
+);

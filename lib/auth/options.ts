@@ -4,7 +4,12 @@ import type { NextAuthOptions } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
-import { env } from "@/lib/env";
+import { cookies } from "next/headers";
+import type { OAuthConfig } from "next-auth/providers/oauth";
+import { encodePendingLink, resolveSignOn, signOnAccount, type SignOnProfile } from "@/lib/accounts/sign-on";
+import { env, oidcConfig } from "@/lib/env";
+import { absoluteUrl } from "@/lib/site";
+import { safeCallbackUrl } from "./rules";
 import { verifyPassword } from "./password";
 import { beginSignInAttempt, signInSucceeded } from "./rate-limit";
 import { headerReader, requestIp } from "./request-ip";
@@ -35,7 +40,7 @@ const credentials = z.object({
 export async function authorizeCredentials(
   raw: Record<string, unknown> | undefined,
   headers: Record<string, string | string[] | undefined>,
-): Promise<{ id: string; name: string; email: string; sv: number } | null> {
+): Promise<{ id: string; name: string; email: string; sv: number; am: "password" } | null> {
   const parsed = credentials.safeParse(raw ?? {});
   if (!parsed.success || !parsed.data.email || !parsed.data.password) return null;
   const { email, password } = parsed.data;
@@ -46,7 +51,7 @@ export async function authorizeCredentials(
   if (account.banned) throw new Error(ACCOUNT_SUSPENDED);
   await signInSucceeded(attempt);
   await recordSignIn(account.id);
-  return { id: String(account.id), name: account.name, email: account.email, sv: account.sessionVersion };
+  return { id: String(account.id), name: account.name, email: account.email, sv: account.sessionVersion, am: "password" };
 }
 
 /**
@@ -55,11 +60,69 @@ export async function authorizeCredentials(
  * one (issued before session ids existed) or with a revoked one is emptied,
  * so it no longer names an account and renewing it cannot extend it.
  */
-export async function sessionToken(token: JWT, user: { sv?: number } | undefined): Promise<JWT> {
-  if (user) return { ...token, sv: user.sv ?? 0, sid: crypto.randomUUID() };
+export async function sessionToken(token: JWT, user: { sv?: number; am?: SignInMethod } | undefined, now = Date.now()): Promise<JWT> {
+  // `am` and `at`: how and when this session signed in (a fresh single sign-on stands in for a password).
+  if (user) return { ...token, sv: user.sv ?? 0, sid: crypto.randomUUID(), am: user.am ?? "password", at: now };
   const sid = typeof token.sid === "string" ? token.sid : "";
   if (!sid || (await isSessionRevoked(sid))) return {};
   return token;
+}
+
+/** How a session signed in. */
+export type SignInMethod = "password" | "sso";
+
+/** The cookie holding a provider identity that waits for the password of the account with its address (lib/accounts/sign-on.ts). */
+export const PENDING_LINK_COOKIE = "newsroom.sso-link";
+
+/** The provider id in next-auth's routes: /api/auth/signin/oidc, /api/auth/callback/oidc. */
+export const OIDC_PROVIDER_ID = "oidc";
+
+/**
+ * The OpenID Connect provider, when OIDC_ISSUER, OIDC_CLIENT_ID and
+ * OIDC_CLIENT_SECRET are set: next-auth's OAuth provider with discovery,
+ * the authorization code flow with PKCE, state and nonce, and the profile
+ * read from the verified ID token. The redirect URI is built from
+ * NEXTAUTH_URL (the site's URL), never from a request's Host header.
+ */
+function oidcProvider(): OAuthConfig<SignOnProfile> | null {
+  const config = oidcConfig();
+  if (!config) return null;
+  return {
+    id: OIDC_PROVIDER_ID,
+    name: config.name,
+    type: "oauth",
+    wellKnown: `${config.issuer}/.well-known/openid-configuration`,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    authorization: { params: { scope: "openid email profile" } },
+    checks: ["pkce", "state", "nonce"],
+    idToken: true,
+    profile(profile) {
+      return { id: String(profile.sub ?? ""), name: typeof profile.name === "string" ? profile.name : null, email: typeof profile.email === "string" ? profile.email : null };
+    },
+  };
+}
+
+/**
+ * next-auth's signIn callback for a single sign-on: which account it reaches
+ * (lib/accounts/sign-on.ts). A new identity whose address an account already
+ * uses is held in a signed cookie of this browser and sent to /login, where
+ * the account's password links it; a refusal goes to /login with its code.
+ */
+async function allowSignOn(profile: SignOnProfile | undefined): Promise<boolean | string> {
+  const decision = await resolveSignOn(profile ?? {});
+  if (decision.kind === "account") return true;
+  if (decision.kind === "link") {
+    (await cookies()).set(PENDING_LINK_COOKIE, encodePendingLink(decision.link), {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: (process.env.NEXTAUTH_URL ?? "").startsWith("https://"),
+      path: "/",
+      maxAge: Math.round((decision.link.expiresAt - Date.now()) / 1000),
+    });
+    return absoluteUrl(`/login?sso=link&email=${encodeURIComponent(decision.link.email)}`);
+  }
+  return absoluteUrl(`/login?sso=${decision.reason}`);
 }
 
 let cached: NextAuthOptions | undefined;
@@ -81,6 +144,7 @@ export function getAuthOptions(): NextAuthOptions {
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
     pages: { signIn: "/login", error: "/login" },
     providers: [
+      ...(oidcProvider() ? [oidcProvider()!] : []),
       CredentialsProvider({
         name: "Email and password",
         credentials: {
@@ -91,8 +155,23 @@ export function getAuthOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
-      jwt({ token, user }) {
-        return sessionToken(token, user as { sv?: number } | undefined);
+      async signIn({ account, profile }) {
+        if (account?.provider !== OIDC_PROVIDER_ID) return true;
+        return allowSignOn(profile as SignOnProfile | undefined);
+      },
+      async jwt({ token, user, account, profile }) {
+        if (account?.provider === OIDC_PROVIDER_ID && user) {
+          // The token names the local account the sign-on resolved to, never the provider's subject.
+          const decision = await resolveSignOn((profile ?? {}) as SignOnProfile);
+          const local = decision.kind === "account" ? await signOnAccount(decision.userId) : null;
+          if (!local || local.banned) return {};
+          return sessionToken({ name: local.name, email: local.email, sub: String(local.id) }, { sv: local.sessionVersion, am: "sso" });
+        }
+        return sessionToken(token, user as { sv?: number; am?: SignInMethod } | undefined);
+      },
+      // Only this site's own pages, whatever a callbackUrl said.
+      redirect({ url }) {
+        return absoluteUrl(safeCallbackUrl(url, env().SITE_URL));
       },
       session({ session, token }) {
         return { ...session, user: { id: token.sub, name: token.name, email: token.email }, sv: token.sv, sid: token.sid };

@@ -1,5 +1,6 @@
 import "server-only";
 import type { UserRole } from "@/db/schema";
+import type { Db } from "@/lib/db";
 import { consumeRegistration } from "./registration-limit";
 import { newAccountSchema } from "./rules";
 import { createAccount } from "./users";
@@ -13,7 +14,8 @@ export type AccountFormState = {
 
 export const EMPTY_ACCOUNT_FORM: AccountFormState = { message: null, fieldErrors: {}, values: { name: "", email: "" } };
 
-export type RegistrationResult = { ok: true; id: number; email: string } | { ok: false; state: AccountFormState };
+/** `id` null: the address had an account, and the answer is the same as for a new one (onTaken). */
+export type RegistrationResult = { ok: true; id: number | null; email: string } | { ok: false; state: AccountFormState };
 
 /**
  * Validates and creates an account from a form: a reader (`/register`) or the
@@ -24,7 +26,20 @@ export type RegistrationResult = { ok: true; id: number; email: string } | { ok:
 export async function registerAccount(
   formData: FormData,
   role: UserRole,
-  options: { ip: string; onlyIfNoAdmin?: boolean },
+  options: {
+    ip: string;
+    onlyIfNoAdmin?: boolean;
+    /** The address counts as verified (the first admin, at /setup). */
+    emailVerified?: boolean;
+    /** Runs in the transaction that creates the account. */
+    onCreated?: (tx: Db, account: { id: number; name: string; email: string }) => Promise<void>;
+    /**
+     * The address has an account already: true answers as if the account had
+     * been created (the owner is told by mail instead), so the page does not
+     * reveal which addresses have accounts.
+     */
+    onTaken?: (email: string) => Promise<boolean>;
+  },
 ): Promise<RegistrationResult> {
   const raw = {
     name: String(formData.get("name") ?? ""),
@@ -43,7 +58,16 @@ export async function registerAccount(
   }
   const refused = await consumeRegistration(options.ip);
   if (refused) return { ok: false, state: { message: refused, fieldErrors: {}, values } };
-  const created = await createAccount({ ...parsed.data, role, onlyIfNoAdmin: options.onlyIfNoAdmin });
+  const created = await createAccount({
+    ...parsed.data,
+    role,
+    onlyIfNoAdmin: options.onlyIfNoAdmin,
+    emailVerified: options.emailVerified,
+    onCreated: options.onCreated,
+  });
+  if (!created.ok && created.reason === "email_taken" && options.onTaken && (await options.onTaken(parsed.data.email))) {
+    return { ok: true, id: null, email: parsed.data.email };
+  }
   if (!created.ok) {
     return created.reason === "email_taken"
       ? {

@@ -14,7 +14,7 @@ export type CurrentUser = AccountSummary;
 /** next-auth's session cookie, plain or `__Secure-` prefixed, possibly split into chunks. */
 export const SESSION_COOKIE = /^(__Secure-)?next-auth\.session-token(\.\d+)?$/;
 
-type TokenShape = { sub?: string; sv?: unknown; sid?: unknown } | null;
+type TokenShape = { sub?: string; sv?: unknown; sid?: unknown; am?: unknown; at?: unknown } | null;
 
 /**
  * The signed-in account for this request, read from the database (a role or
@@ -37,17 +37,7 @@ export type RequestCookie = { name: string; value: string };
 export async function sessionAccountFromCookies(all: readonly RequestCookie[]): Promise<CurrentUser | null> {
   // No session cookie, no session: skip next-auth (most requests are readers').
   if (!all.some((c) => SESSION_COOKIE.test(c.name))) return null;
-  // next-auth's own reader of its session cookie (chunks, prefix, decryption, expiry),
-  // not its whole session handler: that also ran the token callback, which asks the
-  // database about revocation once more, and it cannot renew the cookie from here anyway.
-  const options = getAuthOptions();
-  const token = (await getToken({
-    req: { cookies: { getAll: () => all }, headers: {} } as unknown as Parameters<typeof getToken>[0]["req"],
-    secret: options.secret,
-    secureCookie: options.useSecureCookies,
-    // next-auth's decode, with its derived key kept between requests.
-    decode: decodeSessionToken,
-  })) as TokenShape;
+  const token = await readSessionToken(all);
   const id = Number(token?.sub);
   if (!Number.isSafeInteger(id) || id <= 0) return null;
   const sid = typeof token?.sid === "string" ? token.sid : "";
@@ -56,6 +46,36 @@ export async function sessionAccountFromCookies(all: readonly RequestCookie[]): 
   const account = await getSessionAccount(id, sid);
   if (!account || account.sessionVersion !== (typeof token?.sv === "number" ? token.sv : 0)) return null;
   return account;
+}
+
+/**
+ * next-auth's own reader of its session cookie (chunks, prefix, decryption,
+ * expiry), not its whole session handler: that also ran the token callback,
+ * which asks the database about revocation once more, and it cannot renew the
+ * cookie from here anyway.
+ */
+async function readSessionToken(all: readonly RequestCookie[]): Promise<TokenShape> {
+  const options = getAuthOptions();
+  return (await getToken({
+    req: { cookies: { getAll: () => all }, headers: {} } as unknown as Parameters<typeof getToken>[0]["req"],
+    secret: options.secret,
+    secureCookie: options.useSecureCookies,
+    // next-auth's decode, with its derived key kept between requests.
+    decode: decodeSessionToken,
+  })) as TokenShape;
+}
+
+/**
+ * How and when this request's session signed in (`password` or `sso`), for
+ * the forms a fresh single sign-on may confirm instead of a password; null
+ * when signed out. Call it after getCurrentUser accepted the session.
+ */
+export async function sessionSignedInWith(): Promise<{ method: "password" | "sso"; at: Date } | null> {
+  const all = (await cookies()).getAll();
+  if (!all.some((c) => SESSION_COOKIE.test(c.name))) return null;
+  const token = await readSessionToken(all);
+  if (!token) return null;
+  return { method: token.am === "sso" ? "sso" : "password", at: new Date(typeof token.at === "number" ? token.at : 0) };
 }
 
 /**

@@ -26,6 +26,8 @@ const summaryColumns = {
   suspendedUntil: users.suspendedUntil,
   suspensionMessage: users.suspensionMessage,
   premoderate: users.premoderate,
+  emailVerifiedAt: users.emailVerifiedAt,
+  nameChangedAt: users.nameChangedAt,
   createdAt: users.createdAt,
   updatedAt: users.updatedAt,
 };
@@ -41,7 +43,8 @@ export async function getSessionAccount(id: number, sessionId: string, db: Db = 
     db,
     sql`select id, email, name, role, banned, session_version as "sessionVersion", last_sign_in_at as "lastSignInAt",
           held_digest as "heldDigest", suspended_until as "suspendedUntil", suspension_message as "suspensionMessage",
-          premoderate, created_at as "createdAt", updated_at as "updatedAt",
+          premoderate, email_verified_at as "emailVerifiedAt", name_changed_at as "nameChangedAt",
+          created_at as "createdAt", updated_at as "updatedAt",
           exists (select 1 from revoked_sessions r where r.session_id = ${sessionId}) as revoked
         from users where id = ${id}`,
   );
@@ -58,6 +61,8 @@ export async function getSessionAccount(id: number, sessionId: string, db: Db = 
     suspendedUntil: found.suspendedUntil === null ? null : new Date(Number(found.suspendedUntil)),
     suspensionMessage: found.suspensionMessage,
     premoderate: found.premoderate === true || Number(found.premoderate) === 1,
+    emailVerifiedAt: found.emailVerifiedAt === null ? null : new Date(Number(found.emailVerifiedAt)),
+    nameChangedAt: found.nameChangedAt === null ? null : new Date(Number(found.nameChangedAt)),
     createdAt: new Date(Number(found.createdAt)),
     updatedAt: new Date(Number(found.updatedAt)),
   };
@@ -75,6 +80,8 @@ type SessionAccountRow = {
   suspendedUntil: number | string | null;
   suspensionMessage: string;
   premoderate: boolean | number;
+  emailVerifiedAt: number | string | null;
+  nameChangedAt: number | string | null;
   createdAt: number | string;
   updatedAt: number | string;
   revoked: boolean | number;
@@ -131,6 +138,10 @@ export async function createAccount(input: {
   password: string;
   role: UserRole;
   onlyIfNoAdmin?: boolean;
+  /** The address is known to be the person's (an admin made the account): it counts as verified. */
+  emailVerified?: boolean;
+  /** Runs in the transaction that creates the account (the verification mail is queued with it). */
+  onCreated?: (tx: Db, account: { id: number; name: string; email: string }) => Promise<void>;
 }): Promise<CreateAccountResult> {
   const passwordHash = await hashPassword(input.password);
   try {
@@ -139,10 +150,12 @@ export async function createAccount(input: {
       async (tx): Promise<CreateAccountResult> => {
         if (input.onlyIfNoAdmin && (await adminExists(tx))) return { ok: false, reason: "admin_exists" };
         if (await emailTaken(input.email, tx)) return { ok: false, reason: "email_taken" };
+        const email = input.email.toLowerCase();
         const [row] = await tx
           .insert(users)
-          .values({ name: input.name, email: input.email.toLowerCase(), passwordHash, role: input.role })
+          .values({ name: input.name, email, passwordHash, role: input.role, emailVerifiedAt: input.emailVerified ? new Date() : null })
           .returning({ id: users.id });
+        await input.onCreated?.(tx, { id: row!.id, name: input.name, email });
         return { ok: true, id: row!.id };
       },
       { serializable: true },
@@ -172,6 +185,7 @@ export async function upsertAccount(input: {
             passwordHash,
             role: input.role,
             name: input.name ?? existing.name,
+            emailVerifiedAt: existing.emailVerifiedAt ?? new Date(),
             sessionVersion: sql`${users.sessionVersion} + 1`,
             updatedAt: new Date(),
           })
@@ -192,6 +206,8 @@ export async function upsertAccount(input: {
           name: input.name ?? input.email.split("@")[0]!,
           passwordHash,
           role: input.role,
+          // An admin made it: the address counts as verified.
+          emailVerifiedAt: new Date(),
         })
         .returning({ id: users.id });
       return { id: row!.id, created: true };

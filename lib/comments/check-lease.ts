@@ -40,13 +40,22 @@ export async function claimCommentForCheck(db: Db, id: number, owner: string, no
  */
 export async function claimDueForRecheck(
   db: Db,
-  { owner, now, timeoutMs, limit, ignoreSchedule }: { owner: string; now: Date; timeoutMs: number; limit: number; ignoreSchedule: boolean },
+  {
+    owner,
+    now,
+    timeoutMs,
+    limit,
+    ignoreSchedule,
+    onlyIds,
+  }: { owner: string; now: Date; timeoutMs: number; limit: number; ignoreSchedule: boolean; onlyIds?: readonly number[] },
 ): Promise<number[]> {
   const at = now.getTime();
+  if (onlyIds && onlyIds.length === 0) return [];
+  const only = onlyIds ? sql` and id in (${sql.join(onlyIds.map((id) => sql`${id}`), sql`, `)})` : sql``;
   const claimable = sql`spam_check_state = 'not_checked' and status = 'pending'
          and next_spam_check_at is not null
          and (${ignoreSchedule ? 1 : 0} = 1 or next_spam_check_at <= ${at})
-         and (check_lease_until is null or check_lease_until < ${at})`;
+         and (check_lease_until is null or check_lease_until < ${at})${only}`;
   const claimed = await rows<{ id: number; due: number }>(
     db,
     sql`update comments set check_lease_owner = ${owner}, check_lease_until = ${checkLeaseUntil(now, timeoutMs)}

@@ -34,6 +34,8 @@ export type DefenceInput = {
     url: string;
     userId: number | null;
     trusted: boolean;
+    /** An account whose address must be verified before its comments are published, and is not yet. */
+    unverified?: boolean;
     /** For a guest's record (the trust rules): their network's address key, and the comments this browser posted. */
     ipKey?: string;
     ownIds?: readonly number[];
@@ -162,6 +164,7 @@ export async function runDefences(input: DefenceInput): Promise<DefenceResult> {
     holdWord: findListedWord([input.content, author.name, author.url], settings.holdWords),
     article: { premoderateAll: input.article.premoderateAll ?? false, premoderateLinks: input.article.premoderateLinks ?? false },
     premoderatedCommenter: await lookups.premoderated(author.email, author.userId),
+    unverifiedEmail: author.unverified === true,
     trust: settings,
     record: () =>
       lookups.commenterRecord(

@@ -26,7 +26,9 @@ export type CommentEventType =
   | "reports_closed"
   /** Featured or no longer featured by a moderator. */
   | "featured"
-  | "unfeatured";
+  | "unfeatured"
+  /** Its author's address was verified: held "Email not verified", it goes through the checks again (lib/comments/verified-release.ts). */
+  | "email_verified";
 
 /**
  * Appends one entry to a comment's history. Call it inside the caller's

@@ -27,7 +27,7 @@ export async function postCommentFromRequest(
   const account = await getCurrentUser();
   const refusal = account ? standingRefusal(standingOf(account), "comment") : null;
   if (refusal) return { result: { ok: false, kind: "refused", code: "suspended", message: refusal }, location: null };
-  const user = account ? { id: account.id, name: account.name, email: account.email, role: account.role } : null;
+  const user = account ? { id: account.id, name: account.name, email: account.email, role: account.role, emailVerified: account.emailVerifiedAt !== null } : null;
   const jarBefore = await cookies();
   // The comments this browser posted: a guest's record for the trust rules (lib/comments/lookups.ts).
   const ownCommentIds = readOwnCommentIds(jarBefore.get(OWN_COMMENTS_COOKIE)?.value);

@@ -1,4 +1,5 @@
 import "server-only";
+import { mailEnabled } from "@/lib/mail/outbox";
 import { notifyChoice } from "@/lib/mail/notifications";
 import { afterApproval } from "./approval-mail";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
@@ -36,6 +37,8 @@ export type CommentAuthorAccount = {
   name: string;
   email: string;
   role: UserRole;
+  /** false: the account's address is not verified yet (its comments are held while requireVerifiedEmail is on). */
+  emailVerified?: boolean;
 };
 
 export type SubmitContext = {
@@ -193,7 +196,13 @@ async function storeAfterLocalDefences(tx: Db, post: Post, settings: Settings): 
     now: post.now,
     settings,
     article: post.article,
-    author: { ...post.author, trusted: post.trusted, ipKey: post.ctx.ip ? addressLimitKey(post.ctx.ip) : "", ownIds: post.ctx.ownCommentIds ?? [] },
+    author: {
+      ...post.author,
+      trusted: post.trusted,
+      unverified: post.ctx.user?.emailVerified === false && settings.requireVerifiedEmail && mailEnabled(),
+      ipKey: post.ctx.ip ? addressLimitKey(post.ctx.ip) : "",
+      ownIds: post.ctx.ownCommentIds ?? [],
+    },
     ip: post.ctx.ip,
     content: post.input.content,
     honeypot: post.input.honeypot,

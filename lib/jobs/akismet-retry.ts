@@ -34,13 +34,16 @@ export const RECHECK_BATCH = 100;
  * the next try with backoff; comments older than the retry window stay held
  * and are no longer retried. A bad key pauses all retries. Changes made here
  * are not reported back to Akismet. `ignoreSchedule` re-checks every
- * not-checked comment now (`npm run akismet:recheck`).
+ * not-checked comment now (`npm run akismet:recheck`); `onlyIds` limits the
+ * claim to those comments (a reader's held comments once their address is
+ * verified, checked at once rather than on the job's next round).
  */
 export async function recheckComments({
   now = new Date(),
   ignoreSchedule = false,
   batchSize = RECHECK_BATCH,
-}: { now?: Date; ignoreSchedule?: boolean; batchSize?: number } = {}): Promise<RecheckSummary> {
+  onlyIds,
+}: { now?: Date; ignoreSchedule?: boolean; batchSize?: number; onlyIds?: readonly number[] } = {}): Promise<RecheckSummary> {
   const summary: RecheckSummary = { skipped: null, checked: 0, approved: 0, spam: 0, held: 0, failed: 0, gaveUp: 0 };
   if (!akismetConfigured()) return { ...summary, skipped: "not_configured" };
   if (!ignoreSchedule && (await retriesPaused(now))) return { ...summary, skipped: "paused" };
@@ -49,7 +52,7 @@ export async function recheckComments({
   const settings = await getSettings();
   const owner = leaseOwner("recheck");
   // One statement claims the batch (check-lease.ts): no transaction needed.
-  const claimed = await claimDueForRecheck(db, { owner, now, timeoutMs: settings.akismetTimeoutMs, limit: batchSize, ignoreSchedule });
+  const claimed = await claimDueForRecheck(db, { owner, now, timeoutMs: settings.akismetTimeoutMs, limit: batchSize, ignoreSchedule, onlyIds });
 
   const oldest = now.getTime() - settings.akismetRetryMaxDays * 86_400_000;
   for (let i = 0; i < claimed.length; i++) {

@@ -1,5 +1,7 @@
 import "server-only";
 import { pruneExpiredLimits } from "@/lib/auth/rate-limit";
+import { pruneTokens } from "@/lib/accounts/tokens";
+import { getDb } from "@/lib/db";
 import { DEFAULT_SETTINGS, getSettings } from "@/lib/settings";
 import { recheckComments } from "./akismet-retry";
 import { processOutbox } from "./feedback-outbox";
@@ -83,7 +85,7 @@ const retention = globalThis as typeof globalThis & { __newsroomRetentionTimer?:
  * Retention: shortly after start-up, then hourly, deletes spam and trash past
  * their retention (settings), in batches, each run recorded in `job_runs` (one
  * run at a time across instances), and the expired counters of the sign-in
- * and registration limits.
+ * and registration limits, and account links expired for a week.
  */
 export function startRetentionScheduler(): void {
   if (retention.__newsroomRetentionTimer) return;
@@ -95,6 +97,7 @@ export function startRetentionScheduler(): void {
       await runRetention();
       await pruneExpiredLimits();
       await pruneMailOutbox();
+      await pruneTokens(getDb());
     } catch (error) {
       console.error("[retention] job failed:", error);
     } finally {

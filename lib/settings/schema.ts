@@ -42,6 +42,18 @@ export const settingsSchema = z.object({
   reportsToHold: z.number().int().min(0).max(1000).default(3),
   /** Reports one account may send in an hour. */
   reportsPerHour: z.number().int().min(1).max(10_000).default(20),
+  /**
+   * Reader accounts: hold the comments of an account whose address is not
+   * verified yet ("Email not verified"). Applies only while mail is
+   * configured (without mail no address can be verified).
+   */
+  requireVerifiedEmail: z.boolean().default(true),
+  /** Account mail (reset links, verification links, new addresses) one address may be sent in an hour. */
+  accountMailPerAddressPerHour: z.number().int().min(1).max(1000).default(3),
+  /** Account mail one account may ask for in an hour (resends, address changes). */
+  accountMailPerAccountPerHour: z.number().int().min(1).max(1000).default(5),
+  /** Account forms (reset, password and address changes) one network may send in an hour. */
+  accountFormsPerNetworkPerHour: z.number().int().min(1).max(10_000).default(30),
   /** Akismet comment-check timeout. */
   akismetTimeoutMs: z.number().int().min(100).max(60_000).default(3000),
   /** First retry of a comment Akismet could not check; later retries back off. */

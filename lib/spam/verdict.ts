@@ -76,7 +76,11 @@ export type HoldRule =
   | "premoderated_commenter"
   | "premoderated_article"
   | "premoderated_links"
-  | "reports";
+  | "reports"
+  | "email_unverified";
+
+/** The reason on a comment held because its account's address is not verified yet (the contract's words). */
+export const EMAIL_NOT_VERIFIED = "Email not verified";
 
 /** A hold rule that fired, with the reason stored on the comment. */
 export type Hold = { rule: HoldRule; message: string };
@@ -159,7 +163,7 @@ export function trustHolds(record: CommenterRecord, settings: TrustSettings): Ho
 
 /**
  * The hold rules on what was written, where and by whom, in this order:
- * the article's pre-moderation (every comment, or those with a link), the
+ * the account's unverified address, the article's pre-moderation (every comment, or those with a link), the
  * commenter's "Always pre-moderate", more links than `linkLimit`, a hold
  * word (found by the caller in the text, name and website), and the trust
  * rules (`record` is asked only when one is on).
@@ -170,10 +174,13 @@ export async function contentHolds(facts: {
   holdWord: string | null;
   article?: { premoderateAll: boolean; premoderateLinks: boolean };
   premoderatedCommenter?: boolean;
+  /** The account's address is not verified while the site requires it (requireVerifiedEmail, with mail configured). */
+  unverifiedEmail?: boolean;
   trust?: TrustSettings;
   record?: () => Promise<CommenterRecord> | CommenterRecord;
 }): Promise<Hold[]> {
   const holds: Hold[] = [];
+  if (facts.unverifiedEmail) holds.push({ rule: "email_unverified", message: EMAIL_NOT_VERIFIED });
   if (facts.article?.premoderateAll) holds.push({ rule: "premoderated_article", message: "Held: every comment on this article is pre-moderated" });
   else if (facts.article?.premoderateLinks && facts.links > 0) {
     holds.push({ rule: "premoderated_links", message: "Held: comments with links are pre-moderated on this article" });

@@ -1,6 +1,8 @@
 "use server";
 
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
+import { completePendingLink, decodePendingLink } from "@/lib/accounts/sign-on";
+import { PENDING_LINK_COOKIE } from "@/lib/auth/options";
 import { redirect } from "next/navigation";
 import { siteRedirectPath } from "@/lib/auth/redirect-target";
 import { setSessionCookie, signInWithPassword, type SignInFormState } from "@/lib/auth/sign-in";
@@ -14,5 +16,10 @@ export async function signInAction(_prev: SignInFormState, formData: FormData): 
   const result = await signInWithPassword(formData, await headers());
   if (!result.ok) return result.state;
   await setSessionCookie(result.cookie);
+  // A single sign-on that waited for this account's password (its signed cookie, set in this browser): linked now.
+  const jar = await cookies();
+  const pending = decodePendingLink(jar.get(PENDING_LINK_COOKIE)?.value);
+  if (jar.has(PENDING_LINK_COOKIE)) jar.delete(PENDING_LINK_COOKIE);
+  if (pending && (await completePendingLink({ id: Number(result.user.id), email: result.user.email }, pending))) redirect("/account?changed=sso-linked");
   redirect(siteRedirectPath(formData.get("callbackUrl")));
 }

@@ -3,6 +3,11 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { siteRedirectPath } from "@/lib/auth/redirect-target";
 import { getCurrentUser } from "@/lib/auth/session";
+import { cookies } from "next/headers";
+import { decodePendingLink } from "@/lib/accounts/sign-on";
+import { PENDING_LINK_COOKIE } from "@/lib/auth/options";
+import { oidcConfig } from "@/lib/env";
+import { mailEnabled } from "@/lib/mail/outbox";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in", robots: { index: false } };
@@ -16,11 +21,17 @@ export default async function LoginPage({ searchParams }: Props) {
   if (user && !user.banned) redirect(callbackUrl);
   const notice =
     params.registered !== undefined
-      ? "Your account is ready. Sign in with your email and password."
+      ? mailEnabled()
+        ? "Your account is ready. Sign in with your email and password. We mailed you a link to verify your address: until you open it, your comments wait for a moderator."
+        : "Your account is ready. Sign in with your email and password."
       : params.setup !== undefined
         ? "The admin account is ready. Sign in with it."
         : null;
   const email = typeof params.email === "string" ? params.email.slice(0, 100) : "";
+  const sso = oidcConfig();
+  // A code only: a known one shows its fixed text (the address in a link notice is the pending link's own, from its signed cookie).
+  const pending = params.sso === "link" ? decodePendingLink((await cookies()).get(PENDING_LINK_COOKIE)?.value) : null;
+  const ssoText = sso ? signOnNotice(typeof params.sso === "string" ? params.sso : "", sso.name, pending?.email ?? null) : null;
   return (
     <div className="auth-page">
       <h1 className="page-heading">Sign in</h1>
@@ -29,10 +40,47 @@ export default async function LoginPage({ searchParams }: Props) {
           {notice}
         </p>
       ) : null}
-      <LoginForm callbackUrl={callbackUrl} initialEmail={email} />
+      {ssoText ? (
+        <p className={pending ? "form-notice" : "form-message"} role={pending ? "status" : "alert"}>
+          {ssoText}
+        </p>
+      ) : null}
+      <LoginForm callbackUrl={callbackUrl} initialEmail={pending?.email ?? email} />
+      <p>
+        <Link href="/reset-password">Forgot your password?</Link>
+      </p>
+      {sso && !pending ? (
+        <form method="post" action="/login/sso" className="auth-form sso-form">
+          <input type="hidden" name="callbackUrl" value={callbackUrl} />
+          <p className="form-submit">
+            <button type="submit">Sign in with {sso.name}</button>
+          </p>
+        </form>
+      ) : null}
       <p className="muted">
         No account yet? <Link href={`/register?callbackUrl=${encodeURIComponent(callbackUrl)}`}>Create one</Link>.
       </p>
     </div>
   );
+}
+
+/** What a single sign-on that did not sign in says (its code in the address). */
+function signOnNotice(code: string, name: string, pendingEmail: string | null): string | null {
+  switch (code) {
+    case "link":
+      return pendingEmail
+        ? `An account here already uses ${pendingEmail}. Sign in with its password once to link your ${name} sign-in to it; after that, ${name} alone signs you in.`
+        : `The ${name} sign-in waited too long to be linked. Sign in with ${name} again.`;
+    case "no_email":
+      return `Your ${name} account gave no email address, so no account can be made for it here.`;
+    case "banned":
+      return "This account has been suspended.";
+    case "again":
+    case "invalid":
+      return `Signing in with ${name} did not work. Please try again.`;
+    case "off":
+      return "Single sign-on is not set up on this site.";
+    default:
+      return null;
+  }
 }

@@ -9,7 +9,7 @@ import { commentRequestContext } from "@/lib/comments/request-context";
 export async function setupAction(_prev: AccountFormState, formData: FormData): Promise<AccountFormState> {
   if (await adminExists()) notFound();
   const { ip } = await commentRequestContext();
-  const result = await registerAccount(formData, "admin", { ip, onlyIfNoAdmin: true });
+  const result = await registerAccount(formData, "admin", { ip, onlyIfNoAdmin: true, emailVerified: true });
   if (!result.ok) {
     if (await adminExists()) notFound();
     return result.state;

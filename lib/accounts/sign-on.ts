@@ -1,0 +1,187 @@
+import "server-only";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { userIdentities, users } from "@/db/schema";
+import { sign, verifySignature } from "@/lib/auth/secret";
+import { emailField, nameField } from "@/lib/auth/rules";
+import { getAccountForSignIn } from "@/lib/auth/users";
+import { addCommenterEvent } from "@/lib/community/commenter-events";
+import { getDb, transaction, type Db } from "@/lib/db";
+import { isUniqueViolation } from "@/lib/db/dialect";
+
+/**
+ * Single sign-on with an OpenID Connect provider (next-auth's OAuth
+ * provider, lib/auth/options.ts, does the protocol: discovery, the
+ * authorization code flow with PKCE, state and nonce, the ID token's
+ * signature and claims). This module decides which local account a
+ * provider identity (issuer and subject) signs in to:
+ * - an identity already tied to an account signs in to it;
+ * - a new identity whose address no account uses makes a reader account
+ *   (never another role), verified only when the provider says
+ *   `email_verified: true`;
+ * - a new identity whose address an account already uses is NOT signed in:
+ *   the account's owner must sign in with its password first, in this same
+ *   browser (the pending link is a signed cookie, set only at the end of a
+ *   sign-on this browser made), and only then is the identity tied to it.
+ *   Otherwise whoever controls a provider account with that address (an
+ *   unverified one, or a provider that lets people type any address) would
+ *   take over the local account.
+ */
+
+/** The claims of the ID token this module reads. */
+export type SignOnProfile = { iss?: unknown; sub?: unknown; email?: unknown; email_verified?: unknown; name?: unknown; preferred_username?: unknown };
+
+const identityClaims = z.object({
+  iss: z.string().min(1).max(500),
+  sub: z.string().min(1).max(255),
+});
+
+export type SignOnDecision =
+  | { kind: "account"; userId: number }
+  | { kind: "link"; link: PendingLink }
+  | { kind: "refused"; reason: "no_email" | "banned" | "invalid" };
+
+/** A provider identity waiting for the password of the account with its address. */
+export type PendingLink = { issuer: string; subject: string; email: string; expiresAt: number };
+
+/** How long a pending link waits for the password sign-in. */
+export const PENDING_LINK_MS = 15 * 60 * 1000;
+
+/** The address the provider gave, if it is a valid one (lowercased). */
+function profileEmail(profile: SignOnProfile): string | null {
+  const parsed = emailField.safeParse(typeof profile.email === "string" ? profile.email : "");
+  return parsed.success ? parsed.data : null;
+}
+
+function profileName(profile: SignOnProfile, email: string): string {
+  for (const candidate of [profile.name, profile.preferred_username]) {
+    const parsed = nameField.safeParse(typeof candidate === "string" ? candidate.slice(0, 245) : "");
+    if (parsed.success) return parsed.data;
+  }
+  return email.split("@")[0]!.slice(0, 245) || "Reader";
+}
+
+/** Decides (and, for a new identity, creates) the account an ID token signs in to. */
+export async function resolveSignOn(profile: SignOnProfile, db: Db = getDb(), now = new Date()): Promise<SignOnDecision> {
+  const claims = identityClaims.safeParse(profile);
+  if (!claims.success) return { kind: "refused", reason: "invalid" };
+  const { iss: issuer, sub: subject } = claims.data;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await transaction(db, async (tx): Promise<SignOnDecision> => {
+        const [known] = await tx
+          .select({ userId: userIdentities.userId, banned: users.banned })
+          .from(userIdentities)
+          .innerJoin(users, eq(users.id, userIdentities.userId))
+          .where(and(eq(userIdentities.issuer, issuer), eq(userIdentities.subject, subject)));
+        const email = profileEmail(profile);
+        if (known) {
+          await tx
+            .update(userIdentities)
+            .set({ lastUsedAt: now, ...(email ? { email } : {}) })
+            .where(and(eq(userIdentities.issuer, issuer), eq(userIdentities.subject, subject)));
+          return known.banned ? { kind: "refused", reason: "banned" } : { kind: "account", userId: known.userId };
+        }
+        if (!email) return { kind: "refused", reason: "no_email" };
+        if (await getAccountForSignIn(email, tx)) {
+          return { kind: "link", link: { issuer, subject, email, expiresAt: now.getTime() + PENDING_LINK_MS } };
+        }
+        const verified = profile.email_verified === true;
+        const [created] = await tx
+          .insert(users)
+          .values({ email, name: profileName(profile, email), passwordHash: null, role: "reader", emailVerifiedAt: verified ? now : null, createdAt: now, updatedAt: now })
+          .returning({ id: users.id });
+        await tx.insert(userIdentities).values({ userId: created!.id, issuer, subject, email, createdAt: now, lastUsedAt: now });
+        await addCommenterEvent(tx, {
+          userId: created!.id,
+          type: "sign_on_created",
+          actorId: created!.id,
+          message: `Account created by single sign-on (${issuer}); address ${verified ? "verified by the provider" : "not verified by the provider"}`,
+          at: now,
+        });
+        return { kind: "account", userId: created!.id };
+      });
+    } catch (error) {
+      // Two first sign-ins at once (two tabs, two instances): the later one meets the
+      // unique index (identity or address) and is decided again on what the first made.
+      if (!isUniqueViolation(error) || attempt === 2) throw error;
+    }
+  }
+  return { kind: "refused", reason: "invalid" };
+}
+
+/** The account a sign-on resolved to, for the session token. */
+export async function signOnAccount(userId: number, db: Db = getDb()) {
+  const [account] = await db
+    .select({ id: users.id, name: users.name, email: users.email, sessionVersion: users.sessionVersion, banned: users.banned })
+    .from(users)
+    .where(eq(users.id, userId));
+  return account ?? null;
+}
+
+/** The pending link as a cookie value: its JSON, base64url, and an HMAC under the server secret. */
+export function encodePendingLink(link: PendingLink): string {
+  const payload = Buffer.from(JSON.stringify(link), "utf8").toString("base64url");
+  return `${payload}.${sign("sso-pending-link", payload)}`;
+}
+
+const pendingLinkSchema = z.object({ issuer: z.string().max(500), subject: z.string().max(255), email: z.string().max(100), expiresAt: z.number() });
+
+export function decodePendingLink(value: string | undefined, now = Date.now()): PendingLink | null {
+  if (!value || value.length > 4000) return null;
+  const [payload, signature] = value.split(".");
+  if (!payload || !signature || !verifySignature("sso-pending-link", payload, signature)) return null;
+  try {
+    const parsed = pendingLinkSchema.safeParse(JSON.parse(Buffer.from(payload, "base64url").toString("utf8")));
+    if (!parsed.success || parsed.data.expiresAt <= now) return null;
+    return parsed.data;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * After a password sign-in in the browser that holds a pending link: ties
+ * the identity to the account, only when the account has the address the
+ * provider gave (the link was offered because of it). An identity tied to
+ * another account meanwhile stays where it is. Recorded in the history.
+ */
+export async function completePendingLink(account: { id: number; email: string }, link: PendingLink, db: Db = getDb(), now = new Date()): Promise<boolean> {
+  if (account.email.toLowerCase() !== link.email.toLowerCase()) return false;
+  try {
+    return await transaction(db, async (tx) => {
+      const inserted = await tx
+        .insert(userIdentities)
+        .values({ userId: account.id, issuer: link.issuer, subject: link.subject, email: link.email, createdAt: now, lastUsedAt: now })
+        .onConflictDoNothing()
+        .returning({ id: userIdentities.id });
+      if (inserted.length === 0) return false;
+      await addCommenterEvent(tx, {
+        userId: account.id,
+        type: "sign_on_linked",
+        actorId: account.id,
+        message: `Single sign-on (${link.issuer}) linked after a password sign-in`,
+        at: now,
+      });
+      return true;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+export type SignInMethods = { password: boolean; identities: { issuer: string; email: string; createdAt: Date }[] };
+
+/** How an account can sign in: its password (if it has one) and its provider identities. */
+export async function accountSignInMethods(userId: number, db: Db = getDb()): Promise<SignInMethods> {
+  const [account] = await db
+    .select({ hasPassword: sql<number>`case when ${users.passwordHash} is null then 0 else 1 end`.mapWith(Number) })
+    .from(users)
+    .where(eq(users.id, userId));
+  const identities = await db
+    .select({ issuer: userIdentities.issuer, email: userIdentities.email, createdAt: userIdentities.createdAt })
+    .from(userIdentities)
+    .where(and(eq(userIdentities.userId, userId), isNotNull(userIdentities.subject)));
+  return { password: account?.hasPassword === 1, identities };
+}
