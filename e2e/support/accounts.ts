@@ -22,7 +22,8 @@ export function e2eDb(): Database.Database {
   return db;
 }
 
-export async function createAccount(role: Role, options: { banned?: boolean; name?: string; password?: string } = {}): Promise<TestAccount> {
+/** `verified: false`: an address never verified (its comments are held "Email not verified" while mail is on). */
+export async function createAccount(role: Role, options: { banned?: boolean; name?: string; password?: string; verified?: boolean } = {}): Promise<TestAccount> {
   counter += 1;
   const tag = `${Date.now().toString(36)}${counter}`;
   const name = options.name ?? `${role[0]!.toUpperCase()}${role.slice(1)} ${tag}`;
@@ -32,8 +33,8 @@ export async function createAccount(role: Role, options: { banned?: boolean; nam
   const db = e2eDb();
   try {
     const row = db
-      .prepare("insert into users (email, name, password_hash, role, banned) values (?, ?, ?, ?, ?) returning id")
-      .get(email, name, passwordHash, role, options.banned ? 1 : 0) as { id: number };
+      .prepare("insert into users (email, name, password_hash, role, banned, email_verified_at) values (?, ?, ?, ?, ?, ?) returning id")
+      .get(email, name, passwordHash, role, options.banned ? 1 : 0, options.verified === false ? null : Date.now()) as { id: number };
     return { id: row.id, name, email, password, role, banned: Boolean(options.banned) };
   } finally {
     db.close();

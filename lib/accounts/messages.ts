@@ -29,7 +29,7 @@ ${paragraphs.map((p) => (typeof p === "string" ? `<p>${escapeHtml(p)}</p>` : `<p
 
 const minutes = (ms: number) => Math.round(ms / 60_000);
 const hours = (ms: number) => Math.round(ms / 3_600_000);
-const lifetimeText = (ms: number) => (ms < 2 * 3_600_000 ? `${minutes(ms)} minutes` : ms < 2 * 86_400_000 ? `${hours(ms)} hours` : `${Math.round(ms / 86_400_000)} days`);
+const lifetimeText = (ms: number) => (ms === 3_600_000 ? "one hour" : ms < 2 * 3_600_000 ? `${minutes(ms)} minutes` : ms < 2 * 86_400_000 ? `${hours(ms)} hours` : `${Math.round(ms / 86_400_000)} days`);
 
 /** The reset link (no name: the request's work must not depend on reading the account). */
 export function passwordResetMessage(m: Site & { link: string; lifetimeMs: number; resetPageUrl: string }): AccountMessage {

@@ -5,6 +5,7 @@ import { userIdentities, users } from "@/db/schema";
 import { sign, verifySignature } from "@/lib/auth/secret";
 import { emailField, nameField } from "@/lib/auth/rules";
 import { getAccountForSignIn } from "@/lib/auth/users";
+import { releaseUnverifiedHolds } from "@/lib/comments/verified-release";
 import { addCommenterEvent } from "@/lib/community/commenter-events";
 import { getDb, transaction, type Db } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/dialect";
@@ -42,7 +43,7 @@ export type SignOnDecision =
   | { kind: "refused"; reason: "no_email" | "banned" | "invalid" };
 
 /** A provider identity waiting for the password of the account with its address. */
-export type PendingLink = { issuer: string; subject: string; email: string; expiresAt: number };
+export type PendingLink = { issuer: string; subject: string; email: string; emailVerified: boolean; expiresAt: number };
 
 /** How long a pending link waits for the password sign-in. */
 export const PENDING_LINK_MS = 15 * 60 * 1000;
@@ -70,7 +71,7 @@ export async function resolveSignOn(profile: SignOnProfile, db: Db = getDb(), no
     try {
       return await transaction(db, async (tx): Promise<SignOnDecision> => {
         const [known] = await tx
-          .select({ userId: userIdentities.userId, banned: users.banned })
+          .select({ userId: userIdentities.userId, banned: users.banned, email: users.email, emailVerifiedAt: users.emailVerifiedAt })
           .from(userIdentities)
           .innerJoin(users, eq(users.id, userIdentities.userId))
           .where(and(eq(userIdentities.issuer, issuer), eq(userIdentities.subject, subject)));
@@ -80,11 +81,12 @@ export async function resolveSignOn(profile: SignOnProfile, db: Db = getDb(), no
             .update(userIdentities)
             .set({ lastUsedAt: now, ...(email ? { email } : {}) })
             .where(and(eq(userIdentities.issuer, issuer), eq(userIdentities.subject, subject)));
+          await vouchForAddress(tx, { id: known.userId, email: known.email, emailVerifiedAt: known.emailVerifiedAt }, email, profile.email_verified === true, now);
           return known.banned ? { kind: "refused", reason: "banned" } : { kind: "account", userId: known.userId };
         }
         if (!email) return { kind: "refused", reason: "no_email" };
         if (await getAccountForSignIn(email, tx)) {
-          return { kind: "link", link: { issuer, subject, email, expiresAt: now.getTime() + PENDING_LINK_MS } };
+          return { kind: "link", link: { issuer, subject, email, emailVerified: profile.email_verified === true, expiresAt: now.getTime() + PENDING_LINK_MS } };
         }
         const verified = profile.email_verified === true;
         const [created] = await tx
@@ -125,7 +127,16 @@ export function encodePendingLink(link: PendingLink): string {
   return `${payload}.${sign("sso-pending-link", payload)}`;
 }
 
-const pendingLinkSchema = z.object({ issuer: z.string().max(500), subject: z.string().max(255), email: z.string().max(100), expiresAt: z.number() });
+const pendingLinkSchema = z.object({ issuer: z.string().max(500), subject: z.string().max(255), email: z.string().max(100), emailVerified: z.boolean(), expiresAt: z.number() });
+
+/** A provider that says the account's own address is verified (`email_verified: true`) verifies it here too. */
+async function vouchForAddress(tx: Db, account: { id: number; email: string; emailVerifiedAt: Date | null }, providerEmail: string | null, verified: boolean, now: Date): Promise<void> {
+  if (!verified || account.emailVerifiedAt || !providerEmail || providerEmail !== account.email.toLowerCase()) return;
+  await tx.update(users).set({ emailVerifiedAt: now, updatedAt: now }).where(eq(users.id, account.id));
+  await addCommenterEvent(tx, { userId: account.id, type: "email_verified", actorId: account.id, message: "Address verified by the single sign-on provider", at: now });
+  // Its comments held "Email not verified" go through the checks again (the retry job's next round).
+  await releaseUnverifiedHolds(tx, account.id, now);
+}
 
 export function decodePendingLink(value: string | undefined, now = Date.now()): PendingLink | null {
   if (!value || value.length > 4000) return null;
@@ -156,6 +167,8 @@ export async function completePendingLink(account: { id: number; email: string }
         .onConflictDoNothing()
         .returning({ id: userIdentities.id });
       if (inserted.length === 0) return false;
+      const [current] = await tx.select({ emailVerifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, account.id));
+      await vouchForAddress(tx, { id: account.id, email: account.email, emailVerifiedAt: current?.emailVerifiedAt ?? null }, link.email, link.emailVerified, now);
       await addCommenterEvent(tx, {
         userId: account.id,
         type: "sign_on_linked",

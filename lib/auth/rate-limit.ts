@@ -5,6 +5,7 @@ import { getDb, type Db } from "@/lib/db";
 import { addressLimitKey } from "@/lib/http/address-key";
 import { RateLimiterDrizzle, RateLimiterRes, type RateLimiterStoreAbstract } from "rate-limiter-flexible";
 import { getSettings } from "@/lib/settings";
+import { mailEnabled } from "@/lib/mail/outbox";
 
 /**
  * Attempt limits (rate-limiter-flexible's Drizzle store): the counters are
@@ -133,11 +134,15 @@ export class TooManySignInAttempts extends Error {
     readonly retryAfterMs: number,
   ) {
     const wait = `Too many sign-in attempts. Try again in ${minutesText(retryAfterMs)}.`;
+    // With mail, a forgotten password is reset by a mailed link (/reset-password); without, an admin sets one.
+    const forgotten = mailEnabled()
+      ? "If you have forgotten your password, use “Forgot your password?” to set a new one."
+      : "If you have forgotten your password, ask an admin of this site to set a new one.";
     super(
       reason === ACCOUNT_AND_IP
-        ? `${wait} You can still sign in from another device or network you usually use. If you have forgotten your password, ask an admin of this site to set a new one.`
+        ? `${wait} You can still sign in from another device or network you usually use. ${forgotten}`
         : reason === ACCOUNT
-          ? `${wait} If you have forgotten your password, ask an admin of this site to set a new one.`
+          ? `${wait} ${forgotten}`
           : wait,
     );
     this.name = "TooManySignInAttempts";

@@ -67,5 +67,5 @@ export async function deleteAccountAction(_prev: ChangeFormState, formData: Form
   if (!result.ok) return result.state;
   await expirePageChanges().catch(() => undefined);
   await endEverySession(user.id).catch(() => undefined);
-  redirect("/?account=deleted");
+  redirect("/login?deleted=1");
 }

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { checkEmailLink } from "@/lib/accounts/changes";
 import { confirmEmailAction, undoEmailAction } from "./actions";
 
-export const metadata: Metadata = { title: "Your email address", robots: { index: false }, referrer: "no-referrer" };
+export const metadata: Metadata = { title: "Your email address", robots: { index: false }, referrer: "same-origin" };
 export const dynamic = "force-dynamic";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };

@@ -24,7 +24,9 @@ export default async function LoginPage({ searchParams }: Props) {
       ? mailEnabled()
         ? "Your account is ready. Sign in with your email and password. We mailed you a link to verify your address: until you open it, your comments wait for a moderator."
         : "Your account is ready. Sign in with your email and password."
-      : params.setup !== undefined
+      : params.deleted !== undefined
+        ? "Your account and its comments were deleted, and every session of it signed out."
+        : params.setup !== undefined
         ? "The admin account is ready. Sign in with it."
         : null;
   const email = typeof params.email === "string" ? params.email.slice(0, 100) : "";
@@ -50,12 +52,11 @@ export default async function LoginPage({ searchParams }: Props) {
         <Link href="/reset-password">Forgot your password?</Link>
       </p>
       {sso && !pending ? (
-        <form method="post" action="/login/sso" className="auth-form sso-form">
-          <input type="hidden" name="callbackUrl" value={callbackUrl} />
-          <p className="form-submit">
-            <button type="submit">Sign in with {sso.name}</button>
-          </p>
-        </form>
+        <p className="sso-sign-in">
+          <a className="button-link" href={`/login/sso?callbackUrl=${encodeURIComponent(callbackUrl)}`}>
+            Sign in with {sso.name}
+          </a>
+        </p>
       ) : null}
       <p className="muted">
         No account yet? <Link href={`/register?callbackUrl=${encodeURIComponent(callbackUrl)}`}>Create one</Link>.
@@ -75,6 +76,8 @@ function signOnNotice(code: string, name: string, pendingEmail: string | null): 
       return `Your ${name} account gave no email address, so no account can be made for it here.`;
     case "banned":
       return "This account has been suspended.";
+    case "cookies":
+      return `Signing in with ${name} needs cookies: allow them for this site and try again.`;
     case "again":
     case "invalid":
       return `Signing in with ${name} did not work. Please try again.`;

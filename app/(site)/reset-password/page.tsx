@@ -6,7 +6,7 @@ import { mailEnabled } from "@/lib/mail/outbox";
 import { requestResetAction, setNewPasswordAction } from "./actions";
 import { NewPasswordForm, ResetRequestForm } from "./reset-forms";
 
-export const metadata: Metadata = { title: "Set a new password", robots: { index: false }, referrer: "no-referrer" };
+export const metadata: Metadata = { title: "Set a new password", robots: { index: false }, referrer: "same-origin" };
 export const dynamic = "force-dynamic";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };

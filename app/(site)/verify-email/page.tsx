@@ -3,7 +3,7 @@ import Link from "next/link";
 import { checkVerificationLink } from "@/lib/accounts/verification";
 import { verifyEmailAction } from "./actions";
 
-export const metadata: Metadata = { title: "Verify your address", robots: { index: false }, referrer: "no-referrer" };
+export const metadata: Metadata = { title: "Verify your address", robots: { index: false }, referrer: "same-origin" };
 export const dynamic = "force-dynamic";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };

@@ -44,14 +44,14 @@ export default async function DeleteAccountPage() {
               pendingLabel="Deleting…"
             />
           ) : (
-            <form method="post" action="/login/sso" className="auth-form">
-              <input type="hidden" name="intent" value="reauth" />
-              <input type="hidden" name="callbackUrl" value="/account/delete" />
-              <p className="muted">Confirm it is you: sign in with {sso?.name ?? "single sign-on"} again, then come back here.</p>
-              <p className="form-submit">
-                <button type="submit">Sign in with {sso?.name ?? "single sign-on"} again</button>
+            <>
+              <p className="muted">Confirm it is you: sign in with {sso?.name ?? "single sign-on"} again; you come back here.</p>
+              <p>
+                <a className="button-link" href={`/login/sso?intent=reauth&callbackUrl=${encodeURIComponent("/account/delete")}`}>
+                  Sign in with {sso?.name ?? "single sign-on"} again
+                </a>
               </p>
-            </form>
+            </>
           )}
           <p>
             <Link href="/account">Keep my account</Link>

@@ -8,18 +8,19 @@ import { absoluteUrl } from "@/lib/site";
 export const dynamic = "force-dynamic";
 
 /**
- * `Sign in with <OIDC_NAME>`, with or without JavaScript. next-auth starts a
- * sign-on only from a POST carrying its CSRF token (double-submitted: a
- * cookie and the same value in the body), which a plain HTML form on a
- * server-rendered page cannot know. So, through next-auth's own endpoints:
- *   1. the form POSTs here (same origin only): next-auth's /api/auth/csrf
- *      sets its CSRF cookie, and the browser is sent on (303) to
- *   2. GET here, now carrying that cookie: /api/auth/csrf gives the token,
- *      and next-auth's POST /api/auth/signin/oidc, called with it, answers
- *      with the redirect to the provider (state, PKCE and nonce cookies set),
- *      which is passed to the browser.
- * `intent=reauth` asks the provider to sign in again (prompt=login,
- * max_age=0): a fresh sign-on stands in for a password (deleting an account).
+ * `Sign in with <OIDC_NAME>`: a link here (so it works without JavaScript,
+ * and the redirect to the provider is not a form submission, which the
+ * site's CSP `form-action 'self'` would stop). next-auth starts a sign-on
+ * only from a POST carrying its CSRF token (a cookie, and the same value in
+ * the body), so, through next-auth's own endpoints:
+ *   1. /api/auth/csrf: when this browser has no CSRF cookie yet, next-auth
+ *      sets one and the browser is sent here again (303, `step=2`);
+ *   2. with the cookie, /api/auth/csrf gives the token, and next-auth's
+ *      POST /api/auth/signin/oidc, called with it, answers with the redirect
+ *      to the provider (state, PKCE and nonce cookies set), which is passed on.
+ * Only this site's own pages may start one (Fetch Metadata). `intent=reauth`
+ * asks the provider to sign in again (prompt=login, max_age=0): a fresh
+ * sign-on stands in for a password (deleting an account).
  */
 function nextAuth(request: NextRequest, path: string[], init?: { method: string; body?: URLSearchParams; query?: Record<string, string> }) {
   const url = new URL(`/api/auth/${path.join("/")}`, env().SITE_URL);
@@ -32,45 +33,37 @@ function nextAuth(request: NextRequest, path: string[], init?: { method: string;
   return NextAuth(inner as never, { params: Promise.resolve({ nextauth: path }) } as never, getAuthOptions()) as Promise<Response>;
 }
 
-/** Only this site's own pages start a sign-on (Sec-Fetch-Site, or the Origin when a browser sends no Fetch Metadata). */
+/** Only this site's own pages (or the address bar) start a sign-on; a browser without Fetch Metadata is let through. */
 function sameOrigin(request: NextRequest): boolean {
   const site = request.headers.get("sec-fetch-site");
-  if (site) return site === "same-origin" || site === "none";
-  const origin = request.headers.get("origin");
-  return origin === null ? request.method === "GET" : origin === new URL(env().SITE_URL).origin;
+  return site === null || site === "same-origin" || site === "none";
 }
 
 function refused(code: string): NextResponse {
   return NextResponse.redirect(absoluteUrl(`/login?sso=${code}`), 303);
 }
 
-export async function POST(request: NextRequest): Promise<Response> {
-  if (!oidcConfig()) return refused("off");
-  if (!sameOrigin(request)) return new NextResponse("Forbidden", { status: 403 });
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
-    return refused("invalid");
-  }
-  const callbackUrl = siteRedirectPath(form.get("callbackUrl"));
-  const intent = form.get("intent") === "reauth" ? "reauth" : "signin";
-  const csrf = await nextAuth(request, ["csrf"]);
-  const next = NextResponse.redirect(absoluteUrl(`/login/sso?intent=${intent}&callbackUrl=${encodeURIComponent(callbackUrl)}`), 303);
-  for (const cookie of csrf.headers.getSetCookie()) next.headers.append("set-cookie", cookie);
-  return next;
-}
-
 export async function GET(request: NextRequest): Promise<Response> {
   if (!oidcConfig()) return refused("off");
   if (!sameOrigin(request)) return new NextResponse("Forbidden", { status: 403 });
+  const params = request.nextUrl.searchParams;
+  const intent = params.get("intent") === "reauth" ? "reauth" : "signin";
+  const callbackPath = siteRedirectPath(params.get("callbackUrl"));
   const csrf = await nextAuth(request, ["csrf"]);
-  // A new CSRF cookie means this browser had none (a link followed from elsewhere): start again from the form.
-  if (csrf.headers.getSetCookie().length > 0) return refused("again");
+  const newCookie = csrf.headers.getSetCookie().filter((c) => /^(__Host-)?next-auth\.csrf-token=/.test(c));
+  if (newCookie.length > 0) {
+    // This browser had no CSRF cookie: set it and come back once (a browser refusing cookies stops here).
+    if (params.get("step") === "2") return refused("cookies");
+    const again = NextResponse.redirect(absoluteUrl(`/login/sso?intent=${intent}&callbackUrl=${encodeURIComponent(callbackPath)}&step=2`), 303);
+    for (const cookie of csrf.headers.getSetCookie()) again.headers.append("set-cookie", cookie);
+    return again;
+  }
   const { csrfToken } = (await csrf.json()) as { csrfToken?: string };
   if (!csrfToken) return refused("again");
-  const params = request.nextUrl.searchParams;
-  const callbackUrl = absoluteUrl(siteRedirectPath(params.get("callbackUrl")));
-  const query: Record<string, string> = params.get("intent") === "reauth" ? { prompt: "login", max_age: "0" } : {};
-  return nextAuth(request, ["signin", OIDC_PROVIDER_ID], { method: "POST", body: new URLSearchParams({ csrfToken, callbackUrl }), query });
+  const query: Record<string, string> = intent === "reauth" ? { prompt: "login", max_age: "0" } : {};
+  return nextAuth(request, ["signin", OIDC_PROVIDER_ID], {
+    method: "POST",
+    body: new URLSearchParams({ csrfToken, callbackUrl: absoluteUrl(callbackPath) }),
+    query,
+  });
 }

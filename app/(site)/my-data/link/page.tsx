@@ -5,7 +5,7 @@ import { countSubjectComments } from "@/lib/privacy/export";
 import { checkDataLinkToken, dataLinkProblem } from "@/lib/privacy/signed-link";
 import { eraseByLinkAction } from "../actions";
 
-export const metadata: Metadata = { title: "Your comments", robots: { index: false }, referrer: "no-referrer" };
+export const metadata: Metadata = { title: "Your comments", robots: { index: false }, referrer: "same-origin" };
 export const dynamic = "force-dynamic";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
