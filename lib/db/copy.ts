@@ -20,6 +20,8 @@ import { closeDatabase, execute, migrateDatabase, openDatabase, rows, storeOf, t
 /** Tables in an order that satisfies their foreign keys. page_changes (a cache's change log) is not data. */
 export const COPY_ORDER = [
   "users",
+  "user_identities",
+  "account_tokens",
   "articles",
   "article_slugs",
   "article_revisions",

@@ -19,6 +19,8 @@ import { env } from "@/lib/env";
  *   version: sign-in data. Accounts come without passwords; people set a new
  *   one.
  * - `rate_limits`: counters of recent sign-in attempts, gone within minutes.
+ * - `account_tokens`: the hashes of links mailed for accounts (reset,
+ *   verification, address change): one-time sign-in data.
  * - `page_changes`: the page cache's change log, pruned after minutes.
  * - `mail_outbox`: mail being delivered to people, with their addresses and
  *   one-click unsubscribe links that act on their behalf; a delivery queue,
@@ -31,6 +33,7 @@ export const JSON_EXPORT_VERSION = 1;
 /** Exported tables, in an order that satisfies their foreign keys (as `npm run db:copy` copies them). */
 export const JSON_TABLES = [
   "users",
+  "user_identities",
   "articles",
   "article_slugs",
   "article_revisions",
@@ -57,6 +60,7 @@ export const JSON_EXCLUDED: Record<string, string> = {
   revoked_sessions: "sign-in sessions, not content",
   rate_limits: "counters of recent sign-in and registration attempts, gone within minutes",
   page_changes: "the page cache's change log, pruned after minutes",
+  account_tokens: "links mailed for accounts (password reset, address verification and change): one-time sign-in data, hashed",
   mail_outbox: "mail being delivered to people (their addresses, unsubscribe links acting for them): a delivery queue, not content",
 };
 

@@ -103,7 +103,7 @@ describe("JSON export", () => {
       expect([...JSON_TABLES, ...Object.keys(JSON_EXCLUDED)].sort()).toEqual(names);
     }
     expect(JSON_TABLES.filter((t) => t in JSON_EXCLUDED)).toEqual([]);
-    expect(Object.keys(doc.excluded as object).sort()).toEqual(["mail_outbox", "page_changes", "rate_limits", "revoked_sessions", "server_secrets"]);
+    expect(Object.keys(doc.excluded as object).sort()).toEqual(["account_tokens", "mail_outbox", "page_changes", "rate_limits", "revoked_sessions", "server_secrets"]);
     expect(Object.keys(doc.data)).toEqual([...JSON_TABLES]);
   });
 
@@ -123,6 +123,7 @@ describe("JSON export", () => {
       commenter_notes: 0,
       commenter_events: 0,
       premoderated_addresses: 0,
+      user_identities: 0,
       akismet_outbox: 0,
       job_runs: 1,
       settings: 1,
@@ -163,7 +164,7 @@ describe("npm run export:json", () => {
     const out = path.join(TMP_DIR, `export-${crypto.randomUUID()}.json`);
     const { stdout, stderr } = await run(process.execPath, [...TSX_NODE_ARGS, "scripts/export-json.ts", "--out", out], { env: { ...process.env }, timeout: 60_000 });
     expect(stdout).toBe("");
-    expect(stderr).toMatch(/^Exported users \d+, articles 1, article_slugs 1, .*comments 1101, .* to /);
+    expect(stderr).toMatch(/^Exported users \d+, user_identities 0, articles 1, article_slugs 1, .*comments 1101, .* to /);
     const written = JSON.parse(fs.readFileSync(out, "utf8"));
     fs.rmSync(out);
     expect(written.data.comments).toHaveLength(1_101);

@@ -25,6 +25,15 @@ describe("hold rules", () => {
     expect(asked).toBe(1);
   });
 
+  it("holds an account's comment while its address is not verified, first and with the contract's words", async () => {
+    const holds = await contentHolds({ links: 3, linkLimit: 2, holdWord: null, unverifiedEmail: true });
+    expect(holds).toEqual([
+      { rule: "email_unverified", message: "Email not verified" },
+      { rule: "links", message: "Held: 3 links (more than 2)" },
+    ]);
+    expect(await contentHolds({ links: 0, linkLimit: 2, holdWord: null, unverifiedEmail: false })).toEqual([]);
+  });
+
   it("holds every comment, or those with a link, on a pre-moderated article, and a pre-moderated commenter's", async () => {
     const article = { premoderateAll: false, premoderateLinks: true };
     expect((await contentHolds({ links: 1, linkLimit: 2, holdWord: null, article })).map((h) => h.message)).toEqual([
