@@ -113,6 +113,7 @@ export const COMMENTER_EVENT_TYPES = [
   "email_change_undone",
   "sign_on_created",
   "sign_on_linked",
+  "sign_on_removed",
 ] as const;
 
 /**

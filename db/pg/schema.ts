@@ -642,6 +642,8 @@ export const userIdentities = pgTable(
     subject: text("subject").notNull(),
     /** The address the provider gave at the last sign-in (shown on /account). */
     email: text("email").notNull().default(""),
+    /** Whether the provider vouched for that address (`email_verified: true`) when the identity was tied to the account. */
+    emailVerified: boolean("email_verified").notNull().default(false),
     createdAt: timestampMs("created_at").notNull().default(now),
     lastUsedAt: timestampMs("last_used_at"),
   },

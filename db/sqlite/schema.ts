@@ -708,6 +708,8 @@ export const userIdentities = sqliteTable(
     subject: text("subject").notNull(),
     /** The address the provider gave at the last sign-in (shown on /account). */
     email: text("email").notNull().default(""),
+    /** Whether the provider vouched for that address (`email_verified: true`) when the identity was tied to the account. */
+    emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
     lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
   },

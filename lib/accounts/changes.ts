@@ -1,6 +1,6 @@
 import "server-only";
-import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
-import { users } from "@/db/schema";
+import { and, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { commenterEvents, users } from "@/db/schema";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { consumeAttempt, databaseLimiter, minutesText } from "@/lib/auth/rate-limit";
 import { emailField, nameField, passwordField } from "@/lib/auth/rules";
@@ -13,6 +13,7 @@ import { absoluteUrl, SITE_NAME } from "@/lib/site";
 import { formatDateTime } from "@/lib/dates";
 import { doneForm, invalidForm, type ChangeFormState } from "./change-form";
 import { consumeAccountForm } from "./limits";
+import { removeIdentities } from "./sign-on";
 import { addressTakenMessage, emailChangedMessage, emailChangeMessage, passwordChangedMessage } from "./messages";
 import { claimToken, hashToken, issueToken, peekToken, retireTokens, TOKEN_LIFETIME_MS, type TokenProblem } from "./tokens";
 
@@ -26,6 +27,9 @@ import { claimToken, hashToken, issueToken, peekToken, retireTokens, TOKEN_LIFET
 export type Self = { id: number; name: string; email: string };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** How recent a single sign-on must be to stand in for the password (changing the address, deleting the account). */
+export const FRESH_SIGN_ON_MS = 10 * 60 * 1000;
 
 /** Wrong current passwords an account may send in an hour (the forms that ask for it). */
 const PASSWORD_CHECKS_PER_HOUR = 10;
@@ -96,7 +100,14 @@ export async function changePassword(
  * account uses gets the same answer here, and a message (with no link) to
  * that address, so the form does not tell who has an account.
  */
-export async function requestEmailChange(self: Self & { hasPassword: boolean }, formData: FormData, ip: string, db: Db = getDb(), now = new Date()): Promise<ChangeFormState> {
+export async function requestEmailChange(
+  self: Self & { hasPassword: boolean },
+  formData: FormData,
+  ip: string,
+  proof: { signOnAt: Date | null } = { signOnAt: null },
+  db: Db = getDb(),
+  now = new Date(),
+): Promise<ChangeFormState> {
   const typed = String(formData.get("newEmail") ?? "").slice(0, 300);
   const values = { newEmail: typed };
   if (!mailEnabled()) return invalidForm("This site cannot send mail, so it cannot confirm a new address. Ask an admin to change it.", {}, values);
@@ -107,6 +118,9 @@ export async function requestEmailChange(self: Self & { hasPassword: boolean }, 
   if (self.hasPassword) {
     const wrong = await checkCurrentPassword(db, self.id, String(formData.get("currentPassword") ?? ""));
     if (wrong) return invalidForm("Please correct the highlighted fields.", { currentPassword: wrong }, values);
+  } else if (!proof.signOnAt || now.getTime() - proof.signOnAt.getTime() > FRESH_SIGN_ON_MS) {
+    // No password to ask: a sign-on made in the last few minutes stands in for it (a stolen session alone cannot move the account).
+    return invalidForm("Sign in again with single sign-on first (within the last 10 minutes), then change the address.", {}, values);
   }
   const refused = await consumeAccountForm({ ip, accountId: self.id, address });
   if (refused) return invalidForm(refused, {}, values);
@@ -201,11 +215,26 @@ export async function undoEmailChange(raw: unknown, db: Db = getDb(), now = new 
       if (!account || account.email.toLowerCase() !== changedTo) return { ok: false, problem: "used" };
       const back = claimed.row.email;
       if (await emailTaken(back, tx)) return { ok: false, problem: "taken" };
+      // Whoever moved the address may have set a password through it since, or linked a sign-on:
+      // neither survives the undo (the owner sets a new password through the address now theirs again).
+      const since = claimed.row.createdAt;
+      const passwordSince = await tx
+        .select({ id: commenterEvents.id })
+        .from(commenterEvents)
+        .where(and(eq(commenterEvents.userId, account.id), inArray(commenterEvents.type, ["password_reset", "password_changed"]), gt(commenterEvents.createdAt, since)))
+        .limit(1);
       await tx
         .update(users)
-        .set({ email: back, emailVerifiedAt: now, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: now })
+        .set({
+          email: back,
+          emailVerifiedAt: now,
+          sessionVersion: sql`${users.sessionVersion} + 1`,
+          ...(passwordSince.length > 0 ? { passwordHash: null } : {}),
+          updatedAt: now,
+        })
         .where(eq(users.id, account.id));
       await retireTokens(tx, account.id, ["password_reset", "email_verification", "email_change"], now);
+      await removeIdentities(tx, account.id, "the address change was undone from the old address", { since }, now);
       await addCommenterEvent(tx, {
         userId: account.id,
         type: "email_change_undone",

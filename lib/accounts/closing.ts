@@ -4,7 +4,7 @@ import { users } from "@/db/schema";
 import { getDb, transaction, type Db } from "@/lib/db";
 import { erasePersonalData, type ErasureSummary } from "@/lib/privacy/erase";
 import { doneForm, invalidForm, type ChangeFormState } from "./change-form";
-import { checkCurrentPassword } from "./changes";
+import { checkCurrentPassword, FRESH_SIGN_ON_MS } from "./changes";
 
 /**
  * `Delete my account`: the reader's own, behind their password (or, for an
@@ -18,8 +18,7 @@ import { checkCurrentPassword } from "./changes";
  * them at /admin/users, and the last admin is never removed.
  */
 
-/** How recent a single sign-on must be to stand in for the password. */
-export const FRESH_SIGN_ON_MS = 10 * 60 * 1000;
+export { FRESH_SIGN_ON_MS };
 
 export type DeleteOutcome = { ok: true; summary: ErasureSummary; state: ChangeFormState } | { ok: false; state: ChangeFormState };
 

@@ -148,3 +148,18 @@ export function passwordChangedMessage(m: Site & { name: string; how: "changed" 
     `This message was sent to the address of your account on ${m.siteName}.`,
   );
 }
+
+/** To the account's address when a single sign-on was linked to it. */
+export function signOnLinkedMessage(m: Site & { name: string; issuer: string; accountUrl: string; resetPageUrl: string }): AccountMessage {
+  return render(
+    `A sign-in was linked to your account on ${m.siteName}`,
+    [
+      `Hello ${m.name},`,
+      `A single sign-on account (${m.issuer}) was linked to your account on ${m.siteName} after a sign-in with your password. It can now sign you in.`,
+      "If this was not you, set a new password now: that also removes the link.",
+      { label: "Set a new password", link: m.resetPageUrl },
+      { label: "Your account", link: m.accountUrl },
+    ],
+    `This message was sent to the address of your account on ${m.siteName}.`,
+  );
+}

@@ -10,6 +10,7 @@ import { enqueueMail, mailEnabled } from "@/lib/mail/outbox";
 import { absoluteUrl, SITE_NAME } from "@/lib/site";
 import { hasNul } from "@/lib/text/storable";
 import { consumeAccountForm } from "./limits";
+import { removeIdentities } from "./sign-on";
 import { noAccountMessage, passwordResetMessage } from "./messages";
 import { claimToken, hashToken, peekToken, retireTokens, TOKEN_LIFETIME_MS, type TokenProblem } from "./tokens";
 
@@ -165,6 +166,8 @@ export async function resetPassword(formData: FormData, ip: string, db: Db = get
       .where(eq(users.id, account.id))
       .returning({ sessionVersion: users.sessionVersion });
     await retireTokens(tx, account.id, ["password_reset"], now);
+    // Whoever holds the mailbox owns the account: sign-on links that may be someone else's go.
+    await removeIdentities(tx, account.id, "a new password was set with a link mailed to the account's address", {}, now);
     await addCommenterEvent(tx, {
       userId: account.id,
       type: "password_reset",

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, isNotNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNotNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { userIdentities, users } from "@/db/schema";
 import { sign, verifySignature } from "@/lib/auth/secret";
@@ -9,6 +9,10 @@ import { releaseUnverifiedHolds } from "@/lib/comments/verified-release";
 import { addCommenterEvent } from "@/lib/community/commenter-events";
 import { getDb, transaction, type Db } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/dialect";
+import { enqueueMail } from "@/lib/mail/outbox";
+import { absoluteUrl, SITE_NAME } from "@/lib/site";
+import { signOnLinkedMessage } from "./messages";
+import { queueVerification } from "./verification";
 
 /**
  * Single sign-on with an OpenID Connect provider (next-auth's OAuth
@@ -70,22 +74,31 @@ export async function resolveSignOn(profile: SignOnProfile, db: Db = getDb(), no
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       return await transaction(db, async (tx): Promise<SignOnDecision> => {
-        const [known] = await tx
-          .select({ userId: userIdentities.userId, banned: users.banned, email: users.email, emailVerifiedAt: users.emailVerifiedAt })
-          .from(userIdentities)
-          .innerJoin(users, eq(users.id, userIdentities.userId))
-          .where(and(eq(userIdentities.issuer, issuer), eq(userIdentities.subject, subject)));
+        const findKnown = async () => {
+          const [row] = await tx
+            .select({ userId: userIdentities.userId, banned: users.banned, email: users.email, emailVerifiedAt: users.emailVerifiedAt })
+            .from(userIdentities)
+            .innerJoin(users, eq(users.id, userIdentities.userId))
+            .where(and(eq(userIdentities.issuer, issuer), eq(userIdentities.subject, subject)));
+          return row;
+        };
         const email = profileEmail(profile);
-        if (known) {
+        const signIn = async (known: NonNullable<Awaited<ReturnType<typeof findKnown>>>): Promise<SignOnDecision> => {
           await tx
             .update(userIdentities)
             .set({ lastUsedAt: now, ...(email ? { email } : {}) })
             .where(and(eq(userIdentities.issuer, issuer), eq(userIdentities.subject, subject)));
           await vouchForAddress(tx, { id: known.userId, email: known.email, emailVerifiedAt: known.emailVerifiedAt }, email, profile.email_verified === true, now);
           return known.banned ? { kind: "refused", reason: "banned" } : { kind: "account", userId: known.userId };
-        }
+        };
+        const known = await findKnown();
+        if (known) return signIn(known);
         if (!email) return { kind: "refused", reason: "no_email" };
         if (await getAccountForSignIn(email, tx)) {
+          // The account may be this identity's own, made by a first sign-in that committed
+          // between the two reads (each statement reads what is committed when it runs).
+          const madeMeanwhile = await findKnown();
+          if (madeMeanwhile) return signIn(madeMeanwhile);
           return { kind: "link", link: { issuer, subject, email, emailVerified: profile.email_verified === true, expiresAt: now.getTime() + PENDING_LINK_MS } };
         }
         const verified = profile.email_verified === true;
@@ -93,7 +106,9 @@ export async function resolveSignOn(profile: SignOnProfile, db: Db = getDb(), no
           .insert(users)
           .values({ email, name: profileName(profile, email), passwordHash: null, role: "reader", emailVerifiedAt: verified ? now : null, createdAt: now, updatedAt: now })
           .returning({ id: users.id });
-        await tx.insert(userIdentities).values({ userId: created!.id, issuer, subject, email, createdAt: now, lastUsedAt: now });
+        await tx.insert(userIdentities).values({ userId: created!.id, issuer, subject, email, emailVerified: verified, createdAt: now, lastUsedAt: now });
+        // An address the provider did not vouch for is verified the usual way: a link mailed to it.
+        if (!verified) await queueVerification(tx, { id: created!.id, name: profileName(profile, email), email }, now);
         await addCommenterEvent(tx, {
           userId: created!.id,
           type: "sign_on_created",
@@ -154,21 +169,31 @@ export function decodePendingLink(value: string | undefined, now = Date.now()): 
 /**
  * After a password sign-in in the browser that holds a pending link: ties
  * the identity to the account, only when the account has the address the
- * provider gave (the link was offered because of it). An identity tied to
- * another account meanwhile stays where it is. Recorded in the history.
+ * provider gave (the link was offered because of it), and only for a
+ * reader: staff accounts sign in with their password alone, so a pending
+ * link carried into a staff member's browser can never open a staff account.
+ * An identity tied to another account meanwhile stays where it is. Recorded
+ * in the history, and the account's address is told.
  */
-export async function completePendingLink(account: { id: number; email: string }, link: PendingLink, db: Db = getDb(), now = new Date()): Promise<boolean> {
-  if (account.email.toLowerCase() !== link.email.toLowerCase()) return false;
+export async function completePendingLink(
+  account: { id: number; email: string },
+  link: PendingLink,
+  db: Db = getDb(),
+  now = new Date(),
+): Promise<"linked" | "staff" | "not_linked"> {
+  if (account.email.toLowerCase() !== link.email.toLowerCase()) return "not_linked";
   try {
     return await transaction(db, async (tx) => {
+      const [current] = await tx.select({ role: users.role, name: users.name, emailVerifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, account.id));
+      if (!current) return "not_linked";
+      if (current.role !== "reader") return "staff";
       const inserted = await tx
         .insert(userIdentities)
-        .values({ userId: account.id, issuer: link.issuer, subject: link.subject, email: link.email, createdAt: now, lastUsedAt: now })
+        .values({ userId: account.id, issuer: link.issuer, subject: link.subject, email: link.email, emailVerified: link.emailVerified, createdAt: now, lastUsedAt: now })
         .onConflictDoNothing()
         .returning({ id: userIdentities.id });
-      if (inserted.length === 0) return false;
-      const [current] = await tx.select({ emailVerifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, account.id));
-      await vouchForAddress(tx, { id: account.id, email: account.email, emailVerifiedAt: current?.emailVerifiedAt ?? null }, link.email, link.emailVerified, now);
+      if (inserted.length === 0) return "not_linked";
+      await vouchForAddress(tx, { id: account.id, email: account.email, emailVerifiedAt: current.emailVerifiedAt }, link.email, link.emailVerified, now);
       await addCommenterEvent(tx, {
         userId: account.id,
         type: "sign_on_linked",
@@ -176,12 +201,40 @@ export async function completePendingLink(account: { id: number; email: string }
         message: `Single sign-on (${link.issuer}) linked after a password sign-in`,
         at: now,
       });
-      return true;
+      await enqueueMail(tx, {
+        kind: "account_notice",
+        dedupeKey: `sign-on-linked:${account.id}:${now.getTime()}`,
+        to: account.email,
+        ...signOnLinkedMessage({ siteName: SITE_NAME, name: current.name, issuer: link.issuer, accountUrl: absoluteUrl("/account"), resetPageUrl: absoluteUrl("/reset-password") }),
+        headers: { "Auto-Submitted": "auto-generated" },
+      });
+      return "linked";
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return false;
+    if (isUniqueViolation(error)) return "not_linked";
     throw error;
   }
+}
+
+/**
+ * The owner of the address took the account in hand through a link mailed to
+ * it, and single sign-on links that may not be theirs are removed, so whoever
+ * made or linked them with someone else's address keeps no way in:
+ * - a new password from a reset link: every link (the owner links theirs
+ *   again by signing in with the provider and then the password);
+ * - undoing an address change (`since`: when the change was asked): links
+ *   made since then, and those whose address the provider never vouched for.
+ * In the caller's transaction; each removal goes into the history.
+ */
+export async function removeIdentities(tx: Db, userId: number, reason: string, options: { since?: Date } = {}, now = new Date()): Promise<number> {
+  const condition = options.since
+    ? and(eq(userIdentities.userId, userId), or(eq(userIdentities.emailVerified, false), gt(userIdentities.createdAt, options.since)))
+    : eq(userIdentities.userId, userId);
+  const removed = await tx.delete(userIdentities).where(condition).returning({ issuer: userIdentities.issuer });
+  for (const identity of removed) {
+    await addCommenterEvent(tx, { userId, type: "sign_on_removed", actorId: null, message: `Single sign-on (${identity.issuer}) removed: ${reason}`, at: now });
+  }
+  return removed.length;
 }
 
 export type SignInMethods = { password: boolean; identities: { issuer: string; email: string; createdAt: Date }[] };

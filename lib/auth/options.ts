@@ -71,8 +71,14 @@ export async function sessionToken(token: JWT, user: { sv?: number; am?: SignInM
 /** How a session signed in. */
 export type SignInMethod = "password" | "sso";
 
-/** The cookie holding a provider identity that waits for the password of the account with its address (lib/accounts/sign-on.ts). */
-export const PENDING_LINK_COOKIE = "newsroom.sso-link";
+/**
+ * The cookie holding a provider identity that waits for the password of the
+ * account with its address (lib/accounts/sign-on.ts): `__Host-` prefixed on
+ * https, so no sibling subdomain and no plain-http page can set it.
+ */
+export function pendingLinkCookie(): string {
+  return (process.env.NEXTAUTH_URL ?? env().SITE_URL).startsWith("https://") ? "__Host-newsroom.sso-link" : "newsroom.sso-link";
+}
 
 /** The provider id in next-auth's routes: /api/auth/signin/oidc, /api/auth/callback/oidc. */
 export const OIDC_PROVIDER_ID = "oidc";
@@ -113,10 +119,10 @@ async function allowSignOn(profile: SignOnProfile | undefined): Promise<boolean 
   const decision = await resolveSignOn(profile ?? {});
   if (decision.kind === "account") return true;
   if (decision.kind === "link") {
-    (await cookies()).set(PENDING_LINK_COOKIE, encodePendingLink(decision.link), {
+    (await cookies()).set(pendingLinkCookie(), encodePendingLink(decision.link), {
       httpOnly: true,
       sameSite: "lax",
-      secure: (process.env.NEXTAUTH_URL ?? "").startsWith("https://"),
+      secure: pendingLinkCookie().startsWith("__Host-"),
       path: "/",
       maxAge: Math.round((decision.link.expiresAt - Date.now()) / 1000),
     });

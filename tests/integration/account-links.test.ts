@@ -13,10 +13,11 @@
 import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { accountTokens, erasures, users } from "@/db/schema";
+import { accountTokens, erasures, userIdentities, users } from "@/db/schema";
 import { changeName, changePassword, confirmEmailChange, requestEmailChange, undoEmailChange } from "@/lib/accounts/changes";
 import { deleteOwnAccount } from "@/lib/accounts/closing";
 import { requestPasswordReset, resetPassword } from "@/lib/accounts/password-reset";
+import { resolveSignOn } from "@/lib/accounts/sign-on";
 import { registerReader } from "@/lib/accounts/registration";
 import { TOKEN_LIFETIME_MS } from "@/lib/accounts/tokens";
 import { verifyEmail } from "@/lib/accounts/verification";
@@ -203,6 +204,42 @@ describe("verified addresses", () => {
     await recheckComments({ onlyIds: verified.ok ? verified.recheck : [], ignoreSchedule: true });
     expect(await getComment(cid)).toMatchObject({ status: "pending", statusReason: "Held: hold word “mango”" });
     await updateSettings({ holdWords: [] });
+  });
+});
+
+describe("taking an account back through its mailbox", () => {
+  it("removes every single sign-on link when a new password is set with a reset link (a provider account made with someone else's address keeps no way in)", async () => {
+    const email = `victim-${n++}@example.com`;
+    const made = await resolveSignOn({ iss: "https://id.example.com", sub: `squatter-${n}`, email, email_verified: false });
+    if (made.kind !== "account") throw new Error("not made");
+    await requestPasswordReset(email, "198.51.100.9");
+    const reset = (await mailTo(email)).find((m) => m.subject === "Set a new password for The Newsroom")!;
+    const done = await resetPassword(form({ token: linkToken(reset.text, "/reset-password?"), password: "the owner's passphrase", confirm: "the owner's passphrase" }), "198.51.100.9");
+    expect(done.ok).toBe(true);
+    expect(await getDb().$count(userIdentities, eq(userIdentities.userId, made.userId))).toBe(0);
+    // The provider account now meets an account with its address: it waits for that account's password.
+    expect((await resolveSignOn({ iss: "https://id.example.com", sub: `squatter-${n}`, email, email_verified: false })).kind).toBe("link");
+  });
+
+  it("asks an account without a password for a recent sign-on before moving its address; undoing a move removes a password and links made since", async () => {
+    const email = `sso-only-${n++}@example.com`;
+    const made = await resolveSignOn({ iss: "https://id.example.com", sub: `owner-${n}`, email, email_verified: true });
+    if (made.kind !== "account") throw new Error("not made");
+    const self = { id: made.userId, name: "Owner", email, hasPassword: false };
+    const thief = `thief-${n}@example.com`;
+    const stale = await requestEmailChange(self, form({ newEmail: thief }), "198.51.100.10", { signOnAt: new Date(Date.now() - 11 * 60 * 1000) });
+    expect(stale.message).toMatch(/^Sign in again with single sign-on first/);
+    expect(await mailTo(thief)).toHaveLength(0);
+    // With a fresh sign-on it is asked; say a thief did it, then set a password through the new address.
+    expect((await requestEmailChange(self, form({ newEmail: thief }), "198.51.100.10", { signOnAt: new Date() })).status).toBe("done");
+    expect(await confirmEmailChange(linkToken((await mailTo(thief))[0]!.text, "/confirm-email?"))).toMatchObject({ ok: true });
+    await requestPasswordReset(thief, "198.51.100.10");
+    const reset = (await mailTo(thief)).find((m) => m.subject === "Set a new password for The Newsroom")!;
+    expect((await resetPassword(form({ token: linkToken(reset.text, "/reset-password?"), password: "the thief's passphrase", confirm: "the thief's passphrase" }), "198.51.100.10")).ok).toBe(true);
+    const undo = (await mailTo(email)).find((m) => m.subject === "Your email address on The Newsroom was changed")!;
+    expect(await undoEmailChange(linkToken(undo.text, "/confirm-email?"))).toEqual({ ok: true, email });
+    const [row] = await getDb().select().from(users).where(eq(users.id, made.userId));
+    expect(row).toMatchObject({ email, passwordHash: null });
   });
 });
 

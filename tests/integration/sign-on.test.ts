@@ -53,7 +53,7 @@ describe("single sign-on", () => {
 
   it("never signs in to a password account with the same address: the link waits for its password, for that account only", async () => {
     const email = `bob${++n}@example.com`;
-    const bob = await upsertAccount({ email, password: "bob's own passphrase", role: "moderator" });
+    const bob = await upsertAccount({ email, password: "bob's own passphrase", role: "reader" });
     const decision = await resolveSignOn({ iss: ISSUER, sub: sub(), email: email.toUpperCase(), email_verified: true });
     expect(decision.kind).toBe("link");
     if (decision.kind !== "link") return;
@@ -67,14 +67,23 @@ describe("single sign-on", () => {
     const link = decodePendingLink(cookie)!;
     // Another account signing in with its own password does not get it.
     const other = await upsertAccount({ email: `other${n}@example.com`, password: "another passphrase", role: "reader" });
-    expect(await completePendingLink({ id: other.id, email: `other${n}@example.com` }, link)).toBe(false);
-    expect(await completePendingLink({ id: bob.id, email }, link)).toBe(true);
-    expect(await completePendingLink({ id: bob.id, email }, link)).toBe(false);
+    expect(await completePendingLink({ id: other.id, email: `other${n}@example.com` }, link)).toBe("not_linked");
+    expect(await completePendingLink({ id: bob.id, email }, link)).toBe("linked");
+    expect(await completePendingLink({ id: bob.id, email }, link)).toBe("not_linked");
     // From now on the identity reaches Bob's account, whose role stays its own.
     expect(await resolveSignOn({ iss: ISSUER, sub: link.subject, email, email_verified: true })).toEqual({ kind: "account", userId: bob.id });
-    expect((await accountOf(email))!.role).toBe("moderator");
+    expect((await accountOf(email))!.role).toBe("reader");
     const events = await getDb().select({ type: commenterEvents.type }).from(commenterEvents).where(eq(commenterEvents.userId, bob.id));
     expect(events.map((e) => e.type)).toContain("sign_on_linked");
+  });
+
+  it("never links a sign-on to a staff account, even with its password", async () => {
+    const email = `staff${++n}@example.com`;
+    const staff = await upsertAccount({ email, password: "the editor's passphrase", role: "editor" });
+    const decision = await resolveSignOn({ iss: ISSUER, sub: sub(), email, email_verified: true });
+    if (decision.kind !== "link") throw new Error("expected a pending link");
+    expect(await completePendingLink({ id: staff.id, email }, decision.link)).toBe("staff");
+    expect(await getDb().$count(userIdentities, eq(userIdentities.userId, staff.id))).toBe(0);
   });
 
   it("refuses a banned account's identity", async () => {

@@ -44,7 +44,8 @@ export async function changeEmailAction(_prev: ChangeFormState, formData: FormDa
   const user = await signedIn();
   const { ip } = await commentRequestContext();
   const methods = await accountSignInMethods(user.id);
-  return requestEmailChange({ ...user, hasPassword: methods.password }, formData, ip);
+  const signOn = await sessionSignedInWith();
+  return requestEmailChange({ ...user, hasPassword: methods.password }, formData, ip, { signOnAt: signOn?.method === "sso" ? signOn.at : null });
 }
 
 export async function resendVerificationAction(_prev: ChangeFormState, formData: FormData): Promise<ChangeFormState> {

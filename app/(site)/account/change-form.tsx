@@ -45,11 +45,13 @@ export function ChangeForm({ id, action, fields, submitLabel, pendingLabel, hidd
         const described = [f.note ? `${fieldId}-note` : "", error ? `${fieldId}-error` : ""].filter(Boolean).join(" ") || undefined;
         if (f.type === "checkbox") {
           return (
-            <p className="form-field form-check" key={f.name}>
-              <input id={fieldId} name={f.name} type="checkbox" value="yes" aria-invalid={error ? true : undefined} aria-describedby={described} />{" "}
-              <label htmlFor={fieldId}>{f.label}</label>
-              {error ? <span id={`${fieldId}-error`} className="field-error">{error}</span> : null}
-            </p>
+            <div key={f.name}>
+              <p className="form-check">
+                <input id={fieldId} name={f.name} type="checkbox" value="yes" aria-invalid={error ? true : undefined} aria-describedby={described} />
+                <label htmlFor={fieldId}>{f.label}</label>
+              </p>
+              {error ? <p id={`${fieldId}-error`} className="field-error">{error}</p> : null}
+            </div>
           );
         }
         return (

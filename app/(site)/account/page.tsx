@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
-import { getCurrentUser } from "@/lib/auth/session";
+import { getCurrentUser, sessionSignedInWith } from "@/lib/auth/session";
+import { FRESH_SIGN_ON_MS } from "@/lib/accounts/changes";
 import { signOutEverywhereAction } from "./actions";
 import { DigestSection } from "./digest-section";
 import { mailEnabled } from "@/lib/mail/outbox";
@@ -21,6 +22,7 @@ const CHANGED: Record<string, string> = {
   "password-reset": "Your new password is set. Every other browser signed in to your account was signed out.",
   "sso-linked": "Your single sign-on is linked to this account: from now on it signs you in here.",
   "email-changed": "Your new address is confirmed and now the one of your account.",
+  "sso-staff": "You are signed in. Single sign-on is not linked to staff accounts: they sign in with their password only.",
 };
 
 export const metadata: Metadata = { title: "Your account", robots: { index: false } };
@@ -40,6 +42,9 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const unverified = user.emailVerifiedAt === null;
   const holdsUnverified = unverified && (await verificationRequired());
   const mailOn = mailEnabled();
+  // An account without a password confirms an address change with a recent sign-on instead.
+  const signedIn = methods.password ? null : await sessionSignedInWith();
+  const freshSignOn = signedIn?.method === "sso" && Date.now() - signedIn.at.getTime() <= FRESH_SIGN_ON_MS;
   return (
     <div className="auth-page">
       <h1 className="page-heading">Your account</h1>
@@ -112,7 +117,16 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       )}
       <section aria-labelledby="email-heading">
         <h2 id="email-heading">Change email</h2>
-        {mailOn ? (
+        {mailOn && !methods.password && !freshSignOn ? (
+          <>
+            <p className="muted">To change the address of an account without a password, confirm it is you first: sign in with {sso?.name ?? "single sign-on"} again, then come back here.</p>
+            <p>
+              <a className="button-link" href={`/login/sso?intent=reauth&callbackUrl=${encodeURIComponent("/account")}`}>
+                Sign in with {sso?.name ?? "single sign-on"} again
+              </a>
+            </p>
+          </>
+        ) : mailOn ? (
           <>
             <p className="muted">We mail a link to the new address; it becomes your account&apos;s address when you open it. Your current address is told, with a way to undo it.</p>
             <ChangeForm

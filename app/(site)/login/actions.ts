@@ -2,7 +2,7 @@
 
 import { cookies, headers } from "next/headers";
 import { completePendingLink, decodePendingLink } from "@/lib/accounts/sign-on";
-import { PENDING_LINK_COOKIE } from "@/lib/auth/options";
+import { pendingLinkCookie } from "@/lib/auth/options";
 import { redirect } from "next/navigation";
 import { siteRedirectPath } from "@/lib/auth/redirect-target";
 import { setSessionCookie, signInWithPassword, type SignInFormState } from "@/lib/auth/sign-in";
@@ -18,8 +18,13 @@ export async function signInAction(_prev: SignInFormState, formData: FormData): 
   await setSessionCookie(result.cookie);
   // A single sign-on that waited for this account's password (its signed cookie, set in this browser): linked now.
   const jar = await cookies();
-  const pending = decodePendingLink(jar.get(PENDING_LINK_COOKIE)?.value);
-  if (jar.has(PENDING_LINK_COOKIE)) jar.delete(PENDING_LINK_COOKIE);
-  if (pending && (await completePendingLink({ id: Number(result.user.id), email: result.user.email }, pending))) redirect("/account?changed=sso-linked");
+  const cookieName = pendingLinkCookie();
+  const pending = decodePendingLink(jar.get(cookieName)?.value);
+  if (jar.has(cookieName)) jar.delete({ name: cookieName, path: "/", secure: cookieName.startsWith("__Host-") });
+  if (pending) {
+    const linked = await completePendingLink({ id: Number(result.user.id), email: result.user.email }, pending);
+    if (linked === "linked") redirect("/account?changed=sso-linked");
+    if (linked === "staff") redirect("/account?changed=sso-staff");
+  }
   redirect(siteRedirectPath(formData.get("callbackUrl")));
 }

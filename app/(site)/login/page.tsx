@@ -5,7 +5,7 @@ import { siteRedirectPath } from "@/lib/auth/redirect-target";
 import { getCurrentUser } from "@/lib/auth/session";
 import { cookies } from "next/headers";
 import { decodePendingLink } from "@/lib/accounts/sign-on";
-import { PENDING_LINK_COOKIE } from "@/lib/auth/options";
+import { pendingLinkCookie } from "@/lib/auth/options";
 import { oidcConfig } from "@/lib/env";
 import { mailEnabled } from "@/lib/mail/outbox";
 import { LoginForm } from "./login-form";
@@ -32,7 +32,7 @@ export default async function LoginPage({ searchParams }: Props) {
   const email = typeof params.email === "string" ? params.email.slice(0, 100) : "";
   const sso = oidcConfig();
   // A code only: a known one shows its fixed text (the address in a link notice is the pending link's own, from its signed cookie).
-  const pending = params.sso === "link" ? decodePendingLink((await cookies()).get(PENDING_LINK_COOKIE)?.value) : null;
+  const pending = params.sso === "link" ? decodePendingLink((await cookies()).get(pendingLinkCookie())?.value) : null;
   const ssoText = sso ? signOnNotice(typeof params.sso === "string" ? params.sso : "", sso.name, pending?.email ?? null) : null;
   return (
     <div className="auth-page">

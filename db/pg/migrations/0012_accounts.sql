@@ -17,6 +17,7 @@ CREATE TABLE "user_identities" (
 	"issuer" text NOT NULL,
 	"subject" text NOT NULL,
 	"email" text DEFAULT '' NOT NULL,
+	"email_verified" boolean DEFAULT false NOT NULL,
 	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL,
 	"last_used_at" bigint
 );

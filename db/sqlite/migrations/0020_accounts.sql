@@ -20,6 +20,7 @@ CREATE TABLE `user_identities` (
 	`issuer` text NOT NULL,
 	`subject` text NOT NULL,
 	`email` text DEFAULT '' NOT NULL,
+	`email_verified` integer DEFAULT false NOT NULL,
 	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
 	`last_used_at` integer,
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
