@@ -244,6 +244,17 @@ describe("hot queries use indexes (PostgreSQL)", () => {
     expect(one.indexes, one.text).toEqual(["comment_reports_comment_user_idx"]);
     expect(one.seqScans, one.text).toEqual([]);
   });
+
+  it("a mailed link by its hash, a sign-on identity by issuer and subject, an account's held comments", async () => {
+    const token = await plan(sql`select * from account_tokens where token_hash = ${"h"} and kind = ${"password_reset"}`);
+    expect(token.indexes, token.text).toEqual(["account_tokens_hash_idx"]);
+    const identity = await plan(
+      sql`select i.user_id, u.banned from user_identities i join users u on u.id = i.user_id where i.issuer = ${"https://id.example.com"} and i.subject = ${"s"}`,
+    );
+    expect(identity.indexes, identity.text).toContain("user_identities_issuer_subject_idx");
+    const held = await plan(sql`select id from comments where user_id = ${1} and status = 'pending'`);
+    expect(held.seqScans, held.text).toEqual([]);
+  });
 });
 
 const NOW = Date.UTC(2026, 2, 1);
@@ -335,6 +346,14 @@ async function seed() {
     sql`update comments c set open_report_count = r.n
         from (select comment_id, count(*) as n from comment_reports where closed_at is null group by comment_id) r where c.id = r.comment_id`,
   );
+  // Mailed links (10 per account) and sign-on identities (one per account).
+  await execute(
+    db,
+    sql`insert into account_tokens (user_id, kind, token_hash, email, created_at, expires_at)
+        select u.id, 'password_reset', md5(u.id || '-' || k) || md5(k || '-' || u.id), u.email, ${NOW}::bigint, ${NOW}::bigint + 3600000
+        from users u, generate_series(1, 10) k`,
+  );
+  await execute(db, sql`insert into user_identities (user_id, issuer, subject, email) select id, 'https://id.example.com', 'subject-' || id, email from users`);
   await execute(db, sql`alter table comments enable trigger page_changes_comments`);
   await execute(db, sql`alter table comment_respects enable trigger comment_respects_count`);
   await execute(db, sql`alter table comment_reports enable trigger comment_reports_count`);

@@ -151,4 +151,13 @@ describe("hot queries use indexes (SQLite)", () => {
     const [reported] = await sqlOf(db, () => hasReported(1, 2, db));
     expect(await plan(reported!)).toContain("USING COVERING INDEX comment_reports_comment_user_idx (comment_id=? AND user_id=?)");
   });
+
+  it("a mailed link by its hash, a sign-on identity by issuer and subject, an account's held comments", async () => {
+    expect(await plan(sql`select * from account_tokens where token_hash = ${"h"} and kind = ${"password_reset"}`)).toContain("USING INDEX account_tokens_hash_idx (token_hash=?)");
+    const identity = await plan(
+      sql`select i.user_id, u.banned from user_identities i join users u on u.id = i.user_id where i.issuer = ${"https://id.example.com"} and i.subject = ${"s"}`,
+    );
+    expect(identity).toContain("USING INDEX user_identities_issuer_subject_idx (issuer=? AND subject=?)");
+    expect(await plan(sql`select id from comments where user_id = ${1} and status = 'pending'`)).toMatch(/USING (COVERING )?INDEX comments_user_created_idx \(user_id=\?\)/);
+  });
 });
