@@ -33,6 +33,7 @@ export type ResetRequestState = {
   /** What was typed. */
   email: string;
 };
+// (The same shape as a personal-data link's form: one client form, app/email-link-form.tsx, serves both.)
 
 export const EMPTY_RESET_REQUEST: ResetRequestState = { status: "idle", message: null, fieldError: null, email: "" };
 

@@ -16,6 +16,7 @@ import { formatDateTime } from "@/lib/dates";
 import { oidcConfig } from "@/lib/env";
 import { changeEmailAction, changeNameAction, changePasswordAction, resendVerificationAction } from "./account-actions";
 import { ChangeForm } from "./change-form";
+import { ReauthLink } from "./reauth-link";
 
 /** What the page says after a change made elsewhere (a code in the address: a known one shows its fixed text). */
 const CHANGED: Record<string, string> = {
@@ -118,14 +119,11 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       <section aria-labelledby="email-heading">
         <h2 id="email-heading">Change email</h2>
         {mailOn && !methods.password && !freshSignOn ? (
-          <>
-            <p className="muted">To change the address of an account without a password, confirm it is you first: sign in with {sso?.name ?? "single sign-on"} again, then come back here.</p>
-            <p>
-              <a className="button-link" href={`/login/sso?intent=reauth&callbackUrl=${encodeURIComponent("/account")}`}>
-                Sign in with {sso?.name ?? "single sign-on"} again
-              </a>
-            </p>
-          </>
+          <ReauthLink
+            providerName={sso?.name ?? "single sign-on"}
+            back="/account"
+            why={`To change the address of an account without a password, confirm it is you first: sign in with ${sso?.name ?? "single sign-on"} again; you come back here.`}
+          />
         ) : mailOn ? (
           <>
             <p className="muted">We mail a link to the new address; it becomes your account&apos;s address when you open it. Your current address is told, with a way to undo it.</p>

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { mailEnabled } from "@/lib/mail/outbox";
 import { EMPTY_DATA_LINK_FORM, MAIL_OFF } from "@/lib/privacy/link-request";
 import { requestDataLinkAction } from "./actions";
-import { DataLinkForm } from "./data-link-form";
+import { EmailLinkForm } from "@/app/email-link-form";
 
 export const metadata: Metadata = { title: "Your comments and your data", robots: { index: false } };
 export const dynamic = "force-dynamic";
@@ -24,7 +24,7 @@ export default function MyDataPage() {
             Type your email address: we mail you a link to your comments, valid for 24 hours. Only someone who can read that
             mailbox can use it.
           </p>
-          <DataLinkForm action={requestDataLinkAction} initial={EMPTY_DATA_LINK_FORM} />
+          <EmailLinkForm id="data" action={requestDataLinkAction} initial={EMPTY_DATA_LINK_FORM} submitLabel="Send me a link" pendingLabel="Working…" />
         </>
       ) : (
         <p className="form-message" role="alert">

@@ -4,7 +4,8 @@ import { checkResetLink, EMPTY_NEW_PASSWORD, EMPTY_RESET_REQUEST, LINK_PROBLEMS,
 import { PASSWORD_RULES } from "@/lib/auth/rules";
 import { mailEnabled } from "@/lib/mail/outbox";
 import { requestResetAction, setNewPasswordAction } from "./actions";
-import { NewPasswordForm, ResetRequestForm } from "./reset-forms";
+import { EmailLinkForm } from "@/app/email-link-form";
+import { NewPasswordForm } from "./reset-forms";
 
 export const metadata: Metadata = { title: "Set a new password", robots: { index: false }, referrer: "same-origin" };
 export const dynamic = "force-dynamic";
@@ -62,7 +63,7 @@ function RequestSection() {
   return (
     <>
       <p className="muted">Type the address of your account: we mail you a link to set a new password. It works once, for one hour.</p>
-      <ResetRequestForm action={requestResetAction} initial={EMPTY_RESET_REQUEST} />
+      <EmailLinkForm id="reset" action={requestResetAction} initial={EMPTY_RESET_REQUEST} submitLabel="Send reset link" pendingLabel="Sending…" />
     </>
   );
 }

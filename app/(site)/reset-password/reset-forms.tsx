@@ -2,38 +2,7 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
-import type { NewPasswordState, ResetRequestState } from "@/lib/accounts/password-reset";
-
-type RequestProps = {
-  action: (state: ResetRequestState, formData: FormData) => Promise<ResetRequestState>;
-  initial: ResetRequestState;
-};
-
-/** `Email` and `Send reset link` (a POST with or without JavaScript); the address typed is kept. */
-export function ResetRequestForm({ action, initial }: RequestProps) {
-  const [state, formAction, pending] = useActionState(action, initial);
-  const error = state.fieldError;
-  return (
-    <form action={formAction} className="auth-form" noValidate>
-      {state.message ? (
-        <p className={state.status === "sent" ? "form-notice" : "form-message"} role={state.status === "sent" ? "status" : "alert"}>
-          {state.message}
-        </p>
-      ) : null}
-      <p className="form-field">
-        <label htmlFor="reset-email">Email</label>
-        <input id="reset-email" name="email" type="email" autoComplete="email" required maxLength={200} defaultValue={state.email}
-          aria-invalid={error ? true : undefined} aria-describedby={error ? "reset-email-error" : undefined} />
-        {error ? <span id="reset-email-error" className="field-error">{error}</span> : null}
-      </p>
-      <p className="form-submit">
-        <button type="submit" disabled={pending} aria-busy={pending}>
-          {pending ? "Sending…" : "Send reset link"}
-        </button>
-      </p>
-    </form>
-  );
-}
+import type { NewPasswordState } from "@/lib/accounts/password-reset";
 
 type NewPasswordProps = {
   action: (state: NewPasswordState, formData: FormData) => Promise<NewPasswordState>;

@@ -7,6 +7,7 @@ import { getCurrentUser, sessionSignedInWith } from "@/lib/auth/session";
 import { oidcConfig } from "@/lib/env";
 import { deleteAccountAction } from "../account-actions";
 import { ChangeForm } from "../change-form";
+import { ReauthLink } from "../reauth-link";
 
 export const metadata: Metadata = { title: "Delete my account", robots: { index: false } };
 export const dynamic = "force-dynamic";
@@ -44,14 +45,11 @@ export default async function DeleteAccountPage() {
               pendingLabel="Deleting…"
             />
           ) : (
-            <>
-              <p className="muted">Confirm it is you: sign in with {sso?.name ?? "single sign-on"} again; you come back here.</p>
-              <p>
-                <a className="button-link" href={`/login/sso?intent=reauth&callbackUrl=${encodeURIComponent("/account/delete")}`}>
-                  Sign in with {sso?.name ?? "single sign-on"} again
-                </a>
-              </p>
-            </>
+            <ReauthLink
+              providerName={sso?.name ?? "single sign-on"}
+              back="/account/delete"
+              why={`Confirm it is you: sign in with ${sso?.name ?? "single sign-on"} again; you come back here.`}
+            />
           )}
           <p>
             <Link href="/account">Keep my account</Link>
