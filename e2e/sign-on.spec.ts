@@ -139,6 +139,14 @@ test("single sign-on: a first sign-in makes a reader, a second reaches it, an ex
     await expect(bob).toHaveURL(`${server.url}/`);
     await bob.goto(`${server.url}/account`);
     await expect(bob.locator(".account-details")).toContainText("bob@example.com");
+    // Unlinked by its owner, the provider account signs in to nothing again until the password links it.
+    await bob.getByRole("button", { name: "Unlink" }).click();
+    await expect(bob.getByText("The sign-in is unlinked")).toBeVisible();
+    await bob.getByRole("button", { name: "Sign out", exact: true }).click();
+    await expect(bob.getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
+    await bob.goto(`${server.url}/login`);
+    await bob.getByRole("link", { name: "Sign in with Newsroom ID" }).click();
+    await expect(bob).toHaveURL(/\/login\?sso=link/);
 
     // 4. An address the provider does not call verified is never verified here.
     const carl = await freshPage(browser);
@@ -156,6 +164,7 @@ test("single sign-on: a first sign-in makes a reader, a second reaches it, an ex
         { email: "ann@example.com", type: "sign_on_created" },
         { email: "bob@example.com", type: "email_verified" },
         { email: "bob@example.com", type: "sign_on_linked" },
+        { email: "bob@example.com", type: "sign_on_removed" },
         { email: "carl@example.com", type: "sign_on_created" },
       ]);
     } finally {

@@ -237,7 +237,7 @@ export async function removeIdentities(tx: Db, userId: number, reason: string, o
   return removed.length;
 }
 
-export type SignInMethods = { password: boolean; identities: { issuer: string; email: string; createdAt: Date }[] };
+export type SignInMethods = { password: boolean; identities: { id: number; issuer: string; email: string; createdAt: Date }[] };
 
 /** How an account can sign in: its password (if it has one) and its provider identities. */
 export async function accountSignInMethods(userId: number, db: Db = getDb()): Promise<SignInMethods> {
@@ -246,8 +246,34 @@ export async function accountSignInMethods(userId: number, db: Db = getDb()): Pr
     .from(users)
     .where(eq(users.id, userId));
   const identities = await db
-    .select({ issuer: userIdentities.issuer, email: userIdentities.email, createdAt: userIdentities.createdAt })
+    .select({ id: userIdentities.id, issuer: userIdentities.issuer, email: userIdentities.email, createdAt: userIdentities.createdAt })
     .from(userIdentities)
-    .where(and(eq(userIdentities.userId, userId), isNotNull(userIdentities.subject)));
+    .where(and(eq(userIdentities.userId, userId), isNotNull(userIdentities.subject)))
+    .orderBy(userIdentities.id);
   return { password: account?.hasPassword === 1, identities };
+}
+
+/**
+ * `Unlink` on /account: removes one of the account's own sign-on links,
+ * unless it is the account's last way to sign in (no password and no other
+ * link). Decided in one transaction, so two unlinks at once cannot remove the
+ * last two. Recorded in the history.
+ */
+export async function unlinkIdentity(userId: number, identityId: number, db: Db = getDb(), now = new Date()): Promise<{ ok: boolean; message: string }> {
+  return transaction(
+    db,
+    async (tx) => {
+      const [account] = await tx.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
+      const identities = await tx.select({ id: userIdentities.id, issuer: userIdentities.issuer }).from(userIdentities).where(eq(userIdentities.userId, userId));
+      const target = identities.find((i) => i.id === identityId);
+      if (!account || !target) return { ok: false, message: "That sign-in is not linked to your account." };
+      if (!account.passwordHash && identities.length === 1) {
+        return { ok: false, message: "This is the only way to sign in to your account: set a password first (Forgot your password?), then unlink it." };
+      }
+      await tx.delete(userIdentities).where(and(eq(userIdentities.id, identityId), eq(userIdentities.userId, userId)));
+      await addCommenterEvent(tx, { userId, type: "sign_on_removed", actorId: userId, message: `Single sign-on (${target.issuer}) unlinked by the account's owner`, at: now });
+      return { ok: true, message: "The sign-in is unlinked: it no longer signs in to this account." };
+    },
+    { serializable: true },
+  );
 }

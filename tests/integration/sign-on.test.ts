@@ -8,7 +8,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { commenterEvents, userIdentities, users } from "@/db/schema";
-import { completePendingLink, decodePendingLink, encodePendingLink, resolveSignOn } from "@/lib/accounts/sign-on";
+import { completePendingLink, decodePendingLink, encodePendingLink, resolveSignOn, unlinkIdentity } from "@/lib/accounts/sign-on";
 import { upsertAccount } from "@/lib/auth/users";
 import { getDb } from "@/lib/db";
 
@@ -84,6 +84,23 @@ describe("single sign-on", () => {
     if (decision.kind !== "link") throw new Error("expected a pending link");
     expect(await completePendingLink({ id: staff.id, email }, decision.link)).toBe("staff");
     expect(await getDb().$count(userIdentities, eq(userIdentities.userId, staff.id))).toBe(0);
+  });
+
+  it("unlinks a sign-on on its owner's request, but never the account's last way in", async () => {
+    const subject = sub();
+    const made = await resolveSignOn({ iss: ISSUER, sub: subject, email: `only${n}@example.com`, email_verified: true });
+    if (made.kind !== "account") throw new Error("not made");
+    const [identity] = await getDb().select().from(userIdentities).where(eq(userIdentities.userId, made.userId));
+    const refused = await unlinkIdentity(made.userId, identity!.id);
+    expect(refused).toEqual({ ok: false, message: expect.stringMatching(/^This is the only way to sign in to your account/) });
+    // Someone else's link is not theirs to remove either.
+    const other = await upsertAccount({ email: `other-unlink${n}@example.com`, password: "a passphrase here", role: "reader" });
+    expect((await unlinkIdentity(other.id, identity!.id)).ok).toBe(false);
+    // With a password, the link can go; the identity then signs in to nothing it was tied to.
+    await upsertAccount({ email: `only${n}@example.com`, password: "now with a password", role: "reader" });
+    expect((await unlinkIdentity(made.userId, identity!.id)).ok).toBe(true);
+    expect(await getDb().$count(userIdentities, eq(userIdentities.userId, made.userId))).toBe(0);
+    expect((await resolveSignOn({ iss: ISSUER, sub: subject, email: `only${n}@example.com`, email_verified: true })).kind).toBe("link");
   });
 
   it("refuses a banned account's identity", async () => {

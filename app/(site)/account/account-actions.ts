@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { invalidForm, type ChangeFormState } from "@/lib/accounts/change-form";
 import { changeName, changePassword, requestEmailChange } from "@/lib/accounts/changes";
 import { deleteOwnAccount } from "@/lib/accounts/closing";
-import { accountSignInMethods } from "@/lib/accounts/sign-on";
+import { accountSignInMethods, unlinkIdentity } from "@/lib/accounts/sign-on";
 import { resendVerification } from "@/lib/accounts/verification";
 import { getCurrentUser, sessionSignedInWith } from "@/lib/auth/session";
 import { sessionCookieFor, setSessionCookie } from "@/lib/auth/sign-in";
@@ -69,4 +69,13 @@ export async function deleteAccountAction(_prev: ChangeFormState, formData: Form
   await expirePageChanges().catch(() => undefined);
   await endEverySession(user.id).catch(() => undefined);
   redirect("/login?deleted=1");
+}
+
+/** `Unlink` beside a linked sign-on (never the account's last way in). */
+export async function unlinkSignOnAction(_prev: ChangeFormState, formData: FormData): Promise<ChangeFormState> {
+  const user = await signedIn();
+  const id = Number(formData.get("identity"));
+  if (!Number.isSafeInteger(id) || id <= 0) return invalidForm("That sign-in is not linked to your account.");
+  const result = await unlinkIdentity(user.id, id);
+  return { status: result.ok ? "done" : "invalid", message: result.message, fieldErrors: {}, values: {} };
 }

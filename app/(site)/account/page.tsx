@@ -14,7 +14,7 @@ import { verificationRequired } from "@/lib/accounts/verification";
 import { PASSWORD_RULES } from "@/lib/auth/rules";
 import { formatDateTime } from "@/lib/dates";
 import { oidcConfig } from "@/lib/env";
-import { changeEmailAction, changeNameAction, changePasswordAction, resendVerificationAction } from "./account-actions";
+import { changeEmailAction, changeNameAction, changePasswordAction, resendVerificationAction, unlinkSignOnAction } from "./account-actions";
 import { ChangeForm } from "./change-form";
 import { ReauthLink } from "./reauth-link";
 
@@ -148,8 +148,9 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           {methods.identities.length > 0 ? (
             <ul>
               {methods.identities.map((i) => (
-                <li key={`${i.issuer} ${i.createdAt.getTime()}`}>
+                <li key={i.id}>
                   {sso?.name ?? "Single sign-on"} ({i.email || "no address"}), linked {formatDateTime(i.createdAt)}
+                  <ChangeForm id={`unlink-${i.id}`} action={unlinkSignOnAction} fields={[]} hidden={{ identity: String(i.id) }} submitLabel="Unlink" pendingLabel="Unlinking…" />
                 </li>
               ))}
             </ul>
