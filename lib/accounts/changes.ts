@@ -2,7 +2,6 @@ import "server-only";
 import { and, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import { commenterEvents, users } from "@/db/schema";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
-import { consumeAttempt, databaseLimiter, minutesText } from "@/lib/auth/rate-limit";
 import { emailField, nameField, passwordField } from "@/lib/auth/rules";
 import { emailTaken } from "@/lib/auth/users";
 import { addCommenterEvent } from "@/lib/community/commenter-events";
@@ -12,7 +11,7 @@ import { enqueueMail, mailEnabled } from "@/lib/mail/outbox";
 import { absoluteUrl, SITE_NAME } from "@/lib/site";
 import { formatDateTime } from "@/lib/dates";
 import { doneForm, invalidForm, type ChangeFormState } from "./change-form";
-import { consumeAccountForm } from "./limits";
+import { consumeAccountForm, consumePasswordCheck } from "./limits";
 import { removeIdentities } from "./sign-on";
 import { addressTakenMessage, emailChangedMessage, emailChangeMessage, passwordChangedMessage } from "./messages";
 import { claimToken, hashToken, issueToken, peekToken, retireTokens, TOKEN_LIFETIME_MS, type TokenProblem } from "./tokens";
@@ -31,22 +30,19 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** How recent a single sign-on must be to stand in for the password (changing the address, deleting the account). */
 export const FRESH_SIGN_ON_MS = 10 * 60 * 1000;
 
-/** Wrong current passwords an account may send in an hour (the forms that ask for it). */
-const PASSWORD_CHECKS_PER_HOUR = 10;
-
 /**
- * Checks the account's current password, counting the attempt first (per
- * account, in the database) so a stolen session cannot guess it quickly. A
- * right password gives the attempt back. Returns the message to show, or null.
+ * Checks the account's current password, counting the attempt first
+ * (lib/accounts/limits.ts: 10 an hour per account, in the database) so a
+ * stolen session cannot guess it quickly. A right password gives the attempt
+ * back. Returns the message to show, or null.
  */
 export async function checkCurrentPassword(db: Db, accountId: number, password: string): Promise<string | null> {
-  const limiter = databaseLimiter("account-password-check", PASSWORD_CHECKS_PER_HOUR, 3600, db);
-  const attempt = await consumeAttempt([{ limiter, key: `user:${accountId}`, reason: "account" }]);
-  if (!attempt.ok) return `Too many wrong passwords. Try again in ${minutesText(attempt.retryAfterMs)}.`;
+  const attempt = await consumePasswordCheck(accountId);
+  if (attempt.refused) return attempt.refused;
   const [account] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, accountId));
   if (!account?.passwordHash) return "This account has no password: set one with “Forgot your password?” on the sign-in page.";
   if (password.length > 1000 || !(await verifyPassword(account.passwordHash, password))) return "That is not your current password.";
-  await limiter.reward(`user:${accountId}`);
+  await attempt.passed();
   return null;
 }
 

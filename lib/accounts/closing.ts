@@ -18,7 +18,6 @@ import { checkCurrentPassword, FRESH_SIGN_ON_MS } from "./changes";
  * them at /admin/users, and the last admin is never removed.
  */
 
-export { FRESH_SIGN_ON_MS };
 
 export type DeleteOutcome = { ok: true; summary: ErasureSummary; state: ChangeFormState } | { ok: false; state: ChangeFormState };
 

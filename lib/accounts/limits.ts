@@ -15,7 +15,10 @@ import { getSettings } from "@/lib/settings";
  * - forms one network may send in an hour (`accountFormsPerNetworkPerHour`),
  *   counting sign-in-free forms too (reset requests, new passwords).
  */
-type AccountLimiters = { key: string; address: Limiter; account: Limiter; network: Limiter };
+type AccountLimiters = { key: string; address: Limiter; account: Limiter; network: Limiter; passwordCheck: Limiter };
+
+/** Wrong current passwords an account may send in an hour (the forms that ask for it). */
+const PASSWORD_CHECKS_PER_HOUR = 10;
 
 const holder = globalThis as typeof globalThis & { [key: symbol]: AccountLimiters | undefined };
 const LIMITERS = Symbol.for("newsroom.accounts.limiters");
@@ -30,6 +33,7 @@ async function limiters(): Promise<AccountLimiters> {
     address: databaseLimiter("account-mail-address", s.accountMailPerAddressPerHour, 3600),
     account: databaseLimiter("account-mail-account", s.accountMailPerAccountPerHour, 3600),
     network: databaseLimiter("account-forms-ip", s.accountFormsPerNetworkPerHour, 3600),
+    passwordCheck: databaseLimiter("account-password-check", PASSWORD_CHECKS_PER_HOUR, 3600),
   };
   holder[LIMITERS] = created;
   return created;
@@ -61,4 +65,21 @@ export async function consumeAccountForm(input: { ip: string; address?: string; 
     default:
       return `Too many requests came from your network recently. Try again in ${wait}.`;
   }
+}
+
+/**
+ * Counts one check of an account's current password before it is made (a
+ * stolen session cannot guess it quickly); `passed` gives the point back.
+ * Null when allowed, otherwise the message to show.
+ */
+export async function consumePasswordCheck(accountId: number): Promise<{ refused: string | null; passed: () => Promise<void> }> {
+  const { passwordCheck } = await limiters();
+  const key = `user:${accountId}`;
+  const attempt = await consumeAttempt([{ limiter: passwordCheck, key, reason: "account" }]);
+  return {
+    refused: attempt.ok ? null : `Too many wrong passwords. Try again in ${minutesText(attempt.retryAfterMs)}.`,
+    passed: async () => {
+      await passwordCheck.reward(key);
+    },
+  };
 }

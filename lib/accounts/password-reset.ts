@@ -38,7 +38,7 @@ export type ResetRequestState = {
 export const EMPTY_RESET_REQUEST: ResetRequestState = { status: "idle", message: null, fieldError: null, email: "" };
 
 /** The one answer for every address, known or not. */
-export function resetSentMessage(email: string): string {
+function resetSentMessage(email: string): string {
   return `If an account uses ${email}, a link to set a new password is on its way. It works once, for one hour. Nothing after a few minutes? Check your spam folder, or ask again.`;
 }
 

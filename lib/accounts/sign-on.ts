@@ -127,12 +127,19 @@ export async function resolveSignOn(profile: SignOnProfile, db: Db = getDb(), no
   return { kind: "refused", reason: "invalid" };
 }
 
-/** The account a sign-on resolved to, for the session token. */
-export async function signOnAccount(userId: number, db: Db = getDb()) {
+/**
+ * The account an ID token's identity is tied to, for the session token (read
+ * only: resolveSignOn, in next-auth's signIn callback just before, made or
+ * updated what was needed); null when none.
+ */
+export async function signOnAccount(profile: SignOnProfile, db: Db = getDb()) {
+  const claims = identityClaims.safeParse(profile);
+  if (!claims.success) return null;
   const [account] = await db
     .select({ id: users.id, name: users.name, email: users.email, sessionVersion: users.sessionVersion, banned: users.banned })
-    .from(users)
-    .where(eq(users.id, userId));
+    .from(userIdentities)
+    .innerJoin(users, eq(users.id, userIdentities.userId))
+    .where(and(eq(userIdentities.issuer, claims.data.iss), eq(userIdentities.subject, claims.data.sub)));
   return account ?? null;
 }
 

@@ -23,7 +23,7 @@ export const TOKEN_LIFETIME_MS: Record<AccountTokenKind, number> = {
 };
 
 /** A token as a link carries it: 43 base64url characters (32 bytes). Anything else is refused before the database is asked. */
-export const tokenField = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+const tokenField = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
 export function hashToken(token: string): string {
   return crypto.createHash("sha256").update(token, "utf8").digest("hex");

@@ -167,9 +167,8 @@ export function getAuthOptions(): NextAuthOptions {
       },
       async jwt({ token, user, account, profile }) {
         if (account?.provider === OIDC_PROVIDER_ID && user) {
-          // The token names the local account the sign-on resolved to, never the provider's subject.
-          const decision = await resolveSignOn((profile ?? {}) as SignOnProfile);
-          const local = decision.kind === "account" ? await signOnAccount(decision.userId) : null;
+          // The token names the local account the sign-on resolved to (signIn, above), never the provider's subject.
+          const local = await signOnAccount((profile ?? {}) as SignOnProfile);
           if (!local || local.banned) return {};
           return sessionToken({ name: local.name, email: local.email, sub: String(local.id) }, { sv: local.sessionVersion, am: "sso" });
         }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import type { ChangeFormState } from "@/lib/accounts/change-form";
+import { EMPTY_CHANGE_FORM, type ChangeFormState } from "@/lib/accounts/change-form";
 
 export type ChangeField = {
   name: string;
@@ -28,7 +28,7 @@ type Props = {
  * (never a password).
  */
 export function ChangeForm({ id, action, fields, submitLabel, pendingLabel, hidden }: Props) {
-  const [state, formAction, pending] = useActionState(action, { status: "idle", message: null, fieldErrors: {}, values: {} } as ChangeFormState);
+  const [state, formAction, pending] = useActionState(action, EMPTY_CHANGE_FORM);
   return (
     <form action={formAction} className="auth-form" noValidate>
       {state.message ? (

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { FRESH_SIGN_ON_MS } from "@/lib/accounts/closing";
+import { FRESH_SIGN_ON_MS } from "@/lib/accounts/changes";
 import { accountSignInMethods } from "@/lib/accounts/sign-on";
 import { getCurrentUser, sessionSignedInWith } from "@/lib/auth/session";
 import { oidcConfig } from "@/lib/env";

@@ -22,7 +22,7 @@ export const dynamic = "force-dynamic";
  * asks the provider to sign in again (prompt=login, max_age=0): a fresh
  * sign-on stands in for a password (deleting an account).
  */
-function nextAuth(request: NextRequest, path: string[], init?: { method: string; body?: URLSearchParams; query?: Record<string, string> }) {
+function nextAuth(path: string[], init?: { method: string; body?: URLSearchParams; query?: Record<string, string> }) {
   const url = new URL(`/api/auth/${path.join("/")}`, env().SITE_URL);
   for (const [k, v] of Object.entries(init?.query ?? {})) url.searchParams.set(k, v);
   const inner = new NextRequest(url, {
@@ -49,7 +49,7 @@ export async function GET(request: NextRequest): Promise<Response> {
   const params = request.nextUrl.searchParams;
   const intent = params.get("intent") === "reauth" ? "reauth" : "signin";
   const callbackPath = siteRedirectPath(params.get("callbackUrl"));
-  const csrf = await nextAuth(request, ["csrf"]);
+  const csrf = await nextAuth(["csrf"]);
   const newCookie = csrf.headers.getSetCookie().filter((c) => /^(__Host-)?next-auth\.csrf-token=/.test(c));
   if (newCookie.length > 0) {
     // This browser had no CSRF cookie: set it and come back once (a browser refusing cookies stops here).
@@ -61,7 +61,7 @@ export async function GET(request: NextRequest): Promise<Response> {
   const { csrfToken } = (await csrf.json()) as { csrfToken?: string };
   if (!csrfToken) return refused("again");
   const query: Record<string, string> = intent === "reauth" ? { prompt: "login", max_age: "0" } : {};
-  return nextAuth(request, ["signin", OIDC_PROVIDER_ID], {
+  return nextAuth(["signin", OIDC_PROVIDER_ID], {
     method: "POST",
     body: new URLSearchParams({ csrfToken, callbackUrl: absoluteUrl(callbackPath) }),
     query,
